@@ -1,0 +1,264 @@
+package org.mlops4j;
+
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.VersionAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point: one object that wires a lake (an {@link ObjectStore}), an executor and a clock, and hands out
+ * the dataset, registry, deployment and pipeline APIs built on them.
+ *
+ * <p>{@code Mlops} is {@link AutoCloseable}: it closes what it created (the executor, the store it opened) and
+ * leaves alone what the host passed in. It registers no shutdown hook. Thread-safe. Example:
+ *
+ * <pre>{@code
+ * try (Mlops mlops = Mlops.local()) {            // ./.mlops4j, or $MLOPS4J_HOME
+ *     ObjectStore lake = mlops.objectStore();
+ * }
+ * }</pre>
+ */
+public final class Mlops implements AutoCloseable {
+    /** The environment variable naming the embedded default's home directory. */
+    public static final String HOME_VARIABLE = "MLOPS4J_HOME";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Mlops.class);
+
+    private final ObjectStore store;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final VersionAllocator versions;
+    private final List<AutoCloseable> owned;
+
+    private Mlops(ObjectStore store, ExecutorService executor, Clock clock, List<AutoCloseable> owned) {
+        this.store = store;
+        this.executor = executor;
+        this.clock = clock;
+        this.versions = new VersionAllocator(store);
+        this.owned = List.copyOf(owned);
+        LOG.info("MLOps4J ready: lake {}", store);
+    }
+
+    /** Returns a builder that wires every part explicitly. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the embedded default: a local lake under {@code $MLOPS4J_HOME/lake}, or {@code ./.mlops4j/lake} when the
+     * variable is not set.
+     *
+     * @return the instance; close it when done
+     * @throws MlopsException if the directory cannot be used
+     */
+    public static Mlops local() {
+        String home = System.getenv(HOME_VARIABLE);
+        return local(home == null || home.isBlank() ? Path.of(".mlops4j") : Path.of(home));
+    }
+
+    /**
+     * Opens the embedded default under a given home directory (the lake is {@code home/lake}).
+     *
+     * @param home the directory
+     * @return the instance; close it when done
+     * @throws MlopsException if the directory cannot be used
+     */
+    public static Mlops local(Path home) {
+        return builder().localLake(home.resolve("lake")).build();
+    }
+
+    /** Returns the lake every record is stored in. */
+    public ObjectStore objectStore() {
+        return store;
+    }
+
+    /** Returns the executor for parallel work (hashing, transfers). */
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    /** Returns the clock that timestamps every record. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Returns the version allocator shared by every versioned record of this lake. */
+    public VersionAllocator versionAllocator() {
+        return versions;
+    }
+
+    /**
+     * Closes the executor and store if this instance created them; leaves the host's own alone.
+     *
+     * @throws MlopsException if a resource fails to close; the others are still closed
+     */
+    @Override
+    public void close() {
+        MlopsException failure = null;
+        for (AutoCloseable resource : owned) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new MlopsException("cannot close " + resource + ": " + e, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Mlops{lake=" + store + "}";
+    }
+
+    /**
+     * Wires an {@link Mlops}. Each setter may be called once; {@link #build()} checks that the settings fit.
+     */
+    public static final class Builder {
+        private @Nullable ObjectStore store;
+        private @Nullable Path localLake;
+        private @Nullable ExecutorService executor;
+        private @Nullable Clock clock;
+
+        private Builder() {}
+
+        /**
+         * Uses a store the host opened and will close.
+         *
+         * @param store the store
+         * @return this builder
+         * @throws IllegalStateException if a store or local lake was set before
+         */
+        @CanIgnoreReturnValue
+        public Builder objectStore(ObjectStore store) {
+            requireNoStore();
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Opens (and later closes) a {@link LocalObjectStore} in a directory.
+         *
+         * @param directory the lake's directory
+         * @return this builder
+         * @throws IllegalStateException if a store or local lake was set before
+         */
+        @CanIgnoreReturnValue
+        public Builder localLake(Path directory) {
+            requireNoStore();
+            this.localLake = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Uses the host's executor for parallel work; the host shuts it down. By default {@code Mlops} creates one
+         * with a thread per core and shuts it down on close.
+         *
+         * @param executor the executor
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder executor(ExecutorService executor) {
+            if (this.executor != null) {
+                throw new IllegalStateException("executor was already set");
+            }
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Uses a clock for every timestamp (tests pass a fixed or manual one); the system UTC clock by default.
+         *
+         * @param clock the clock
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder clock(Clock clock) {
+            if (this.clock != null) {
+                throw new IllegalStateException("clock was already set");
+            }
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the instance.
+         *
+         * @return the instance; close it when done
+         * @throws IllegalStateException if neither a store nor a local lake was set
+         * @throws MlopsException if the local lake cannot be opened
+         */
+        public Mlops build() {
+            if (store == null && localLake == null) {
+                throw new IllegalStateException(
+                        "a lake is required: call objectStore(store) or localLake(directory), or use Mlops.local()");
+            }
+            List<AutoCloseable> owned = new ArrayList<>();
+            ExecutorService pool = executor;
+            if (pool == null) {
+                pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), daemonThreads());
+                ExecutorService ownPool = pool;
+                owned.add(() -> shutdown(ownPool));
+            }
+            ObjectStore lake = store;
+            if (lake == null) {
+                try {
+                    lake = LocalObjectStore.open(Objects.requireNonNull(localLake));
+                } catch (RuntimeException e) {
+                    pool.shutdown();
+                    throw e;
+                }
+                owned.add(lake);
+            }
+            return new Mlops(lake, pool, clock == null ? Clock.systemUTC() : clock, owned);
+        }
+
+        private void requireNoStore() {
+            if (store != null || localLake != null) {
+                throw new IllegalStateException("the lake was already set to " + (store != null ? store : localLake));
+            }
+        }
+
+        private static void shutdown(ExecutorService pool) throws InterruptedException {
+            pool.shutdown();
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        }
+
+        private static ThreadFactory daemonThreads() {
+            AtomicInteger counter = new AtomicInteger();
+            return runnable -> {
+                Thread thread = new Thread(runnable, "mlops4j-worker-" + counter.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            };
+        }
+
+        @Override
+        public String toString() {
+            return "Mlops.Builder{lake=" + (store != null ? store : localLake) + ", executor="
+                    + (executor == null ? "default" : "host") + ", clock=" + clock + "}";
+        }
+    }
+}

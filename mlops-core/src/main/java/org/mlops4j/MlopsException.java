@@ -1,0 +1,32 @@
+package org.mlops4j;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The root of every exception that MLOps4J throws for a failed operation (not for a bad argument: those are the
+ * JDK's own {@link IllegalArgumentException}, {@link NullPointerException} and {@link IllegalStateException}).
+ *
+ * <p>Messages say what failed, with which value, and what to do next. They never contain secrets.
+ */
+public class MlopsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates an exception.
+     *
+     * @param message what failed, with which value, and what to do
+     */
+    public MlopsException(String message) {
+        super(message);
+    }
+
+    /**
+     * Creates an exception with a cause.
+     *
+     * @param message what failed, with which value, and what to do
+     * @param cause the underlying failure, kept for diagnosis
+     */
+    public MlopsException(String message, @Nullable Throwable cause) {
+        super(message, cause);
+    }
+}

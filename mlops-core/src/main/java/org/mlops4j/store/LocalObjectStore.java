@@ -1,0 +1,797 @@
+package org.mlops4j.store;
+
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.IntegrityException;
+import org.mlops4j.MlopsException;
+import org.mlops4j.NotFoundException;
+import org.mlops4j.Page;
+import org.mlops4j.lake.Digest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link ObjectStore} in a directory on a local filesystem, safe for many threads and processes on one host.
+ *
+ * <ul>
+ *   <li>Content is written to a temp file while it is hashed, then renamed into place.
+ *   <li>Records are written to a temp file and hard-linked into place: {@code link()} fails if the name exists, so
+ *       a record is never replaced and never seen half-written.
+ *   <li>Pointers move under an in-JVM striped lock plus an {@code fcntl} lock on a dedicated lock file; the tag is a
+ *       generation counter kept in a one-line header of the pointer's file.
+ *   <li>Temp files left by killed processes are removed when a store is opened.
+ * </ul>
+ *
+ * <p>By default a write survives a killed process but not a power loss; {@link Builder#durableWrites(boolean)}
+ * fsyncs contents, then records, then their directories. The store refuses network and FAT filesystems and
+ * case-insensitive ones, where {@code link()}, locks or key uniqueness are not reliable: share a lake between
+ * machines through Azure Blob instead.
+ *
+ * <p>Thread-safe. Example:
+ *
+ * <pre>{@code
+ * try (LocalObjectStore store = LocalObjectStore.builder().root(Path.of("lake")).build()) {
+ *     ContentInfo info = store.putContent(new ByteArrayInputStream(bytes));
+ * }
+ * }</pre>
+ */
+public final class LocalObjectStore implements ObjectStore {
+    /** Step: content bytes are in a temp file, not yet renamed into place. */
+    public static final String STEP_CONTENT_WRITTEN = "content.temp-written";
+    /** Step: content renamed into place. */
+    public static final String STEP_CONTENT_COMMITTED = "content.committed";
+    /** Step: a record's bytes are in a temp file, not yet linked. */
+    public static final String STEP_RECORD_WRITTEN = "record.temp-written";
+    /** Step: a record linked into place. */
+    public static final String STEP_RECORD_COMMITTED = "record.committed";
+    /** Step: a pointer's new bytes are in a temp file, the locks held. */
+    public static final String STEP_POINTER_WRITTEN = "pointer.temp-written";
+    /** Step: a pointer renamed into place, the locks still held. */
+    public static final String STEP_POINTER_MOVED = "pointer.moved";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalObjectStore.class);
+    private static final byte[] POINTER_MAGIC = "\0mlops4j-pointer ".getBytes(StandardCharsets.US_ASCII);
+    private static final int LOCK_STRIPES = 64;
+    private static final int BUFFER_SIZE = 128 * 1024;
+    private static final Duration STALE_TEMP_AGE = Duration.ofHours(24);
+    private static final Set<String> UNSAFE_FILESYSTEMS = Set.of(
+            "nfs",
+            "nfs4",
+            "cifs",
+            "smb",
+            "smb2",
+            "smb3",
+            "smbfs",
+            "9p",
+            "afs",
+            "vfat",
+            "msdos",
+            "fat",
+            "exfat",
+            "fuse.sshfs",
+            "sshfs",
+            "fuse.s3fs",
+            "fuse.gcsfuse",
+            "fuse.blobfuse",
+            "davfs",
+            "ncpfs");
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
+
+    private final Path root;
+    private final Path tempDir;
+    private final boolean durable;
+    private final BiConsumer<String, StoreKey> stepListener;
+    private final FileChannel lockChannel;
+    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+    private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
+    private final AtomicLong tempCounter = new AtomicLong();
+    private final String tempPrefix;
+    private final int staleTempFilesRemoved;
+
+    private LocalObjectStore(Builder builder) {
+        this.root = builder.root.toAbsolutePath().normalize();
+        this.durable = builder.durable;
+        this.stepListener = builder.stepListener;
+        Path internal = root.resolve(StoreKey.RESERVED_ROOT);
+        this.tempDir = internal.resolve("tmp");
+        this.tempPrefix = ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + "-";
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+        try {
+            Files.createDirectories(tempDir);
+            Files.createDirectories(internal.resolve("locks"));
+            checkFilesystem();
+            this.lockChannel = FileChannel.open(
+                    internal.resolve("locks").resolve("pointers.lock"),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            this.staleTempFilesRemoved = removeStaleTempFiles();
+        } catch (IOException e) {
+            throw new MlopsException("cannot open the local object store at " + root + ": " + e, e);
+        }
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens a store with default settings.
+     *
+     * @param root the lake's directory, created if absent
+     * @return the store
+     * @throws MlopsException if the directory cannot be used (unwritable, a network or FAT filesystem)
+     */
+    public static LocalObjectStore open(Path root) {
+        return builder().root(root).build();
+    }
+
+    /** Returns the lake's directory. */
+    public Path getRoot() {
+        return root;
+    }
+
+    /** Returns true when writes are fsynced before they are acknowledged. */
+    public boolean isDurable() {
+        return durable;
+    }
+
+    /** Returns how many temp files of dead processes were removed when this store was opened. */
+    public int getStaleTempFilesRemoved() {
+        return staleTempFilesRemoved;
+    }
+
+    @Override
+    public ContentInfo putContent(InputStream content) {
+        return writeContent(null, content);
+    }
+
+    @Override
+    public ContentInfo putContent(Digest expected, InputStream content) {
+        return writeContent(Objects.requireNonNull(expected, "expected"), content);
+    }
+
+    private ContentInfo writeContent(@Nullable Digest expected, InputStream content) {
+        Objects.requireNonNull(content, "content");
+        Path temp = newTempPath();
+        try {
+            MessageDigest sha = Digest.newSha256();
+            long size = 0;
+            byte[] buffer = BUFFERS.get();
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                int n;
+                while ((n = content.read(buffer)) >= 0) {
+                    if (n == 0) {
+                        continue;
+                    }
+                    sha.update(buffer, 0, n);
+                    ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
+                    while (bb.hasRemaining()) {
+                        out.write(bb);
+                    }
+                    size += n;
+                }
+                if (durable) {
+                    out.force(true);
+                }
+            }
+            Digest digest = Digest.ofHash(sha.digest());
+            if (expected != null && !expected.equals(digest)) {
+                throw new IntegrityException("content does not match its expected digest: expected " + expected
+                        + ", got " + digest + " (" + size + " bytes); nothing was stored");
+            }
+            StoreKey key = ObjectStore.contentKey(digest);
+            stepListener.accept(STEP_CONTENT_WRITTEN, key);
+            Path target = pathOf(key);
+            BasicFileAttributes existing = readAttributes(target);
+            if (existing != null && existing.size() == size) {
+                return new ContentInfo(digest, size, false);
+            }
+            if (existing != null) {
+                LOG.warn("repairing content {}: {} bytes on disk, {} expected", digest, existing.size(), size);
+            }
+            moveIntoPlace(temp, target);
+            stepListener.accept(STEP_CONTENT_COMMITTED, key);
+            return new ContentInfo(digest, size, true);
+        } catch (IOException e) {
+            throw new MlopsException("cannot store content in " + root + ": " + e, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    @Override
+    public Optional<ContentInfo> findContent(Digest digest) {
+        BasicFileAttributes attributes = readAttributes(pathOf(ObjectStore.contentKey(digest)));
+        return attributes == null ? Optional.empty() : Optional.of(new ContentInfo(digest, attributes.size(), false));
+    }
+
+    @Override
+    public InputStream openContent(Digest digest) {
+        Path path = pathOf(ObjectStore.contentKey(digest));
+        try {
+            return Files.newInputStream(path);
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException(
+                    "no content " + digest + " in the lake at " + root
+                            + "; it was never stored there, or was garbage-collected",
+                    e);
+        } catch (IOException e) {
+            throw new MlopsException("cannot read content " + digest + " at " + path + ": " + e, e);
+        }
+    }
+
+    @Override
+    public boolean createIfAbsent(StoreKey key, byte[] bytes) {
+        requireRecordKey(key);
+        if (startsWithPointerMagic(bytes)) {
+            throw new IllegalArgumentException("record bytes for '" + key
+                    + "' start with the store's reserved pointer header; records cannot start with a NUL byte"
+                    + " followed by 'mlops4j-pointer'");
+        }
+        Path temp = newTempPath();
+        try {
+            writeFile(temp, null, bytes);
+            stepListener.accept(STEP_RECORD_WRITTEN, key);
+            Path target = pathOf(key);
+            try {
+                linkIntoPlace(target, temp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
+            if (durable) {
+                fsyncDirectory(target.getParent());
+            }
+            stepListener.accept(STEP_RECORD_COMMITTED, key);
+            return true;
+        } catch (IOException e) {
+            throw new MlopsException("cannot create record '" + key + "' in " + root + ": " + e, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    @Override
+    public Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes) {
+        requireRecordKey(key);
+        Objects.requireNonNull(bytes, "bytes");
+        int stripe = Math.floorMod(key.value().hashCode(), LOCK_STRIPES);
+        ReentrantLock lock = stripes[stripe];
+        lock.lock();
+        Path temp = newTempPath();
+        try (FileLock ignored = lockChannel.lock(stripe, 1, false)) {
+            Optional<StoredObject> current = find(key);
+            if (expected == null
+                    ? current.isPresent()
+                    : current.isEmpty() || !current.get().getTag().equals(expected)) {
+                return Optional.empty();
+            }
+            long generation =
+                    current.map(o -> Long.parseLong(o.getTag().value())).orElse(0L) + 1;
+            writeFile(temp, generation, bytes);
+            stepListener.accept(STEP_POINTER_WRITTEN, key);
+            moveIntoPlace(temp, pathOf(key));
+            stepListener.accept(STEP_POINTER_MOVED, key);
+            return Optional.of(new ObjectTag(Long.toString(generation)));
+        } catch (IOException e) {
+            throw new MlopsException("cannot move pointer '" + key + "' in " + root + ": " + e, e);
+        } finally {
+            deleteQuietly(temp);
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> find(StoreKey key) {
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(pathOf(key));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new MlopsException("cannot read '" + key + "' in " + root + ": " + e, e);
+        }
+        if (!startsWithPointerMagic(raw)) {
+            return Optional.of(new StoredObject(key, raw, new ObjectTag("0")));
+        }
+        int newline = indexOf(raw, (byte) '\n', POINTER_MAGIC.length);
+        String generation = newline < 0
+                ? ""
+                : new String(raw, POINTER_MAGIC.length, newline - POINTER_MAGIC.length, StandardCharsets.US_ASCII);
+        if (!generation.matches("[1-9][0-9]{0,18}")) {
+            throw new IntegrityException("pointer '" + key + "' in " + root + " has a damaged header; restore it from"
+                    + " its history under the pointer's log, or delete it to start over");
+        }
+        return Optional.of(
+                new StoredObject(key, Arrays.copyOfRange(raw, newline + 1, raw.length), new ObjectTag(generation)));
+    }
+
+    @Override
+    public boolean exists(StoreKey key) {
+        return Files.exists(pathOf(key), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public Page<StoreKey> list(String prefix, @Nullable String continuationToken, int maxResults) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (maxResults < 1) {
+            throw new IllegalArgumentException("maxResults must be >= 1, got " + maxResults);
+        }
+        if (prefix.contains("\\") || prefix.contains("\0") || prefix.startsWith("/")) {
+            throw new IllegalArgumentException(
+                    "invalid list prefix '" + prefix + "': no backslash, NUL or leading '/'");
+        }
+        if (continuationToken != null) {
+            StoreKey token = new StoreKey(continuationToken);
+            if (!token.value().startsWith(prefix)) {
+                throw new IllegalArgumentException(
+                        "continuation token '" + continuationToken + "' was not issued for prefix '" + prefix + "'");
+            }
+        }
+        int slash = prefix.lastIndexOf('/');
+        String directoryPart = slash < 0 ? "" : prefix.substring(0, slash);
+        if (!directoryPart.isEmpty()) {
+            for (String segment : directoryPart.split("/", -1)) {
+                if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                    return new Page<>(List.of(), null);
+                }
+            }
+        }
+        List<StoreKey> found = new ArrayList<>();
+        Path start = directoryPart.isEmpty() ? root : root.resolve(directoryPart);
+        String startKeyPrefix = directoryPart.isEmpty() ? "" : directoryPart + "/";
+        try {
+            walk(start, startKeyPrefix, prefix, continuationToken, maxResults + 1, found);
+        } catch (IOException e) {
+            throw new MlopsException("cannot list '" + prefix + "' in " + root + ": " + e, e);
+        }
+        if (found.size() > maxResults) {
+            List<StoreKey> page = found.subList(0, maxResults);
+            return new Page<>(page, page.get(maxResults - 1).value());
+        }
+        return new Page<>(found, null);
+    }
+
+    /** Depth-first, each directory sorted so that the keys come out in ascending UTF-8 order. */
+    private void walk(Path dir, String keyPrefix, String prefix, @Nullable String after, int limit, List<StoreKey> out)
+            throws IOException {
+        record Entry(String name, String sortKey, boolean directory) {}
+        List<Entry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path child : stream) {
+                String name = child.getFileName().toString();
+                if (keyPrefix.isEmpty() && name.equals(StoreKey.RESERVED_ROOT)) {
+                    continue;
+                }
+                boolean directory = Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS);
+                entries.add(new Entry(name, directory ? name + "/" : name, directory));
+            }
+        } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+            return;
+        }
+        entries.sort((a, b) -> StoreKey.compareUtf8(a.sortKey(), b.sortKey()));
+        for (Entry entry : entries) {
+            if (out.size() >= limit) {
+                return;
+            }
+            String key = keyPrefix + entry.sortKey();
+            if (!couldMatch(key, prefix, entry.directory())) {
+                continue;
+            }
+            if (after != null
+                    && StoreKey.compareUtf8(key, after) <= 0
+                    && !(entry.directory() && after.startsWith(key))) {
+                continue;
+            }
+            if (entry.directory()) {
+                walk(dir.resolve(entry.name()), key, prefix, after, limit, out);
+            } else {
+                out.add(new StoreKey(key));
+            }
+        }
+    }
+
+    private static boolean couldMatch(String key, String prefix, boolean directory) {
+        return key.startsWith(prefix) || (directory && prefix.startsWith(key));
+    }
+
+    @Override
+    public boolean delete(StoreKey key) {
+        int stripe = Math.floorMod(key.value().hashCode(), LOCK_STRIPES);
+        ReentrantLock lock = stripes[stripe];
+        lock.lock();
+        try (FileLock ignored = lockChannel.lock(stripe, 1, false)) {
+            return Files.deleteIfExists(pathOf(key));
+        } catch (IOException e) {
+            throw new MlopsException("cannot delete '" + key + "' in " + root + ": " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Checks every stored object: each content file hashes to its name, each pointer header parses, and no temp
+     * file of a dead process is left. Reads the whole lake: meant for tests, repairs and audits.
+     *
+     * @return what was checked, and every problem found
+     */
+    public StoreVerification verify() {
+        List<String> problems = new ArrayList<>();
+        long contents = 0;
+        long others = 0;
+        for (StoreKey key : list("")) {
+            if (ObjectStore.isContentKey(key)) {
+                contents++;
+                Digest claimed;
+                try {
+                    claimed = new Digest(key.name());
+                } catch (IllegalArgumentException e) {
+                    problems.add("content key " + key + " is not named by a digest");
+                    continue;
+                }
+                try (InputStream in = openContent(claimed)) {
+                    Digest actual = hash(in);
+                    if (!actual.equals(claimed)) {
+                        problems.add("content " + key + " hashes to " + actual);
+                    }
+                } catch (IOException e) {
+                    problems.add("content " + key + " cannot be read: " + e);
+                }
+            } else {
+                others++;
+                try {
+                    var unused = find(key);
+                } catch (MlopsException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(tempDir)) {
+            for (Path temp : temps) {
+                if (isStale(temp)) {
+                    problems.add("stale temp file " + temp.getFileName());
+                }
+            }
+        } catch (IOException e) {
+            problems.add("cannot read the temp directory: " + e);
+        }
+        return new StoreVerification(contents, others, problems);
+    }
+
+    @Override
+    public void close() {
+        try {
+            lockChannel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the lock file of " + root, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalObjectStore{root=" + root + ", durable=" + durable + "}";
+    }
+
+    // --- files -----------------------------------------------------------------------------------------------
+
+    private Path pathOf(StoreKey key) {
+        return root.resolve(key.value());
+    }
+
+    private Path newTempPath() {
+        return tempDir.resolve(tempPrefix + tempCounter.incrementAndGet() + ".tmp");
+    }
+
+    private void writeFile(Path path, @Nullable Long pointerGeneration, byte[] bytes) throws IOException {
+        try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            if (pointerGeneration != null) {
+                byte[] header = (new String(POINTER_MAGIC, StandardCharsets.US_ASCII) + pointerGeneration + "\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                writeFully(out, ByteBuffer.wrap(header));
+            }
+            writeFully(out, ByteBuffer.wrap(bytes));
+            if (durable) {
+                out.force(true);
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+    }
+
+    private void linkIntoPlace(Path target, Path temp) throws IOException {
+        ensureParent(target);
+        try {
+            Files.createLink(target, temp);
+        } catch (NoSuchFileException e) {
+            knownDirectories.remove(target.getParent());
+            ensureParent(target);
+            Files.createLink(target, temp);
+        }
+    }
+
+    private void moveIntoPlace(Path temp, Path target) throws IOException {
+        ensureParent(target);
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            knownDirectories.remove(target.getParent());
+            ensureParent(target);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+        if (durable) {
+            fsyncDirectory(target.getParent());
+        }
+    }
+
+    private void ensureParent(Path target) throws IOException {
+        Path parent = target.getParent();
+        if (!knownDirectories.contains(parent)) {
+            Files.createDirectories(parent);
+            knownDirectories.add(parent);
+        }
+    }
+
+    private static void fsyncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static @Nullable BasicFileAttributes readAttributes(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new MlopsException("cannot stat " + path + ": " + e, e);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.debug("cannot delete temp file {}; it is removed when a store is next opened", path, e);
+        }
+    }
+
+    private static Digest hash(InputStream in) throws IOException {
+        MessageDigest sha = Digest.newSha256();
+        byte[] buffer = BUFFERS.get();
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            sha.update(buffer, 0, n);
+        }
+        return Digest.ofHash(sha.digest());
+    }
+
+    private static void requireRecordKey(StoreKey key) {
+        Objects.requireNonNull(key, "key");
+        if (ObjectStore.isContentKey(key)) {
+            throw new IllegalArgumentException(
+                    "'" + key + "' is a content key; store content with putContent, which checks its digest");
+        }
+    }
+
+    private static boolean startsWithPointerMagic(byte[] bytes) {
+        return bytes.length >= POINTER_MAGIC.length
+                && Arrays.equals(bytes, 0, POINTER_MAGIC.length, POINTER_MAGIC, 0, POINTER_MAGIC.length);
+    }
+
+    private static int indexOf(byte[] bytes, byte value, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // --- opening -----------------------------------------------------------------------------------------------
+
+    private void checkFilesystem() throws IOException {
+        FileStore fileStore = Files.getFileStore(root);
+        String type = fileStore.type().toLowerCase(Locale.ROOT);
+        if (UNSAFE_FILESYSTEMS.contains(type)) {
+            throw new MlopsException("the local object store refuses " + root + ": it lies on a '" + type
+                    + "' filesystem, where hard links or fcntl locks are not reliable; put the lake on a local disk"
+                    + " (ext4, xfs, btrfs, apfs, tmpfs) or share it through Azure Blob Storage");
+        }
+        Path probe = newTempPath();
+        Path link = tempDir.resolve(probe.getFileName() + ".LINK");
+        try {
+            Files.write(probe, new byte[] {1}, StandardOpenOption.CREATE_NEW);
+            try {
+                Files.createLink(link, probe);
+            } catch (UnsupportedOperationException | IOException e) {
+                throw new MlopsException(
+                        "the local object store refuses " + root + ": its filesystem ('" + type
+                                + "') does not support hard links, which atomic create-if-absent needs",
+                        e);
+            }
+            Path caseTwin = tempDir.resolve(link.getFileName().toString().toLowerCase(Locale.ROOT));
+            if (Files.exists(caseTwin)) {
+                throw new MlopsException("the local object store refuses " + root + ": its filesystem ('" + type
+                        + "') is case-insensitive, so keys that differ only by case would collide");
+            }
+            Files.move(link, probe, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new MlopsException(
+                    "the local object store refuses " + root + ": its filesystem ('" + type + "') has no atomic rename",
+                    e);
+        } finally {
+            deleteQuietly(link);
+            deleteQuietly(probe);
+        }
+    }
+
+    private int removeStaleTempFiles() throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(tempDir)) {
+            for (Path temp : temps) {
+                if (isStale(temp)) {
+                    deleteQuietly(temp);
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            LOG.info("removed {} temp files left by killed processes in {}", removed, tempDir);
+        }
+        return removed;
+    }
+
+    /** A temp file is stale when the process in its name is gone, or when it is older than a day. */
+    private boolean isStale(Path temp) {
+        String name = temp.getFileName().toString();
+        if (name.startsWith(tempPrefix)) {
+            return false;
+        }
+        int dash = name.indexOf('-');
+        if (dash > 0) {
+            try {
+                long pid = Long.parseLong(name.substring(0, dash));
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    return ageOf(temp).compareTo(STALE_TEMP_AGE) > 0;
+                }
+                return true;
+            } catch (NumberFormatException e) {
+                return ageOf(temp).compareTo(STALE_TEMP_AGE) > 0;
+            }
+        }
+        return ageOf(temp).compareTo(STALE_TEMP_AGE) > 0;
+    }
+
+    private static Duration ageOf(Path path) {
+        try {
+            Instant modified =
+                    Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant();
+            return Duration.between(modified, Instant.now());
+        } catch (IOException e) {
+            return Duration.ZERO;
+        }
+    }
+
+    /**
+     * Configures a {@link LocalObjectStore}. Each setter may be called once; {@link #build()} opens the store.
+     */
+    public static final class Builder {
+        private @Nullable Path root;
+        private boolean durable;
+        private boolean durableSet;
+        private BiConsumer<String, StoreKey> stepListener = (step, key) -> {};
+        private boolean stepListenerSet;
+
+        private Builder() {}
+
+        /**
+         * Sets the lake's directory (required); created if absent.
+         *
+         * @param root the directory
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder root(Path root) {
+            if (this.root != null) {
+                throw new IllegalStateException("root was already set to " + this.root);
+            }
+            this.root = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /**
+         * Makes every acknowledged write survive a power loss: contents, records and their directories are fsynced,
+         * in that order. Costs about one disk flush per write; off by default.
+         *
+         * @param durable true to fsync
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder durableWrites(boolean durable) {
+            if (durableSet) {
+                throw new IllegalStateException("durableWrites was already set to " + this.durable);
+            }
+            this.durable = durable;
+            this.durableSet = true;
+            return this;
+        }
+
+        /**
+         * Receives the name of each write step ({@code STEP_*} constants) as it completes: for tracing, and for
+         * crash tests that stop a process at a named point. Must be fast and must not throw.
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder stepListener(BiConsumer<String, StoreKey> listener) {
+            if (stepListenerSet) {
+                throw new IllegalStateException("stepListener was already set");
+            }
+            this.stepListener = Objects.requireNonNull(listener, "listener");
+            this.stepListenerSet = true;
+            return this;
+        }
+
+        /**
+         * Opens the store: creates the directory, checks the filesystem and removes stale temp files.
+         *
+         * @return the store
+         * @throws IllegalStateException if no root was set
+         * @throws MlopsException if the directory cannot be used
+         */
+        public LocalObjectStore build() {
+            if (root == null) {
+                throw new IllegalStateException("root is required: LocalObjectStore.builder().root(path).build()");
+            }
+            return new LocalObjectStore(this);
+        }
+
+        @Override
+        public String toString() {
+            return "LocalObjectStore.Builder{root=" + root + ", durable=" + durable + "}";
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package org.mlops4j.store;
+
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import java.io.InputStream;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.NotFoundException;
+import org.mlops4j.Page;
+import org.mlops4j.Paged;
+import org.mlops4j.lake.Digest;
+
+/**
+ * The storage contract every MLOps4J record stands on (DESIGN §3.1): immutable content addressed by its SHA-256,
+ * immutable records created at most once, and mutable pointers moved by compare-and-set.
+ *
+ * <p>Content lives under {@link #contentKey(Digest)}; records and pointers anywhere else. Nothing a writer has not
+ * finished is visible: a record is either absent or complete. Implementations are thread-safe and, for the
+ * local store, safe across processes on one host; {@code mlops-test} holds the contract suite that every
+ * implementation passes.
+ *
+ * <p>Implementations: {@link LocalObjectStore} (a directory), {@code AzureBlobObjectStore} ({@code mlops-azure}),
+ * {@code InMemoryObjectStore} ({@code mlops-test}).
+ */
+public interface ObjectStore extends AutoCloseable {
+    /** The default page size of {@link #list(String)}. */
+    int DEFAULT_PAGE_SIZE = 1000;
+
+    /**
+     * Stores content, hashing it with SHA-256 while it is written; idempotent. An existing object of the wrong size
+     * (a torn write of an older version, a damaged disk) is repaired, not trusted.
+     *
+     * @param content the bytes, read to the end but not closed
+     * @return the digest and size, and whether this call stored the bytes
+     * @throws org.mlops4j.MlopsException if the store cannot be written; {@link java.io.UncheckedIOException} is
+     *     never thrown: I/O failures of the stream are wrapped too
+     */
+    @CanIgnoreReturnValue
+    ContentInfo putContent(InputStream content);
+
+    /**
+     * Stores content whose digest the caller already knows, and checks it; stores that can skip the upload of
+     * existing content do so.
+     *
+     * @param expected the digest the bytes must have
+     * @param content the bytes, read to the end but not closed
+     * @return the digest and size, and whether this call stored the bytes
+     * @throws org.mlops4j.IntegrityException if the bytes hash to another digest; nothing is stored then
+     */
+    @CanIgnoreReturnValue
+    ContentInfo putContent(Digest expected, InputStream content);
+
+    /**
+     * Looks up stored content.
+     *
+     * @param digest the content's digest
+     * @return its size and digest ({@code created} is false), or empty if absent
+     */
+    Optional<ContentInfo> findContent(Digest digest);
+
+    /**
+     * Opens stored content for reading. The stream does not re-check the digest: readers that must trust the bytes
+     * hash them (the dataset API does).
+     *
+     * @param digest the content's digest
+     * @return a stream the caller closes
+     * @throws NotFoundException if no such content is stored
+     */
+    InputStream openContent(Digest digest);
+
+    /**
+     * Creates an immutable record atomically; never replaces an existing one.
+     *
+     * @param key the record's key
+     * @param bytes its bytes
+     * @return true if this call created it, false if the key was taken
+     * @throws IllegalArgumentException if the key is a content key
+     */
+    boolean createIfAbsent(StoreKey key, byte[] bytes);
+
+    /**
+     * Moves a mutable pointer: writes {@code bytes} only if the object's tag is still {@code expected}.
+     *
+     * @param key the pointer's key
+     * @param expected the tag read before, or {@code null} to require that the key is absent
+     * @param bytes the new bytes
+     * @return the new tag, or empty if another writer got there first (re-read and decide again)
+     * @throws IllegalArgumentException if the key is a content key
+     */
+    Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes);
+
+    /**
+     * Reads a record or pointer.
+     *
+     * @param key the key
+     * @return the bytes and tag, or empty if absent
+     */
+    Optional<StoredObject> find(StoreKey key);
+
+    /**
+     * Reads a record or pointer that must exist.
+     *
+     * @param key the key
+     * @return the bytes and tag
+     * @throws NotFoundException if the key is absent
+     */
+    default StoredObject get(StoreKey key) {
+        return find(key)
+                .orElseThrow(() -> new NotFoundException(
+                        "no object at key '" + key + "' in " + this + "; check the name, or list the parent prefix"));
+    }
+
+    /**
+     * Tells whether a key (a record, a pointer or content) exists.
+     *
+     * @param key the key
+     * @return true if it exists
+     */
+    boolean exists(StoreKey key);
+
+    /**
+     * Lists one page of keys that start with {@code prefix}, in ascending order of their UTF-8 bytes.
+     *
+     * @param prefix the text every key starts with; empty for all (not a key: it may end within a segment)
+     * @param continuationToken the previous page's token, {@code null} for the first page
+     * @param maxResults the page size, at least 1
+     * @return the page
+     * @throws IllegalArgumentException if {@code maxResults < 1} or the token is not one this store issued
+     */
+    Page<StoreKey> list(String prefix, @Nullable String continuationToken, int maxResults);
+
+    /**
+     * Lists all keys that start with {@code prefix}, page by page as the caller iterates.
+     *
+     * @param prefix the text every key starts with
+     * @return the lazy listing
+     */
+    default Paged<StoreKey> list(String prefix) {
+        return Paged.of(token -> list(prefix, token, DEFAULT_PAGE_SIZE));
+    }
+
+    /**
+     * Deletes a key. For garbage collection only: records are otherwise never deleted.
+     *
+     * @param key the key
+     * @return true if it existed
+     */
+    @CanIgnoreReturnValue
+    boolean delete(StoreKey key);
+
+    /** Releases files, locks and connections; the store must not be used afterwards. */
+    @Override
+    void close();
+
+    /**
+     * Returns the key under which content with this digest is stored: {@code objects/sha256/ab/<64 hex>}.
+     *
+     * @param digest the digest
+     * @return its key
+     */
+    static StoreKey contentKey(Digest digest) {
+        String hex = digest.hex();
+        return new StoreKey(CONTENT_PREFIX + hex.substring(0, 2) + "/" + hex);
+    }
+
+    /** The prefix of every content key. */
+    String CONTENT_PREFIX = "objects/sha256/";
+
+    /**
+     * Tells whether a key is a content key.
+     *
+     * @param key the key
+     * @return true if it lies under {@link #CONTENT_PREFIX}
+     */
+    static boolean isContentKey(StoreKey key) {
+        return key.value().startsWith(CONTENT_PREFIX);
+    }
+}

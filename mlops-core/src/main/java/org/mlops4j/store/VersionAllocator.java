@@ -1,0 +1,195 @@
+package org.mlops4j.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import org.mlops4j.MlopsException;
+
+/**
+ * Allocates gap-free version numbers 1, 2, 3, … for a series of immutable records (dataset versions, model
+ * versions), shared by every writer of a store without any lock (DESIGN §3.1).
+ *
+ * <p>A version is claimed by {@link ObjectStore#createIfAbsent} of {@code <series>/<n+1 as 8 digits>.json}. Each
+ * record carries the writer's commit id, so that after a conflict, or a failure whose response was lost, the writer
+ * reads the record back and knows whether it is its own. The highest number is found by probing forward from a hint
+ * (exponentially, then by bisection), never by listing the series; the hint is a pointer beside the series that only
+ * moves forward, so numbers freed by garbage collection below it are never handed out again. Garbage collection
+ * must keep each series' highest version.
+ *
+ * <p>Thread-safe; one instance per store is enough.
+ */
+public final class VersionAllocator {
+    private static final int MAX_ATTEMPTS = 10_000;
+
+    private final ObjectStore store;
+    private final ConcurrentHashMap<StoreKey, Long> knownHighest = new ConcurrentHashMap<>();
+
+    /**
+     * Creates an allocator.
+     *
+     * @param store the store that holds the series
+     */
+    public VersionAllocator(ObjectStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /**
+     * Returns the key of version {@code n} in a series: {@code <series>/00000042.json}.
+     *
+     * @param series the series' key, e.g. {@code datasets/churn/v}
+     * @param n the version, at least 1
+     * @return the record's key
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static StoreKey versionKey(StoreKey series, long n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("versions start at 1, got " + n);
+        }
+        return series.resolve(String.format(Locale.ROOT, "%08d.json", n));
+    }
+
+    /**
+     * Finds the highest version of a series, 0 if it has none, by probing forward from the series' hint.
+     *
+     * @param series the series' key
+     * @return the highest version number
+     */
+    public long findHighest(StoreKey series) {
+        long low = Math.max(knownHighest.getOrDefault(series, 0L), readHint(series));
+        if (low > 0 && !store.exists(versionKey(series, low))) {
+            low = 0; // a hint above every record: only a damaged or hand-edited lake has one; probe from the start
+        }
+        long step = 1;
+        long high;
+        while (true) {
+            long probe = low + step;
+            if (store.exists(versionKey(series, probe))) {
+                low = probe;
+                step *= 2;
+            } else {
+                high = probe;
+                break;
+            }
+        }
+        while (high - low > 1) {
+            long mid = low + (high - low) / 2;
+            if (store.exists(versionKey(series, mid))) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        remember(series, low);
+        return low;
+    }
+
+    /**
+     * Claims the next version of a series for a record.
+     *
+     * @param series the series' key
+     * @param commitId a unique id of this commit, also written inside the record
+     * @param recordForVersion builds the record's bytes for a given version number
+     * @param commitIdOf reads the commit id back out of a stored record
+     * @return the claimed version, and how many conflicts it took
+     * @throws MlopsException if the store fails, or no version could be claimed after many attempts
+     */
+    public AllocatedVersion allocate(
+            StoreKey series,
+            String commitId,
+            LongFunction<byte[]> recordForVersion,
+            Function<byte[], String> commitIdOf) {
+        Objects.requireNonNull(commitId, "commitId");
+        long highest = findHighest(series);
+        if (highest > 0 && isOwn(versionKey(series, highest), commitId, commitIdOf)) {
+            return new AllocatedVersion(highest, versionKey(series, highest), true, 0); // an earlier attempt landed
+        }
+        int conflicts = 0;
+        long candidate = highest + 1;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            StoreKey key = versionKey(series, candidate);
+            boolean created;
+            try {
+                created = store.createIfAbsent(key, recordForVersion.apply(candidate));
+            } catch (MlopsException e) {
+                // The write may have landed even though the response was lost: look before giving up.
+                if (isOwn(key, commitId, commitIdOf)) {
+                    return done(series, new AllocatedVersion(candidate, key, true, conflicts));
+                }
+                throw e;
+            }
+            if (created) {
+                return done(series, new AllocatedVersion(candidate, key, false, conflicts));
+            }
+            if (isOwn(key, commitId, commitIdOf)) {
+                return done(series, new AllocatedVersion(candidate, key, true, conflicts));
+            }
+            conflicts++;
+            remember(series, candidate);
+            candidate = findHighest(series) + 1;
+        }
+        throw new MlopsException("could not claim a version in '" + series + "' after " + MAX_ATTEMPTS
+                + " attempts; too many concurrent writers, try again");
+    }
+
+    private AllocatedVersion done(StoreKey series, AllocatedVersion allocated) {
+        remember(series, allocated.number());
+        advanceHint(series, allocated.number());
+        return allocated;
+    }
+
+    private boolean isOwn(StoreKey key, String commitId, Function<byte[], String> commitIdOf) {
+        Optional<StoredObject> existing = store.find(key);
+        return existing.isPresent()
+                && commitId.equals(commitIdOf.apply(existing.get().getBytes()));
+    }
+
+    private void remember(StoreKey series, long n) {
+        knownHighest.merge(series, n, Math::max);
+    }
+
+    private static StoreKey hintKey(StoreKey series) {
+        return StoreKey.of(series.value() + ".hint");
+    }
+
+    private long readHint(StoreKey series) {
+        return store.find(hintKey(series)).map(VersionAllocator::parseHint).orElse(0L);
+    }
+
+    private static long parseHint(StoredObject hint) {
+        try {
+            return Long.parseLong(hint.getText().trim());
+        } catch (NumberFormatException e) {
+            return 0; // only a hint: probing from 0 is slower, never wrong
+        }
+    }
+
+    /** Moves the hint forward to {@code n}, never backward; losing this race is harmless. */
+    private void advanceHint(StoreKey series, long n) {
+        StoreKey key = hintKey(series);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<StoredObject> current = store.find(key);
+            if (current.isPresent() && parseHint(current.get()) >= n) {
+                return;
+            }
+            byte[] bytes = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+            if (store.compareAndSet(key, current.map(StoredObject::getTag).orElse(null), bytes)
+                    .isPresent()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * A claimed version.
+     *
+     * @param number the version number
+     * @param key the record's key
+     * @param recovered true when the record was found already written by this commit (a retry after a lost response)
+     * @param conflicts how many numbers other writers took first
+     */
+    public record AllocatedVersion(long number, StoreKey key, boolean recovered, int conflicts) {}
+}
