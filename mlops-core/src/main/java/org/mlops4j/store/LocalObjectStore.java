@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.ConflictException;
 import org.mlops4j.IntegrityException;
 import org.mlops4j.MlopsException;
 import org.mlops4j.NotFoundException;
@@ -225,7 +226,7 @@ public final class LocalObjectStore implements ObjectStore {
             if (existing != null) {
                 LOG.warn("repairing content {}: {} bytes on disk, {} expected", digest, existing.size(), size);
             }
-            moveIntoPlace(temp, target);
+            moveIntoPlace(key, temp, target);
             stepListener.accept(STEP_CONTENT_COMMITTED, key);
             return new ContentInfo(digest, size, true);
         } catch (IOException e) {
@@ -270,8 +271,11 @@ public final class LocalObjectStore implements ObjectStore {
             stepListener.accept(STEP_RECORD_WRITTEN, key);
             Path target = pathOf(key);
             try {
-                linkIntoPlace(target, temp);
+                linkIntoPlace(key, target, temp);
             } catch (FileAlreadyExistsException e) {
+                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw folderConflict(key);
+                }
                 return false;
             }
             if (durable) {
@@ -303,9 +307,13 @@ public final class LocalObjectStore implements ObjectStore {
             }
             long generation =
                     current.map(o -> Long.parseLong(o.getTag().value())).orElse(0L) + 1;
+            Path target = pathOf(key);
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw folderConflict(key);
+            }
             writeFile(temp, generation, bytes);
             stepListener.accept(STEP_POINTER_WRITTEN, key);
-            moveIntoPlace(temp, pathOf(key));
+            moveIntoPlace(key, temp, target);
             stepListener.accept(STEP_POINTER_MOVED, key);
             return Optional.of(new ObjectTag(Long.toString(generation)));
         } catch (IOException e) {
@@ -319,11 +327,15 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> find(StoreKey key) {
         byte[] raw;
+        Path path = pathOf(key);
         try {
-            raw = Files.readAllBytes(pathOf(key));
+            raw = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.empty(); // a folder of other keys, not an object
+            }
             throw new MlopsException("cannot read '" + key + "' in " + root + ": " + e, e);
         }
         if (!startsWithPointerMagic(raw)) {
@@ -343,7 +355,8 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public boolean exists(StoreKey key) {
-        return Files.exists(pathOf(key), LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes attributes = readAttributes(pathOf(key));
+        return attributes != null && attributes.isRegularFile();
     }
 
     @Override
@@ -537,24 +550,24 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    private void linkIntoPlace(Path target, Path temp) throws IOException {
-        ensureParent(target);
+    private void linkIntoPlace(StoreKey key, Path target, Path temp) throws IOException {
+        ensureParent(key, target);
         try {
             Files.createLink(target, temp);
         } catch (NoSuchFileException e) {
             knownDirectories.remove(target.getParent());
-            ensureParent(target);
+            ensureParent(key, target);
             Files.createLink(target, temp);
         }
     }
 
-    private void moveIntoPlace(Path temp, Path target) throws IOException {
-        ensureParent(target);
+    private void moveIntoPlace(StoreKey key, Path temp, Path target) throws IOException {
+        ensureParent(key, target);
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
             knownDirectories.remove(target.getParent());
-            ensureParent(target);
+            ensureParent(key, target);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         }
         if (durable) {
@@ -562,12 +575,21 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    private void ensureParent(Path target) throws IOException {
+    private void ensureParent(StoreKey key, Path target) throws IOException {
         Path parent = target.getParent();
         if (!knownDirectories.contains(parent)) {
-            Files.createDirectories(parent);
+            try {
+                Files.createDirectories(parent);
+            } catch (FileAlreadyExistsException e) {
+                throw folderConflict(key);
+            }
             knownDirectories.add(parent);
         }
+    }
+
+    private static ConflictException folderConflict(StoreKey key) {
+        return new ConflictException("cannot write '" + key + "': it is a folder of other keys, or one of its parent"
+                + " folders is an object; keys form a tree (a/b and a/b/c cannot both exist), so choose another key");
     }
 
     private static void fsyncDirectory(Path directory) throws IOException {

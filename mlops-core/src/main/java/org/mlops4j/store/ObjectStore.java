@@ -13,6 +13,9 @@ import org.mlops4j.lake.Digest;
  * The storage contract every MLOps4J record stands on (DESIGN §3.1): immutable content addressed by its SHA-256,
  * immutable records created at most once, and mutable pointers moved by compare-and-set.
  *
+ * <p>Keys form a tree, as paths on a disk do: a key is never also a folder of other keys ({@code a/b} and
+ * {@code a/b/c} cannot both exist); a write that would break this throws {@link org.mlops4j.ConflictException}.
+ *
  * <p>Content lives under {@link #contentKey(Digest)}; records and pointers anywhere else. Nothing a writer has not
  * finished is visible: a record is either absent or complete. Implementations are thread-safe and, for the
  * local store, safe across processes on one host; {@code mlops-test} holds the contract suite that every
@@ -74,6 +77,7 @@ public interface ObjectStore extends AutoCloseable {
      * @param bytes its bytes
      * @return true if this call created it, false if the key was taken
      * @throws IllegalArgumentException if the key is a content key
+     * @throws org.mlops4j.ConflictException if the key is a folder of other keys, or lies below another key
      */
     boolean createIfAbsent(StoreKey key, byte[] bytes);
 
@@ -85,6 +89,7 @@ public interface ObjectStore extends AutoCloseable {
      * @param bytes the new bytes
      * @return the new tag, or empty if another writer got there first (re-read and decide again)
      * @throws IllegalArgumentException if the key is a content key
+     * @throws org.mlops4j.ConflictException if the key is a folder of other keys, or lies below another key
      */
     Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes);
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.ConflictException;
 import org.mlops4j.IntegrityException;
 import org.mlops4j.NotFoundException;
 import org.mlops4j.Page;
@@ -125,6 +126,7 @@ public final class InMemoryObjectStore implements ObjectStore {
     @Override
     public boolean createIfAbsent(StoreKey key, byte[] bytes) {
         requireRecordKey(key);
+        requireTreeShape(key);
         byte[] copy = bytes.clone();
         boolean[] created = {false};
         write(() -> {
@@ -136,6 +138,7 @@ public final class InMemoryObjectStore implements ObjectStore {
     @Override
     public Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes) {
         requireRecordKey(key);
+        requireTreeShape(key);
         byte[] copy = bytes.clone();
         long[] generation = {-1};
         write(() -> objects.compute(key, (k, old) -> {
@@ -233,6 +236,30 @@ public final class InMemoryObjectStore implements ObjectStore {
     private static org.mlops4j.ServiceUnavailableException injected(String when) {
         return new org.mlops4j.ServiceUnavailableException(
                 "injected fault " + when + " the write took effect", "in-memory", 503, null, null, null);
+    }
+
+    /** Keys form a tree, as on a disk: no key is also a folder of other keys. */
+    private void requireTreeShape(StoreKey key) {
+        String value = key.value();
+        for (int slash = value.indexOf('/'); slash > 0; slash = value.indexOf('/', slash + 1)) {
+            if (objects.containsKey(new StoreKey(value.substring(0, slash)))) {
+                throw folderConflict(key);
+            }
+        }
+        // keys that start with this one are contiguous in the sorted map
+        for (StoreKey next : objects.tailMap(key, false).keySet()) {
+            if (!next.value().startsWith(value)) {
+                break;
+            }
+            if (next.value().startsWith(value + "/")) {
+                throw folderConflict(key);
+            }
+        }
+    }
+
+    private static ConflictException folderConflict(StoreKey key) {
+        return new ConflictException("cannot write '" + key + "': it is a folder of other keys, or one of its parent"
+                + " folders is an object; keys form a tree (a/b and a/b/c cannot both exist), so choose another key");
     }
 
     private static void requireRecordKey(StoreKey key) {
