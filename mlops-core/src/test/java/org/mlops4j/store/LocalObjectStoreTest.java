@@ -1,0 +1,185 @@
+package org.mlops4j.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.IntegrityException;
+import org.mlops4j.lake.Digest;
+
+/** What only the local store does; the shared behaviour is in mlops-test's contract suite. */
+class LocalObjectStoreTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void shouldRemoveTempFilesOfDeadProcessesWhenOpened() throws IOException {
+        Path tmp = root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp");
+        Files.createDirectories(tmp);
+        Path deadProcess = Files.write(tmp.resolve("999999999-1-1.tmp"), new byte[] {1});
+        Path ancient = Files.write(tmp.resolve("junk.tmp"), new byte[] {2});
+        Files.setLastModifiedTime(ancient, FileTime.from(Instant.now().minus(2, ChronoUnit.DAYS)));
+        Path recentUnknown = Files.write(tmp.resolve("recent.tmp"), new byte[] {3});
+
+        try (LocalObjectStore store = LocalObjectStore.open(root)) {
+            assertThat(store.getStaleTempFilesRemoved()).isEqualTo(2);
+            assertThat(deadProcess).doesNotExist();
+            assertThat(ancient).doesNotExist();
+            assertThat(recentUnknown).exists();
+        }
+    }
+
+    @Test
+    void shouldLeaveNoTempFileBehindAfterWrites() throws IOException {
+        try (LocalObjectStore store = LocalObjectStore.open(root)) {
+            store.putContent(new ByteArrayInputStream(new byte[100]));
+            assertThat(store.createIfAbsent(StoreKey.of("r/1"), new byte[] {1})).isTrue();
+            assertThat(store.createIfAbsent(StoreKey.of("r/1"), new byte[] {2})).isFalse();
+            assertThat(store.compareAndSet(StoreKey.of("p/1"), null, new byte[] {1}))
+                    .isPresent();
+            assertThat(store.compareAndSet(StoreKey.of("p/1"), null, new byte[] {1}))
+                    .isEmpty();
+        }
+        try (Stream<Path> temps =
+                Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
+            assertThat(temps).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRepairContentOfTheWrongSizeInsteadOfTrustingIt() throws IOException {
+        byte[] bytes = "the real bytes".getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.of(bytes);
+        try (LocalObjectStore store = LocalObjectStore.open(root)) {
+            store.putContent(new ByteArrayInputStream(bytes));
+            Path file = root.resolve(ObjectStore.contentKey(digest).value());
+            Files.write(file, "torn".getBytes(StandardCharsets.UTF_8));
+
+            ContentInfo again = store.putContent(new ByteArrayInputStream(bytes));
+
+            assertThat(again.created()).isTrue();
+            assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
+            assertThat(store.verify().isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldReportCorruptContentWhenVerifying() throws IOException {
+        byte[] bytes = "original".getBytes(StandardCharsets.UTF_8);
+        try (LocalObjectStore store = LocalObjectStore.open(root)) {
+            ContentInfo info = store.putContent(new ByteArrayInputStream(bytes));
+            Files.write(
+                    root.resolve(ObjectStore.contentKey(info.digest()).value()),
+                    "ORIGINAL".getBytes(StandardCharsets.UTF_8));
+
+            StoreVerification verification = store.verify();
+
+            assertThat(verification.isClean()).isFalse();
+            assertThat(verification.problems())
+                    .singleElement()
+                    .asString()
+                    .contains(info.digest().hex());
+        }
+    }
+
+    @Test
+    void shouldKeepPointerGenerationInAHeaderLine() throws IOException {
+        try (LocalObjectStore store = LocalObjectStore.open(root)) {
+            StoreKey key = StoreKey.of("models/m/aliases/champion.json");
+            ObjectTag first = store.compareAndSet(key, null, "{}".getBytes(StandardCharsets.UTF_8))
+                    .orElseThrow();
+            ObjectTag second = store.compareAndSet(key, first, "{\"v\":2}".getBytes(StandardCharsets.UTF_8))
+                    .orElseThrow();
+
+            assertThat(first.value()).isEqualTo("1");
+            assertThat(second.value()).isEqualTo("2");
+            assertThat(Files.readString(root.resolve(key.value()))).isEqualTo("\0mlops4j-pointer 2\n{\"v\":2}");
+        }
+    }
+
+    @Test
+    void shouldThrowIntegrityExceptionWhenPointerHeaderIsDamaged() throws IOException {
+        try (LocalObjectStore store = LocalObjectStore.open(root)) {
+            StoreKey key = StoreKey.of("p/damaged");
+            Path file = root.resolve("p").resolve("damaged");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "\0mlops4j-pointer x\n{}");
+
+            assertThatThrownBy(() -> store.find(key))
+                    .isInstanceOf(IntegrityException.class)
+                    .hasMessageContaining("p/damaged");
+        }
+    }
+
+    @Test
+    void shouldRefuseRecordsThatLookLikePointerFiles() {
+        try (LocalObjectStore store = LocalObjectStore.open(root)) {
+            byte[] bytes = "\0mlops4j-pointer 1\n{}".getBytes(StandardCharsets.UTF_8);
+
+            assertThatThrownBy(() -> store.createIfAbsent(StoreKey.of("r"), bytes))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("reserved");
+        }
+    }
+
+    @Test
+    void shouldReportEveryStepToTheStepListener() {
+        List<String> steps = new ArrayList<>();
+        try (LocalObjectStore store = LocalObjectStore.builder()
+                .root(root)
+                .stepListener((step, key) -> steps.add(step))
+                .build()) {
+            store.putContent(new ByteArrayInputStream(new byte[] {1}));
+            assertThat(store.createIfAbsent(StoreKey.of("r"), new byte[] {1})).isTrue();
+            assertThat(store.compareAndSet(StoreKey.of("p"), null, new byte[] {1}))
+                    .isPresent();
+        }
+
+        assertThat(steps)
+                .containsExactly(
+                        LocalObjectStore.STEP_CONTENT_WRITTEN,
+                        LocalObjectStore.STEP_CONTENT_COMMITTED,
+                        LocalObjectStore.STEP_RECORD_WRITTEN,
+                        LocalObjectStore.STEP_RECORD_COMMITTED,
+                        LocalObjectStore.STEP_POINTER_WRITTEN,
+                        LocalObjectStore.STEP_POINTER_MOVED);
+    }
+
+    @Test
+    void shouldRejectEachBuilderSettingSetTwiceAndAMissingRoot() {
+        assertThatThrownBy(() -> LocalObjectStore.builder().root(root).root(root))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("root");
+        assertThatThrownBy(() -> LocalObjectStore.builder().durableWrites(true).durableWrites(false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("durableWrites");
+        assertThatThrownBy(() ->
+                        LocalObjectStore.builder().stepListener((s, k) -> {}).stepListener((s, k) -> {}))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stepListener");
+        assertThatThrownBy(() -> LocalObjectStore.builder().build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("root is required");
+    }
+
+    @Test
+    void shouldRefuseARootThatIsAFile() throws IOException {
+        Path file = Files.write(root.resolve("file"), new byte[] {1});
+
+        assertThatThrownBy(() -> LocalObjectStore.open(file))
+                .isInstanceOf(org.mlops4j.MlopsException.class)
+                .hasMessageContaining(file.toString());
+    }
+}
