@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.data.Datasets;
+import org.mlops4j.lineage.Lineage;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.VersionAllocator;
@@ -41,13 +43,29 @@ public final class Mlops implements AutoCloseable {
     private final ExecutorService executor;
     private final Clock clock;
     private final VersionAllocator versions;
+    private final Datasets datasets;
+    private final Lineage lineage;
     private final List<AutoCloseable> owned;
 
-    private Mlops(ObjectStore store, ExecutorService executor, Clock clock, List<AutoCloseable> owned) {
+    private Mlops(
+            ObjectStore store,
+            ExecutorService executor,
+            Clock clock,
+            @Nullable Path cacheDirectory,
+            List<AutoCloseable> owned) {
         this.store = store;
         this.executor = executor;
         this.clock = clock;
         this.versions = new VersionAllocator(store);
+        int parallelism = Runtime.getRuntime().availableProcessors();
+        this.datasets = new Datasets(
+                store,
+                versions,
+                executor,
+                parallelism,
+                clock,
+                cacheDirectory == null ? null : cacheDirectory.resolve("stat"));
+        this.lineage = new Lineage(datasets.lineageIndex(), List.of(datasets.upstreamResolver()));
         this.owned = List.copyOf(owned);
         LOG.info("MLOps4J ready: lake {}", store);
     }
@@ -77,7 +95,10 @@ public final class Mlops implements AutoCloseable {
      * @throws MlopsException if the directory cannot be used
      */
     public static Mlops local(Path home) {
-        return builder().localLake(home.resolve("lake")).build();
+        return builder()
+                .localLake(home.resolve("lake"))
+                .cacheDirectory(home.resolve("cache"))
+                .build();
     }
 
     /** Returns the lake every record is stored in. */
@@ -93,6 +114,16 @@ public final class Mlops implements AutoCloseable {
     /** Returns the clock that timestamps every record. */
     public Clock clock() {
         return clock;
+    }
+
+    /** Returns the dataset API: snapshots, versions, checkout, diff, verification. */
+    public Datasets datasets() {
+        return datasets;
+    }
+
+    /** Returns lineage queries: upstream and downstream of dataset (and model) versions. */
+    public Lineage lineage() {
+        return lineage;
     }
 
     /** Returns the version allocator shared by every versioned record of this lake. */
@@ -137,8 +168,35 @@ public final class Mlops implements AutoCloseable {
         private @Nullable Path localLake;
         private @Nullable ExecutorService executor;
         private @Nullable Clock clock;
+        private @Nullable Path cacheDirectory;
+        private boolean cacheDirectorySet;
 
         private Builder() {}
+
+        /**
+         * Sets the directory for host-local caches (the stat cache that makes re-snapshots cost O(changes)); by
+         * default {@code $XDG_CACHE_HOME/mlops4j} or {@code ~/.cache/mlops4j}. {@code null} switches caches off.
+         *
+         * @param directory the directory, or null
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder cacheDirectory(@Nullable Path directory) {
+            if (cacheDirectorySet) {
+                throw new IllegalStateException("cacheDirectory was already set to " + cacheDirectory);
+            }
+            this.cacheDirectory = directory;
+            this.cacheDirectorySet = true;
+            return this;
+        }
+
+        private static Path defaultCacheDirectory() {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path base =
+                    xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+            return base.resolve("mlops4j");
+        }
 
         /**
          * Uses a store the host opened and will close.
@@ -230,7 +288,8 @@ public final class Mlops implements AutoCloseable {
                 }
                 owned.add(lake);
             }
-            return new Mlops(lake, pool, clock == null ? Clock.systemUTC() : clock, owned);
+            Path caches = cacheDirectorySet ? cacheDirectory : defaultCacheDirectory();
+            return new Mlops(lake, pool, clock == null ? Clock.systemUTC() : clock, caches, owned);
         }
 
         private void requireNoStore() {

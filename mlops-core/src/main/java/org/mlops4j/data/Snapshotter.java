@@ -1,0 +1,435 @@
+package org.mlops4j.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.MlopsException;
+import org.mlops4j.ProgressListener;
+import org.mlops4j.lake.Digest;
+import org.mlops4j.store.ContentInfo;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.StoreKey;
+
+/**
+ * Turns sources (a directory, files, streams) into stored contents and trees, in one pass per file: each file is read
+ * once and hashed while it is written into the store, in parallel with a bound, in constant memory per file.
+ */
+final class Snapshotter {
+    /** Supplies a stream's bytes; called once. */
+    @FunctionalInterface
+    interface StreamOpener {
+        InputStream open() throws IOException;
+    }
+
+    sealed interface Source permits DirectorySource, FileSource, StreamSource {}
+
+    record DirectorySource(Path directory) implements Source {}
+
+    record FileSource(Path base, Path file) implements Source {}
+
+    record StreamSource(String path, StreamOpener opener, boolean executable) implements Source {}
+
+    /** A stored file, where its path and digest are known. */
+    record StoredFile(String path, Trees.FileEntry entry) {}
+
+    record Result(Digest root, long files, long bytes, List<StoredFile> storedFiles, int cacheHits) {}
+
+    /** A directory being assembled; children sorted by UTF-8 bytes. */
+    private static final class Dir {
+        final TreeMap<String, Object> children = new TreeMap<>(StoreKey::compareUtf8);
+    }
+
+    /** A file whose entry a worker fills in. */
+    private static final class Slot {
+        final String name;
+        volatile Trees.@Nullable FileEntry entry;
+
+        Slot(String name) {
+            this.name = name;
+        }
+    }
+
+    private final ObjectStore store;
+    private final ExecutorService executor;
+    private final Semaphore inFlight;
+    private final @Nullable StatCache cache;
+    private final ProgressListener progress;
+    private final String operation;
+    private final AtomicLong filesDone = new AtomicLong();
+    private final AtomicLong bytesDone = new AtomicLong();
+    private final AtomicLong filesSeen = new AtomicLong();
+    private final AtomicLong bytesSeen = new AtomicLong();
+    private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    private final List<CompletableFuture<Void>> tasks = new ArrayList<>();
+    private final List<StoredFile> storedFiles = new ArrayList<>();
+    private volatile boolean walking = true;
+
+    Snapshotter(
+            ObjectStore store,
+            ExecutorService executor,
+            int parallelism,
+            @Nullable StatCache cache,
+            ProgressListener progress,
+            String operation) {
+        this.store = store;
+        this.executor = executor;
+        this.inFlight = new Semaphore(Math.max(1, parallelism) * 4);
+        this.cache = cache;
+        this.progress = progress;
+        this.operation = operation;
+    }
+
+    Result run(List<Source> sources) {
+        Dir root = new Dir();
+        try {
+            for (Source source : sources) {
+                if (failure.get() != null) {
+                    break;
+                }
+                if (source instanceof DirectorySource directory) {
+                    Path real = directory.directory().toRealPath();
+                    walkDirectory(real, real, "", root);
+                } else if (source instanceof FileSource file) {
+                    addFile(file, root);
+                    checkFailure();
+                } else {
+                    addStream((StreamSource) source, root);
+                }
+            }
+        } catch (IOException e) {
+            failure.compareAndSet(null, e);
+        } finally {
+            walking = false;
+            awaitTasks();
+        }
+        checkFailure();
+        long[] totals = new long[2];
+        Digest digest = writeTree(root, "", totals);
+        return new Result(digest, totals[0], totals[1], storedFiles, cache == null ? 0 : cache.hits());
+    }
+
+    // --- walking ---------------------------------------------------------------------------------------------
+
+    private void walkDirectory(Path sourceRoot, Path dir, String relative, Dir node) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(children::add);
+        }
+        for (Path child : children) {
+            if (failure.get() != null) {
+                return;
+            }
+            String name = child.getFileName().toString();
+            String path = relative.isEmpty() ? name : relative + "/" + name;
+            PathRules.checkName(name, path);
+            Attributes attributes = Attributes.read(child);
+            if (attributes.symbolicLink()) {
+                Path target = child.toRealPath();
+                if (!target.startsWith(sourceRoot)) {
+                    throw new UnsafePathException(
+                            path,
+                            "a symbolic link that leaves the dataset's directory (to " + target
+                                    + "); copy the file in, or snapshot its own directory");
+                }
+                if (Files.isDirectory(target)) {
+                    throw new UnsafePathException(
+                            path,
+                            "a symbolic link to a directory; snapshot the directory"
+                                    + " itself, links to directories are not followed");
+                }
+                attributes = Attributes.read(target);
+                submitFile(path, target, attributes, node, name);
+            } else if (attributes.directory()) {
+                Dir sub = new Dir();
+                node.children.put(name, sub);
+                walkDirectory(sourceRoot, child, path, sub);
+            } else if (attributes.regularFile()) {
+                submitFile(path, child, attributes, node, name);
+            } else {
+                throw new UnsafePathException(path, "neither a file nor a directory (a device, socket or FIFO)");
+            }
+        }
+    }
+
+    private void addFile(FileSource source, Dir root) throws IOException {
+        Path base = source.base().toAbsolutePath().normalize();
+        Path file = source.file().isAbsolute()
+                ? source.file().normalize()
+                : base.resolve(source.file()).normalize();
+        if (!file.startsWith(base) || file.equals(base)) {
+            throw new UnsafePathException(
+                    source.file().toString(), "the file is not inside the base directory " + base);
+        }
+        String path =
+                base.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+        String[] segments = PathRules.checkRelativePath(path);
+        Attributes attributes = Attributes.read(file);
+        if (attributes.symbolicLink()) {
+            Path target = file.toRealPath();
+            if (!target.startsWith(base.toRealPath())) {
+                throw new UnsafePathException(
+                        path, "a symbolic link that leaves the base directory (to " + target + ")");
+            }
+            file = target;
+            attributes = Attributes.read(target);
+        }
+        if (!attributes.regularFile()) {
+            throw new UnsafePathException(path, "not a regular file; give files, or snapshot a whole directory");
+        }
+        Dir parent = directoryFor(root, segments, path);
+        submitFile(path, file, attributes, parent, segments[segments.length - 1]);
+    }
+
+    private void addStream(StreamSource source, Dir root) {
+        String[] segments = PathRules.checkRelativePath(source.path());
+        Dir parent = directoryFor(root, segments, source.path());
+        String name = segments[segments.length - 1];
+        Slot slot = claim(parent, name, source.path());
+        submit(() -> {
+            try (InputStream in = source.opener().open()) {
+                ContentInfo info = store.putContent(in);
+                finish(source.path(), slot, info, source.executable(), null);
+            }
+        });
+    }
+
+    private Dir directoryFor(Dir root, String[] segments, String path) {
+        Dir node = root;
+        for (int i = 0; i < segments.length - 1; i++) {
+            Object child = node.children.computeIfAbsent(segments[i], k -> new Dir());
+            if (!(child instanceof Dir dir)) {
+                throw new UnsafePathException(path, "'" + segments[i] + "' is both a file and a directory");
+            }
+            node = dir;
+        }
+        return node;
+    }
+
+    private Slot claim(Dir parent, String name, String path) {
+        Slot slot = new Slot(name);
+        if (parent.children.putIfAbsent(name, slot) != null) {
+            throw new UnsafePathException(path, "given twice");
+        }
+        return slot;
+    }
+
+    private void submitFile(String path, Path file, Attributes attributes, Dir parent, String name) {
+        Slot slot = claim(parent, name, path);
+        filesSeen.incrementAndGet();
+        bytesSeen.addAndGet(attributes.size());
+        StatCache.FileStat stat = attributes.stat();
+        if (cache != null && stat != null) {
+            Digest known = cache.lookup(path, stat);
+            if (known != null) {
+                cache.record(path, stat, known);
+                Trees.FileEntry entry = new Trees.FileEntry(name, attributes.size(), known, attributes.executable());
+                slot.entry = entry;
+                synchronized (storedFiles) {
+                    storedFiles.add(new StoredFile(path, entry));
+                }
+                report(1, attributes.size());
+                return;
+            }
+        }
+        submit(() -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                ContentInfo info = store.putContent(in);
+                finish(path, slot, info, attributes.executable(), stat);
+            }
+        });
+    }
+
+    private void finish(
+            String path, Slot slot, ContentInfo info, boolean executable, StatCache.@Nullable FileStat stat) {
+        Trees.FileEntry entry = new Trees.FileEntry(slot.name, info.size(), info.digest(), executable);
+        slot.entry = entry;
+        if (cache != null && stat != null && stat.size() == info.size()) {
+            cache.record(path, stat, info.digest());
+        }
+        synchronized (storedFiles) {
+            storedFiles.add(new StoredFile(path, entry));
+        }
+        report(1, info.size());
+    }
+
+    @FunctionalInterface
+    private interface IoTask {
+        void run() throws IOException;
+    }
+
+    private void submit(IoTask task) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, e);
+            return;
+        }
+        CompletableFuture<Void> future;
+        try {
+            future = CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            if (failure.get() == null) {
+                                task.run();
+                            }
+                        } catch (IOException | RuntimeException | Error e) {
+                            failure.compareAndSet(null, e);
+                        } finally {
+                            inFlight.release();
+                        }
+                    },
+                    executor);
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        tasks.add(future);
+    }
+
+    private void awaitTasks() {
+        for (CompletableFuture<Void> task : tasks) {
+            try {
+                task.join();
+            } catch (CompletionException e) {
+                failure.compareAndSet(null, e.getCause());
+            }
+        }
+    }
+
+    private void checkFailure() {
+        Throwable t = failure.get();
+        if (t == null) {
+            return;
+        }
+        if (t instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (t instanceof Error error) {
+            throw error;
+        }
+        if (t instanceof NoSuchFileException missing) {
+            throw new MlopsException(
+                    "a file vanished while " + operation + " read it: " + missing.getFile()
+                            + "; snapshot a directory that nobody changes meanwhile",
+                    t);
+        }
+        throw new MlopsException(operation + " failed: " + t, t);
+    }
+
+    private void report(long files, long bytes) {
+        long f = filesDone.addAndGet(files);
+        long b = bytesDone.addAndGet(bytes);
+        boolean counted = !walking;
+        progress.onProgress(new ProgressListener.ProgressEvent(
+                operation, f, counted ? filesSeen.get() : -1, b, counted ? bytesSeen.get() : -1));
+    }
+
+    // --- trees -----------------------------------------------------------------------------------------------
+
+    /** Writes the trees bottom-up; totals[0] += files, totals[1] += bytes. */
+    private Digest writeTree(Dir dir, String path, long[] totals) {
+        List<Trees.Entry> entries = new ArrayList<>(dir.children.size());
+        for (Map.Entry<String, Object> child : dir.children.entrySet()) {
+            if (child.getValue() instanceof Dir sub) {
+                String subPath = path.isEmpty() ? child.getKey() : path + "/" + child.getKey();
+                entries.add(new Trees.DirEntry(child.getKey(), writeTree(sub, subPath, totals)));
+            } else {
+                Trees.FileEntry entry = Objects.requireNonNull(((Slot) child.getValue()).entry, "unfinished file");
+                totals[0]++;
+                totals[1] += entry.size();
+                entries.add(entry);
+            }
+        }
+        byte[] bytes = Trees.encode(entries);
+        Digest digest = Digest.of(bytes);
+        boolean unused = store.createIfAbsent(Trees.key(digest), bytes);
+        return digest;
+    }
+
+    // --- attributes: one stat per file -------------------------------------------------------------------------
+
+    private record Attributes(
+            boolean directory,
+            boolean regularFile,
+            boolean symbolicLink,
+            long size,
+            boolean executable,
+            StatCache.@Nullable FileStat stat) {
+
+        static Attributes read(Path path) throws IOException {
+            if (path.getFileSystem() == FileSystems.getDefault() || supportsUnix(path)) {
+                try {
+                    Map<String, Object> a = Files.readAttributes(
+                            path,
+                            "unix:mode,ino,dev,size,lastModifiedTime,ctime,isDirectory,isRegularFile,isSymbolicLink",
+                            LinkOption.NOFOLLOW_LINKS);
+                    int mode = ((Number) a.get("mode")).intValue();
+                    long size = (Long) a.get("size");
+                    boolean executable = (mode & 0100) != 0;
+                    StatCache.FileStat stat = new StatCache.FileStat(
+                            ((Number) a.get("dev")).longValue(),
+                            ((Number) a.get("ino")).longValue(),
+                            size,
+                            nanos((FileTime) a.get("lastModifiedTime")),
+                            nanos((FileTime) a.get("ctime")),
+                            executable);
+                    return new Attributes(
+                            (Boolean) a.get("isDirectory"),
+                            (Boolean) a.get("isRegularFile"),
+                            (Boolean) a.get("isSymbolicLink"),
+                            size,
+                            executable,
+                            stat);
+                } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                    // no "unix" view here: fall through
+                }
+            }
+            try {
+                PosixFileAttributes a =
+                        Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return new Attributes(
+                        a.isDirectory(),
+                        a.isRegularFile(),
+                        a.isSymbolicLink(),
+                        a.size(),
+                        a.permissions().contains(PosixFilePermission.OWNER_EXECUTE),
+                        null);
+            } catch (UnsupportedOperationException e) {
+                BasicFileAttributes a =
+                        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return new Attributes(a.isDirectory(), a.isRegularFile(), a.isSymbolicLink(), a.size(), false, null);
+            }
+        }
+
+        private static boolean supportsUnix(Path path) {
+            return path.getFileSystem().supportedFileAttributeViews().contains("unix");
+        }
+
+        private static long nanos(FileTime time) {
+            return time.to(TimeUnit.NANOSECONDS);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package org.mlops4j.data;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.lake.Digest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembers the digests of files by their stat key (device, inode, size, mtime ns, ctime ns), so that re-snapshotting
+ * a mostly unchanged directory costs O(changes). One cache per host, source root and lake, in a compact binary file
+ * written atomically.
+ *
+ * <p>Git's "racy" rule: an entry whose mtime or ctime is not older than the cache's own timestamp minus the
+ * timestamp granularity could hide a change made within the same tick, so it is re-hashed. The timestamp is taken
+ * before the walk starts, so a file changed during a snapshot is always re-hashed next time.
+ */
+final class StatCache {
+    private static final Logger LOG = LoggerFactory.getLogger(StatCache.class);
+    private static final int MAGIC = 0x4d4c5343; // "MLSC"
+    private static final int VERSION = 1;
+
+    /** What one stat of a file says. */
+    record FileStat(long device, long inode, long size, long mtimeNanos, long ctimeNanos, boolean executable) {}
+
+    private record Entry(FileStat stat, Digest digest) {}
+
+    private final Map<String, Entry> previous;
+    private final long previousTimestampNanos;
+    private final long granularityNanos;
+    private final Map<String, Entry> current = new HashMap<>();
+    private int hits;
+
+    private StatCache(Map<String, Entry> previous, long previousTimestampNanos, long granularityNanos) {
+        this.previous = previous;
+        this.previousTimestampNanos = previousTimestampNanos;
+        this.granularityNanos = granularityNanos;
+    }
+
+    /** Loads a cache file; a missing or damaged file gives an empty cache (it is only a cache). */
+    static StatCache load(Path file, long granularityNanos) {
+        Map<String, Entry> entries = new HashMap<>();
+        long timestamp = Long.MIN_VALUE;
+        try (InputStream raw = Files.newInputStream(file);
+                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+                return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
+            }
+            timestamp = in.readLong();
+            int count = in.readInt();
+            byte[] hash = new byte[32];
+            for (int i = 0; i < count; i++) {
+                byte[] pathBytes = new byte[in.readUnsignedShort()];
+                in.readFully(pathBytes);
+                FileStat stat = new FileStat(
+                        in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readBoolean());
+                in.readFully(hash);
+                entries.put(new String(pathBytes, StandardCharsets.UTF_8), new Entry(stat, Digest.ofHash(hash)));
+            }
+        } catch (NoSuchFileException e) {
+            return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
+        } catch (EOFException | RuntimeException e) {
+            LOG.debug("ignoring damaged stat cache {}", file, e);
+            return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
+        } catch (IOException e) {
+            LOG.debug("cannot read stat cache {}", file, e);
+            return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
+        }
+        return new StatCache(entries, timestamp, granularityNanos);
+    }
+
+    /** Returns the digest remembered for a file whose stat key is unchanged and not racy; null to re-hash. */
+    @Nullable
+    Digest lookup(String path, FileStat stat) {
+        Entry entry = previous.get(path);
+        if (entry == null || !entry.stat().equals(stat)) {
+            return null;
+        }
+        long safeBefore = previousTimestampNanos - granularityNanos;
+        if (stat.mtimeNanos() >= safeBefore || stat.ctimeNanos() >= safeBefore) {
+            return null; // racy: changed within a timestamp tick of the last snapshot
+        }
+        synchronized (this) {
+            hits++;
+        }
+        return entry.digest();
+    }
+
+    /** Records a file's stat key and digest for the next snapshot. */
+    synchronized void record(String path, FileStat stat, Digest digest) {
+        current.put(path, new Entry(stat, digest));
+    }
+
+    synchronized int hits() {
+        return hits;
+    }
+
+    /** Writes the entries recorded in this snapshot (files that are gone drop out), atomically. */
+    synchronized void save(Path file, long timestampNanos) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path temp = file.resolveSibling(
+                file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try (OutputStream raw = Files.newOutputStream(temp);
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeLong(timestampNanos);
+            int count = 0;
+            for (Map.Entry<String, Entry> e : current.entrySet()) {
+                if (e.getKey().getBytes(StandardCharsets.UTF_8).length <= 0xffff) {
+                    count++;
+                }
+            }
+            out.writeInt(count);
+            for (Map.Entry<String, Entry> e : current.entrySet()) {
+                byte[] path = e.getKey().getBytes(StandardCharsets.UTF_8);
+                if (path.length > 0xffff) {
+                    continue;
+                }
+                FileStat stat = e.getValue().stat();
+                out.writeShort(path.length);
+                out.write(path);
+                out.writeLong(stat.device());
+                out.writeLong(stat.inode());
+                out.writeLong(stat.size());
+                out.writeLong(stat.mtimeNanos());
+                out.writeLong(stat.ctimeNanos());
+                out.writeBoolean(stat.executable());
+                out.write(e.getValue().digest().toBytes());
+            }
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,95 @@
+package org.mlops4j.data;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import org.mlops4j.IntegrityException;
+import org.mlops4j.lake.Digest;
+
+/**
+ * Hashes what is read and throws {@link IntegrityException} at the end of the stream, or on close after the last
+ * byte was read, when the bytes do not match the expected digest and size. A stream closed before its end is not
+ * checked: only the bytes that were read could be wrong, and the check needs all of them.
+ */
+final class VerifyingInputStream extends FilterInputStream {
+    private final Digest expected;
+    private final long expectedSize;
+    private final String what;
+    private final MessageDigest sha = Digest.newSha256();
+    private long size;
+    private boolean checked;
+
+    VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String what) {
+        super(in);
+        this.expected = expected;
+        this.expectedSize = expectedSize;
+        this.what = what;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b < 0) {
+            check();
+        } else {
+            sha.update((byte) b);
+            size++;
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        if (n < 0) {
+            check();
+        } else {
+            sha.update(buffer, offset, n);
+            size += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] scratch = new byte[8192];
+        long skipped = 0;
+        while (skipped < n) {
+            int read = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+            if (read < 0) {
+                break;
+            }
+            skipped += read;
+        }
+        return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (!checked && size >= expectedSize && super.read() < 0) {
+                check();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
+    private void check() {
+        if (checked) {
+            return;
+        }
+        checked = true;
+        Digest actual = Digest.ofHash(sha.digest());
+        if (size != expectedSize || !actual.equals(expected)) {
+            throw new IntegrityException(what + " is damaged: expected " + expected + " (" + expectedSize
+                    + " bytes), read " + actual + " (" + size + " bytes); do not use these bytes, restore the lake");
+        }
+    }
+}
