@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.data.Datasets;
+import org.mlops4j.lake.LakeDescriptor;
 import org.mlops4j.lineage.Lineage;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
@@ -56,6 +57,7 @@ public final class Mlops implements AutoCloseable {
         this.store = store;
         this.executor = executor;
         this.clock = clock;
+        var unused = LakeDescriptor.initialize(store); // writes lake.json, or refuses a lake of a newer format
         this.versions = new VersionAllocator(store);
         int parallelism = Runtime.getRuntime().availableProcessors();
         this.datasets = new Datasets(

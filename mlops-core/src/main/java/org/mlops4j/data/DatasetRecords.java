@@ -7,88 +7,89 @@ import java.util.List;
 import java.util.Map;
 import org.mlops4j.IntegrityException;
 import org.mlops4j.lake.Digest;
+import org.mlops4j.lake.LakeFormatException;
+import org.mlops4j.lake.RecordFormat;
+import org.mlops4j.lake.RecordReader;
+import org.mlops4j.lake.RecordWriter;
 
 /** The dataset version record, {@code datasets/<name>/v/<n>.json}, in canonical JSON (docs/lake-format.md). */
 final class DatasetRecords {
+    static final RecordFormat FORMAT = RecordFormat.of("mlops4j.dataset-version", 1);
+
     private DatasetRecords() {}
 
     static byte[] encode(DatasetVersion v) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("format", Datasets.RECORD_FORMAT);
-        record.put("name", v.getName());
-        record.put("version", v.getNumber());
-        record.put("commit", v.getCommitId());
-        record.put("tree", v.getDigest().toString());
-        record.put("files", v.getFileCount());
-        record.put("bytes", v.getByteCount());
-        record.put("created", v.getCreated().toString());
-        record.put("author", v.getAuthor());
-        record.put("message", v.getMessage());
-        record.put("tags", v.getTags());
-        List<Map<String, Object>> parents = new ArrayList<>();
+        RecordWriter record = RecordWriter.create(FORMAT)
+                .put("name", v.getName())
+                .put("version", v.getNumber())
+                .put("commit", v.getCommitId())
+                .put("tree", v.getDigest())
+                .put("files", v.getFileCount())
+                .put("bytes", v.getByteCount())
+                .put("created", v.getCreated().toString())
+                .put("author", v.getAuthor())
+                .put("message", v.getMessage())
+                .put("tags", v.getTags());
+        List<RecordWriter> parents = new ArrayList<>();
         for (DatasetRef parent : v.getParents()) {
-            parents.add(Map.of("name", parent.name(), "version", parent.version()));
+            parents.add(RecordWriter.object().put("name", parent.name()).put("version", parent.version()));
         }
         record.put("parents", parents);
         v.getTransform()
                 .ifPresent(t -> record.put(
-                        "transform", Map.of("name", t.name(), "codeRevision", t.codeRevision(), "params", t.params())));
-        Map<String, Object> profiles = new LinkedHashMap<>();
-        v.getProfiles().forEach((path, digest) -> profiles.put(path, digest.toString()));
-        record.put("profiles", profiles);
-        return Json.write(record);
+                        "transform",
+                        RecordWriter.object()
+                                .put("name", t.name())
+                                .put("codeRevision", t.codeRevision())
+                                .put("params", t.params())));
+        record.put("profiles", new LinkedHashMap<>(v.getProfiles()));
+        return record.toBytes();
     }
 
-    @SuppressWarnings("unchecked")
     static DatasetVersion decode(byte[] bytes, DatasetRef expected) {
-        Map<String, Object> r = Json.read(bytes, "dataset version " + expected);
-        try {
-            if (!Datasets.RECORD_FORMAT.equals(r.get("format"))) {
-                throw new IntegrityException("dataset version " + expected + " has format '" + r.get("format")
-                        + "'; this MLOps4J reads '" + Datasets.RECORD_FORMAT + "', upgrade to read newer lakes");
-            }
-            DatasetRef ref = new DatasetRef((String) r.get("name"), ((Number) r.get("version")).longValue());
-            if (!ref.equals(expected)) {
-                throw new IntegrityException(
-                        "the record at " + expected + " says it is " + ref + "; the lake is damaged");
-            }
-            List<DatasetRef> parents = new ArrayList<>();
-            for (Object p : (List<Object>) r.get("parents")) {
-                Map<String, Object> parent = (Map<String, Object>) p;
-                parents.add(new DatasetRef((String) parent.get("name"), ((Number) parent.get("version")).longValue()));
-            }
-            Transform transform = null;
-            if (r.get("transform") instanceof Map<?, ?> t) {
-                transform = new Transform(
-                        (String) t.get("name"), (String) t.get("codeRevision"), (Map<String, String>) t.get("params"));
-            }
-            Map<String, Digest> profiles = new LinkedHashMap<>();
-            ((Map<String, Object>) r.get("profiles"))
-                    .forEach((path, d) -> profiles.put(path, Digest.parse((String) d)));
-            return new DatasetVersion(
-                    ref,
-                    Digest.parse((String) r.get("tree")),
-                    ((Number) r.get("files")).longValue(),
-                    ((Number) r.get("bytes")).longValue(),
-                    Instant.parse((String) r.get("created")),
-                    (String) r.get("author"),
-                    (String) r.get("message"),
-                    (Map<String, String>) r.get("tags"),
-                    parents,
-                    transform,
-                    profiles,
-                    (String) r.get("commit"));
-        } catch (ClassCastException
-                | NullPointerException
-                | IllegalArgumentException
-                | java.time.format.DateTimeParseException e) {
-            throw new IntegrityException(
-                    "dataset version " + expected + " has a malformed record: " + e.getMessage(), e);
+        String source = "dataset version " + expected;
+        RecordReader r = RecordReader.parse(bytes, FORMAT, source);
+        DatasetRef ref = new DatasetRef(r.getString("name"), r.getLong("version", 1, Long.MAX_VALUE));
+        if (!ref.equals(expected)) {
+            throw new IntegrityException("the record at " + expected + " says it is " + ref + "; the lake is damaged");
         }
+        List<DatasetRef> parents = new ArrayList<>();
+        for (RecordReader parent : r.getObjectList("parents")) {
+            parents.add(new DatasetRef(parent.getString("name"), parent.getLong("version", 1, Long.MAX_VALUE)));
+            parent.finish();
+        }
+        Transform transform = r.findObject("transform")
+                .map(t -> {
+                    Transform value =
+                            new Transform(t.getString("name"), t.getString("codeRevision"), t.getStringMap("params"));
+                    t.finish();
+                    return value;
+                })
+                .orElse(null);
+        Map<String, Digest> profiles = new LinkedHashMap<>();
+        r.getStringMap("profiles").forEach((path, digest) -> profiles.put(path, Digest.parse(digest)));
+        DatasetVersion version = new DatasetVersion(
+                ref,
+                r.getDigest("tree"),
+                r.getLong("files", 0, Long.MAX_VALUE),
+                r.getLong("bytes", 0, Long.MAX_VALUE),
+                r.getParsed("created", Instant::parse),
+                r.getString("author"),
+                r.getString("message"),
+                r.getStringMap("tags"),
+                parents,
+                transform,
+                profiles,
+                r.getString("commit"));
+        r.finish();
+        return version;
     }
 
     static String commitIdOf(byte[] bytes) {
-        Object commit = Json.read(bytes, "a dataset version record").get("commit");
-        return commit instanceof String s ? s : "";
+        try {
+            return RecordReader.parse(bytes, FORMAT, "a dataset version record").getString("commit");
+        } catch (LakeFormatException e) {
+            return ""; // not ours: the allocator treats it as another writer's record
+        }
     }
 }

@@ -57,7 +57,6 @@ import org.mlops4j.store.VersionAllocator;
  * }</pre>
  */
 public final class Datasets {
-    static final String RECORD_FORMAT = "mlops4j.dataset-version/1";
     private static final long RACY_GRANULARITY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ObjectStore store;

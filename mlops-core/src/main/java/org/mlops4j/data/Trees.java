@@ -1,11 +1,12 @@
 package org.mlops4j.data;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.mlops4j.IntegrityException;
 import org.mlops4j.lake.Digest;
+import org.mlops4j.lake.RecordFormat;
+import org.mlops4j.lake.RecordReader;
+import org.mlops4j.lake.RecordWriter;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;
@@ -16,7 +17,7 @@ import org.mlops4j.store.StoredObject;
  * the same digest anywhere.
  */
 final class Trees {
-    static final String FORMAT = "mlops4j.tree/1";
+    static final RecordFormat FORMAT = RecordFormat.of("mlops4j.tree", 1);
 
     sealed interface Entry permits FileEntry, DirEntry {
         String name();
@@ -35,22 +36,20 @@ final class Trees {
 
     /** Encodes entries that are already sorted by name (UTF-8 bytes). */
     static byte[] encode(List<Entry> sortedEntries) {
-        List<Map<String, Object>> entries = new ArrayList<>(sortedEntries.size());
+        List<RecordWriter> entries = new ArrayList<>(sortedEntries.size());
         for (Entry entry : sortedEntries) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("name", entry.name());
+            RecordWriter item = RecordWriter.object().put("name", entry.name());
             if (entry instanceof FileEntry file) {
-                item.put("type", "file");
-                item.put("size", file.size());
-                item.put("digest", file.digest().toString());
-                item.put("executable", file.executable());
+                item.put("type", "file")
+                        .put("size", file.size())
+                        .put("digest", file.digest())
+                        .put("executable", file.executable());
             } else {
-                item.put("type", "dir");
-                item.put("digest", ((DirEntry) entry).tree().toString());
+                item.put("type", "dir").put("digest", ((DirEntry) entry).tree());
             }
             entries.add(item);
         }
-        return Json.write(Map.of("format", FORMAT, "entries", entries));
+        return RecordWriter.create(FORMAT).put("entries", entries).toBytes();
     }
 
     /** Reads a tree and checks that its bytes hash to its digest and that its names are safe. */
@@ -64,28 +63,31 @@ final class Trees {
             throw new IntegrityException(
                     "tree " + tree + " of " + where + " hashes to " + actual + "; the lake is damaged");
         }
-        Map<String, Object> record = Json.read(bytes, "tree " + tree);
-        if (!FORMAT.equals(record.get("format"))) {
-            throw new IntegrityException("tree " + tree + " has format '" + record.get("format") + "', expected '"
-                    + FORMAT + "'; a newer MLOps4J wrote it, upgrade to read it");
-        }
+        RecordReader record = RecordReader.parse(bytes, FORMAT, "tree " + tree);
         List<Entry> entries = new ArrayList<>();
-        for (Object item : (List<?>) record.get("entries")) {
-            Map<?, ?> map = (Map<?, ?>) item;
-            String name = (String) map.get("name");
+        String previous = null;
+        for (RecordReader item : record.getObjectList("entries")) {
+            String name = item.getString("name");
             PathRules.checkName(name, where + ":" + name);
-            if ("file".equals(map.get("type"))) {
+            if (previous != null && StoreKey.compareUtf8(previous, name) >= 0) {
+                throw new IntegrityException("tree " + tree + " lists '" + name + "' out of order or twice");
+            }
+            previous = name;
+            String type = item.getString("type");
+            if (type.equals("file")) {
                 entries.add(new FileEntry(
                         name,
-                        ((Number) map.get("size")).longValue(),
-                        Digest.parse((String) map.get("digest")),
-                        (Boolean) map.get("executable")));
-            } else if ("dir".equals(map.get("type"))) {
-                entries.add(new DirEntry(name, Digest.parse((String) map.get("digest"))));
+                        item.getLong("size", 0, Long.MAX_VALUE),
+                        item.getDigest("digest"),
+                        item.getBoolean("executable")));
+            } else if (type.equals("dir")) {
+                entries.add(new DirEntry(name, item.getDigest("digest")));
             } else {
-                throw new IntegrityException("tree " + tree + " has an entry of unknown type " + map.get("type"));
+                throw new IntegrityException("tree " + tree + " has an entry of unknown type '" + type + "'");
             }
+            item.finish();
         }
+        record.finish();
         return entries;
     }
 }

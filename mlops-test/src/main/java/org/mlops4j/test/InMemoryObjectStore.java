@@ -96,7 +96,9 @@ public final class InMemoryObjectStore implements ObjectStore {
         }
         StoreKey key = ObjectStore.contentKey(digest);
         boolean[] created = {false};
+        // ConcurrentSkipListMap may apply a remapping function more than once: each call resets the outcome
         write(() -> objects.compute(key, (k, old) -> {
+            created[0] = false;
             if (old != null && old.bytes().length == bytes.length) {
                 return old;
             }
@@ -142,6 +144,7 @@ public final class InMemoryObjectStore implements ObjectStore {
         byte[] copy = bytes.clone();
         long[] generation = {-1};
         write(() -> objects.compute(key, (k, old) -> {
+            generation[0] = -1;
             boolean matches = expected == null
                     ? old == null
                     : old != null && Long.toString(old.generation()).equals(expected.value());
