@@ -2,37 +2,23 @@ package org.mlops4j.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.IntegrityException;
-import org.mlops4j.MlopsException;
 import org.mlops4j.NotFoundException;
 import org.mlops4j.Page;
 import org.mlops4j.Paged;
@@ -61,11 +47,10 @@ public final class Datasets {
 
     private final ObjectStore store;
     private final VersionAllocator versions;
-    private final ExecutorService executor;
-    private final int parallelism;
     private final Clock clock;
     private final @Nullable Path statCacheDirectory;
     private final LineageIndex lineageIndex;
+    private final ContentTrees trees;
 
     /**
      * Creates the dataset API on a lake; {@code Mlops} does this for you.
@@ -86,11 +71,10 @@ public final class Datasets {
             @Nullable Path statCacheDirectory) {
         this.store = Objects.requireNonNull(store, "store");
         this.versions = Objects.requireNonNull(versions, "versions");
-        this.executor = Objects.requireNonNull(executor, "executor");
-        this.parallelism = parallelism;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.statCacheDirectory = statCacheDirectory;
         this.lineageIndex = new LineageIndex(store);
+        this.trees = new ContentTrees(store, Objects.requireNonNull(executor, "executor"), parallelism);
     }
 
     /**
@@ -189,14 +173,7 @@ public final class Datasets {
      * @return the added, removed and changed paths
      */
     public DatasetDiff diff(DatasetVersion older, DatasetVersion newer) {
-        List<String> added = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        List<String> changed = new ArrayList<>();
-        diffTrees(older.getDigest(), newer.getDigest(), "", added, removed, changed);
-        added.sort(StoreKey::compareUtf8);
-        removed.sort(StoreKey::compareUtf8);
-        changed.sort(StoreKey::compareUtf8);
-        return new DatasetDiff(added, removed, changed);
+        return trees.diff(older.getDigest(), newer.getDigest());
     }
 
     /**
@@ -213,37 +190,7 @@ public final class Datasets {
      */
     public long checkout(DatasetVersion version, Path directory) {
         Objects.requireNonNull(version, "version");
-        List<Placed> files = new ArrayList<>();
-        List<String> emptyDirectories = new ArrayList<>();
-        List<List<String>> directoryNames = new ArrayList<>();
-        collect(version.getDigest(), "", version.getRef().toString(), files, emptyDirectories, directoryNames);
-        try {
-            Files.createDirectories(directory);
-            try (DirectoryStream<Path> existing = Files.newDirectoryStream(directory)) {
-                if (existing.iterator().hasNext()) {
-                    throw new IllegalStateException("checkout of " + version.getRef() + " needs an empty directory; "
-                            + directory + " is not empty");
-                }
-            }
-            if (hasCaseCollisions(directoryNames) && isCaseInsensitive(directory)) {
-                throw new UnsafePathException(
-                        caseCollision(directoryNames),
-                        "names differ only by case, and " + directory + " is on a case-insensitive filesystem;"
-                                + " check out on a case-sensitive one");
-            }
-            for (String empty : emptyDirectories) {
-                Files.createDirectories(resolveInside(directory, empty));
-            }
-        } catch (IOException e) {
-            throw new MlopsException("cannot check out " + version.getRef() + " into " + directory + ": " + e, e);
-        }
-        List<CompletableFuture<Void>> tasks = new ArrayList<>();
-        for (Placed file : files) {
-            Path target = resolveInside(directory, file.path());
-            tasks.add(CompletableFuture.runAsync(() -> writeVerified(version, file, target), executor));
-        }
-        joinAll(tasks);
-        return files.size();
+        return trees.checkout(version.getDigest(), directory, version.getRef().toString());
     }
 
     /**
@@ -256,30 +203,7 @@ public final class Datasets {
      * @throws NotFoundException if the version has no such file
      */
     public InputStream open(DatasetVersion version, String path) {
-        String[] segments = PathRules.checkRelativePath(path);
-        Digest tree = version.getDigest();
-        for (int i = 0; i < segments.length; i++) {
-            Trees.Entry found = null;
-            for (Trees.Entry entry : Trees.read(store, tree, version.getRef().toString())) {
-                if (entry.name().equals(segments[i])) {
-                    found = entry;
-                    break;
-                }
-            }
-            boolean last = i == segments.length - 1;
-            if (found instanceof Trees.FileEntry file && last) {
-                return new VerifyingInputStream(
-                        store.openContent(file.digest()),
-                        file.digest(),
-                        file.size(),
-                        "file '" + path + "' of " + version.getRef());
-            }
-            if (!(found instanceof Trees.DirEntry dir) || last) {
-                throw new NotFoundException("dataset version " + version.getRef() + " has no file '" + path + "'");
-            }
-            tree = dir.tree();
-        }
-        throw new NotFoundException("dataset version " + version.getRef() + " has no file '" + path + "'");
+        return trees.open(version.getDigest(), path, version.getRef().toString());
     }
 
     /**
@@ -289,35 +213,16 @@ public final class Datasets {
      * @return what was checked and every problem found
      */
     public DatasetVerification verify(DatasetVersion version) {
-        List<String> problems = new ArrayList<>();
-        List<Placed> files = new ArrayList<>();
-        try {
-            collect(version.getDigest(), "", version.getRef().toString(), files, new ArrayList<>(), new ArrayList<>());
-        } catch (IntegrityException | UnsafePathException e) {
-            problems.add(e.getMessage());
-        }
-        long bytes = 0;
-        for (Placed file : files) {
-            try (InputStream in = new VerifyingInputStream(
-                    store.openContent(file.entry().digest()),
-                    file.entry().digest(),
-                    file.entry().size(),
-                    "file '" + file.path() + "'")) {
-                in.transferTo(OutputStream.nullOutputStream());
-                bytes += file.entry().size();
-            } catch (IntegrityException | NotFoundException e) {
-                problems.add(e.getMessage());
-            } catch (IOException e) {
-                problems.add("cannot read file '" + file.path() + "': " + e);
-            }
-        }
+        ContentTrees.TreeVerification content =
+                trees.verify(version.getDigest(), version.getRef().toString());
         int repaired = 0;
         for (LineageEdge edge : inputEdges(version)) {
             if (lineageIndex.record(edge)) {
                 repaired++;
             }
         }
-        return new DatasetVerification(version.getRef(), files.size(), bytes, problems, repaired);
+        return new DatasetVerification(
+                version.getRef(), content.files(), content.bytes(), content.problems(), repaired);
     }
 
     /** Returns the reader of dataset versions' inputs, for {@link org.mlops4j.lineage.Lineage}. */
@@ -328,6 +233,11 @@ public final class Datasets {
             }
             return Optional.of(inputEdges(get(node.name(), node.version())));
         };
+    }
+
+    /** Returns the content-addressed trees under the datasets, shared with the model registry's artifacts. */
+    public ContentTrees contentTrees() {
+        return trees;
     }
 
     /** Returns the lineage index this API writes. */
@@ -360,9 +270,7 @@ public final class Datasets {
                 cache = StatCache.load(cacheFile, RACY_GRANULARITY_NANOS);
             }
         }
-        Snapshotter.Result result = new Snapshotter(
-                        store, executor, parallelism, cache, builder.progress, "snapshot " + name)
-                .run(builder.sources);
+        Snapshotter.Result result = trees.store(builder.sources, cache, builder.progress, "snapshot " + name);
         if (cache != null) {
             try {
                 cache.save(cacheFile, nanosOf(started));
@@ -440,211 +348,5 @@ public final class Datasets {
 
     static StoreKey series(String name) {
         return StoreKey.of("datasets/" + name + "/v");
-    }
-
-    // --- reading trees -----------------------------------------------------------------------------------------
-
-    private record Placed(String path, Trees.FileEntry entry) {}
-
-    private void collect(
-            Digest tree,
-            String prefix,
-            String where,
-            List<Placed> files,
-            List<String> emptyDirectories,
-            List<List<String>> directoryNames) {
-        List<Trees.Entry> entries = Trees.read(store, tree, where);
-        if (entries.isEmpty() && !prefix.isEmpty()) {
-            emptyDirectories.add(prefix);
-        }
-        List<String> names = new ArrayList<>(entries.size());
-        for (Trees.Entry entry : entries) {
-            names.add(prefix.isEmpty() ? entry.name() : prefix + "/" + entry.name());
-        }
-        directoryNames.add(names);
-        for (Trees.Entry entry : entries) {
-            String path = prefix.isEmpty() ? entry.name() : prefix + "/" + entry.name();
-            if (entry instanceof Trees.FileEntry file) {
-                files.add(new Placed(path, file));
-            } else {
-                collect(((Trees.DirEntry) entry).tree(), path, where, files, emptyDirectories, directoryNames);
-            }
-        }
-    }
-
-    private void diffTrees(
-            @Nullable Digest older,
-            @Nullable Digest newer,
-            String prefix,
-            List<String> added,
-            List<String> removed,
-            List<String> changed) {
-        if (Objects.equals(older, newer)) {
-            return;
-        }
-        Map<String, Trees.Entry> before = entriesByName(older);
-        Map<String, Trees.Entry> after = entriesByName(newer);
-        if (older != null && newer != null && before.isEmpty() != after.isEmpty() && !prefix.isEmpty()) {
-            // an empty directory gained or lost its last entry
-            (before.isEmpty() ? removed : added).add(prefix + "/");
-        }
-        Set<String> names = new HashSet<>(before.keySet());
-        names.addAll(after.keySet());
-        for (String name : names) {
-            String path = prefix.isEmpty() ? name : prefix + "/" + name;
-            Trees.Entry a = before.get(name);
-            Trees.Entry b = after.get(name);
-            if (a instanceof Trees.FileEntry fa && b instanceof Trees.FileEntry fb) {
-                if (!fa.digest().equals(fb.digest()) || fa.executable() != fb.executable()) {
-                    changed.add(path);
-                }
-                continue;
-            }
-            if (a instanceof Trees.DirEntry da && b instanceof Trees.DirEntry db) {
-                diffTrees(da.tree(), db.tree(), path, added, removed, changed);
-                continue;
-            }
-            if (a != null) {
-                listAll(a, path, removed);
-            }
-            if (b != null) {
-                listAll(b, path, added);
-            }
-        }
-    }
-
-    private Map<String, Trees.Entry> entriesByName(@Nullable Digest tree) {
-        Map<String, Trees.Entry> map = new LinkedHashMap<>();
-        if (tree != null) {
-            for (Trees.Entry entry : Trees.read(store, tree, "diff")) {
-                map.put(entry.name(), entry);
-            }
-        }
-        return map;
-    }
-
-    /** Adds an entry's path, or for a directory every path under it (an empty one as {@code path/}). */
-    private void listAll(Trees.Entry entry, String path, List<String> out) {
-        if (entry instanceof Trees.FileEntry) {
-            out.add(path);
-            return;
-        }
-        List<Trees.Entry> entries = Trees.read(store, ((Trees.DirEntry) entry).tree(), "diff");
-        if (entries.isEmpty()) {
-            out.add(path + "/");
-        }
-        for (Trees.Entry child : entries) {
-            listAll(child, path + "/" + child.name(), out);
-        }
-    }
-
-    // --- checkout ----------------------------------------------------------------------------------------------
-
-    private void writeVerified(DatasetVersion version, Placed file, Path target) {
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".mlops4j-tmp");
-        try {
-            Files.createDirectories(target.getParent());
-            MessageDigest sha = Digest.newSha256();
-            long size = 0;
-            try (InputStream in = store.openContent(file.entry().digest());
-                    OutputStream out = Files.newOutputStream(temp)) {
-                byte[] buffer = new byte[128 * 1024];
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    sha.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
-                    size += n;
-                }
-            }
-            Digest actual = Digest.ofHash(sha.digest());
-            if (!actual.equals(file.entry().digest()) || size != file.entry().size()) {
-                throw new IntegrityException("file '" + file.path() + "' of " + version.getRef() + " is damaged in the"
-                        + " lake: expected " + file.entry().digest() + ", read " + actual + "; it was not written");
-            }
-            if (file.entry().executable()) {
-                makeExecutable(temp);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new MlopsException("cannot write '" + file.path() + "' of " + version.getRef() + ": " + e, e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // a leftover temp file is harmless and clearly named
-            }
-        }
-    }
-
-    private static void makeExecutable(Path path) throws IOException {
-        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return;
-        }
-        Set<PosixFilePermission> permissions = new HashSet<>(Files.getPosixFilePermissions(path));
-        permissions.add(PosixFilePermission.OWNER_EXECUTE);
-        if (permissions.contains(PosixFilePermission.GROUP_READ)) {
-            permissions.add(PosixFilePermission.GROUP_EXECUTE);
-        }
-        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
-        }
-        Files.setPosixFilePermissions(path, permissions);
-    }
-
-    private static Path resolveInside(Path directory, String path) {
-        PathRules.checkRelativePath(path);
-        Path resolved = directory;
-        for (String segment : path.split("/")) {
-            resolved = resolved.resolve(segment);
-        }
-        Path normalized = resolved.normalize();
-        if (!normalized.startsWith(directory.normalize())) {
-            throw new UnsafePathException(path, "it would be written outside " + directory);
-        }
-        return normalized;
-    }
-
-    private static boolean hasCaseCollisions(List<List<String>> directoryNames) {
-        return !caseCollision(directoryNames).isEmpty();
-    }
-
-    private static String caseCollision(List<List<String>> directoryNames) {
-        for (List<String> names : directoryNames) {
-            Map<String, String> folded = new HashMap<>();
-            for (String name : names) {
-                String key = name.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
-                String other = folded.putIfAbsent(key, name);
-                if (other != null) {
-                    return other + "' and '" + name;
-                }
-            }
-        }
-        return "";
-    }
-
-    private static boolean isCaseInsensitive(Path directory) throws IOException {
-        Path probe = Files.createTempFile(directory, ".mlops4j-case-probe-", ".tmp");
-        try {
-            Path twin = probe.resolveSibling(probe.getFileName().toString().toUpperCase(Locale.ROOT));
-            return Files.exists(twin);
-        } finally {
-            Files.delete(probe);
-        }
-    }
-
-    private static void joinAll(List<CompletableFuture<Void>> tasks) {
-        RuntimeException failure = null;
-        for (CompletableFuture<Void> task : tasks) {
-            try {
-                task.join();
-            } catch (CompletionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException r ? r : new MlopsException(e.getMessage(), e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
     }
 }

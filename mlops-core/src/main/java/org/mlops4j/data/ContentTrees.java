@@ -1,0 +1,433 @@
+package org.mlops4j.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.IntegrityException;
+import org.mlops4j.MlopsException;
+import org.mlops4j.NotFoundException;
+import org.mlops4j.ProgressListener;
+import org.mlops4j.lake.Digest;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.StoreKey;
+
+/**
+ * Content-addressed directory trees in the lake: what a dataset version or a model version's artifacts are. Stores
+ * files once by their SHA-256, writes a canonical manifest per directory (a Merkle tree), and reads them back
+ * verified: checkout, open, verify and diff.
+ *
+ * <p>Thread-safe. Obtain it from {@link Datasets#contentTrees()}.
+ */
+public final class ContentTrees {
+    private final ObjectStore store;
+    private final ExecutorService executor;
+    private final int parallelism;
+
+    ContentTrees(ObjectStore store, ExecutorService executor, int parallelism) {
+        this.store = store;
+        this.executor = executor;
+        this.parallelism = parallelism;
+    }
+
+    /**
+     * The outcome of storing a tree.
+     *
+     * @param digest the root tree's digest
+     * @param files how many files it holds
+     * @param bytes their total size
+     */
+    public record StoredTree(Digest digest, long files, long bytes) {}
+
+    /**
+     * Stores every file and empty directory under a directory as a tree.
+     *
+     * @param directory the directory
+     * @param progress receives progress
+     * @param operation names the work in progress events and messages
+     * @return the root digest and totals
+     * @throws UnsafePathException if a path breaks the naming rules
+     */
+    public StoredTree storeDirectory(Path directory, ProgressListener progress, String operation) {
+        Snapshotter.Result result =
+                store(List.of(new Snapshotter.DirectorySource(directory)), null, progress, operation);
+        return new StoredTree(result.root(), result.files(), result.bytes());
+    }
+
+    Snapshotter.Result store(
+            List<Snapshotter.Source> sources, @Nullable StatCache cache, ProgressListener progress, String operation) {
+        return new Snapshotter(store, executor, parallelism, cache, progress, operation).run(sources);
+    }
+
+    /**
+     * Writes a tree's files into a directory: each file goes to a temp file, is hashed, and is renamed into place
+     * only when its digest matched. Empty directories and executable bits are restored.
+     *
+     * @param root the tree's digest
+     * @param directory an absent or empty directory
+     * @param label names the tree in messages, e.g. {@code churn-raw@3}
+     * @return the number of files written
+     * @throws IllegalStateException if the directory is not empty
+     * @throws UnsafePathException if names would collide on this (case-insensitive) filesystem, or a stored name is
+     *     unsafe; nothing is written then
+     * @throws IntegrityException if stored bytes do not match their digest
+     */
+    public long checkout(Digest root, Path directory, String label) {
+        List<Placed> files = new ArrayList<>();
+        List<String> emptyDirectories = new ArrayList<>();
+        List<List<String>> directoryNames = new ArrayList<>();
+        collect(root, "", label, files, emptyDirectories, directoryNames);
+        try {
+            Files.createDirectories(directory);
+            try (DirectoryStream<Path> existing = Files.newDirectoryStream(directory)) {
+                if (existing.iterator().hasNext()) {
+                    throw new IllegalStateException(
+                            "checkout of " + label + " needs an empty directory; " + directory + " is not empty");
+                }
+            }
+            if (hasCaseCollisions(directoryNames) && isCaseInsensitive(directory)) {
+                throw new UnsafePathException(
+                        caseCollision(directoryNames),
+                        "names differ only by case, and " + directory + " is on a case-insensitive filesystem;"
+                                + " check out on a case-sensitive one");
+            }
+            for (String empty : emptyDirectories) {
+                Files.createDirectories(resolveInside(directory, empty));
+            }
+        } catch (IOException e) {
+            throw new MlopsException("cannot check out " + label + " into " + directory + ": " + e, e);
+        }
+        List<CompletableFuture<Void>> tasks = new ArrayList<>();
+        for (Placed file : files) {
+            Path target = resolveInside(directory, file.path());
+            tasks.add(CompletableFuture.runAsync(() -> writeVerified(label, file, target), executor));
+        }
+        joinAll(tasks);
+        return files.size();
+    }
+
+    /**
+     * Opens one file of a tree. The stream checks the bytes: at the end of the stream, or on close after the last
+     * byte, it throws {@link IntegrityException} if they do not match the recorded digest.
+     *
+     * @param root the tree's digest
+     * @param path the file's path, {@code /}-separated
+     * @param label names the tree in messages
+     * @return the stream; the caller closes it
+     * @throws NotFoundException if the tree has no such file
+     */
+    public InputStream open(Digest root, String path, String label) {
+        String[] segments = PathRules.checkRelativePath(path);
+        Digest tree = root;
+        for (int i = 0; i < segments.length; i++) {
+            Trees.Entry found = null;
+            for (Trees.Entry entry : Trees.read(store, tree, label)) {
+                if (entry.name().equals(segments[i])) {
+                    found = entry;
+                    break;
+                }
+            }
+            boolean last = i == segments.length - 1;
+            if (found instanceof Trees.FileEntry file && last) {
+                return new VerifyingInputStream(
+                        store.openContent(file.digest()),
+                        file.digest(),
+                        file.size(),
+                        "file '" + path + "' of " + label);
+            }
+            if (!(found instanceof Trees.DirEntry dir) || last) {
+                throw new NotFoundException("dataset version " + label + " has no file '" + path + "'");
+            }
+            tree = dir.tree();
+        }
+        throw new NotFoundException("dataset version " + label + " has no file '" + path + "'");
+    }
+
+    /**
+     * What {@link #verify} found.
+     *
+     * @param files files re-hashed
+     * @param bytes bytes re-hashed
+     * @param problems one line per problem
+     */
+    public record TreeVerification(long files, long bytes, List<String> problems) {
+        /** Copies the list. */
+        public TreeVerification {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /**
+     * Re-hashes every file and tree.
+     *
+     * @param root the tree's digest
+     * @param label names the tree in messages
+     * @return what was checked and every problem found
+     */
+    public TreeVerification verify(Digest root, String label) {
+        List<String> problems = new ArrayList<>();
+        List<Placed> files = new ArrayList<>();
+        try {
+            collect(root, "", label, files, new ArrayList<>(), new ArrayList<>());
+        } catch (IntegrityException | UnsafePathException e) {
+            problems.add(e.getMessage());
+        }
+        long bytes = 0;
+        for (Placed file : files) {
+            try (InputStream in = new VerifyingInputStream(
+                    store.openContent(file.entry().digest()),
+                    file.entry().digest(),
+                    file.entry().size(),
+                    "file '" + file.path() + "'")) {
+                in.transferTo(OutputStream.nullOutputStream());
+                bytes += file.entry().size();
+            } catch (IntegrityException | NotFoundException e) {
+                problems.add(e.getMessage());
+            } catch (IOException e) {
+                problems.add("cannot read file '" + file.path() + "': " + e);
+            }
+        }
+        return new TreeVerification(files.size(), bytes, problems);
+    }
+
+    /**
+     * Compares two trees path by path; identical subtrees are skipped by their digests.
+     *
+     * @param older the first tree
+     * @param newer the second tree
+     * @return the added, removed and changed paths
+     */
+    public DatasetDiff diff(Digest older, Digest newer) {
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        diffTrees(older, newer, "", added, removed, changed);
+        added.sort(StoreKey::compareUtf8);
+        removed.sort(StoreKey::compareUtf8);
+        changed.sort(StoreKey::compareUtf8);
+        return new DatasetDiff(added, removed, changed);
+    }
+
+    private record Placed(String path, Trees.FileEntry entry) {}
+
+    private void collect(
+            Digest tree,
+            String prefix,
+            String where,
+            List<Placed> files,
+            List<String> emptyDirectories,
+            List<List<String>> directoryNames) {
+        List<Trees.Entry> entries = Trees.read(store, tree, where);
+        if (entries.isEmpty() && !prefix.isEmpty()) {
+            emptyDirectories.add(prefix);
+        }
+        List<String> names = new ArrayList<>(entries.size());
+        for (Trees.Entry entry : entries) {
+            names.add(prefix.isEmpty() ? entry.name() : prefix + "/" + entry.name());
+        }
+        directoryNames.add(names);
+        for (Trees.Entry entry : entries) {
+            String path = prefix.isEmpty() ? entry.name() : prefix + "/" + entry.name();
+            if (entry instanceof Trees.FileEntry file) {
+                files.add(new Placed(path, file));
+            } else {
+                collect(((Trees.DirEntry) entry).tree(), path, where, files, emptyDirectories, directoryNames);
+            }
+        }
+    }
+
+    private void diffTrees(
+            @Nullable Digest older,
+            @Nullable Digest newer,
+            String prefix,
+            List<String> added,
+            List<String> removed,
+            List<String> changed) {
+        if (Objects.equals(older, newer)) {
+            return;
+        }
+        Map<String, Trees.Entry> before = entriesByName(older);
+        Map<String, Trees.Entry> after = entriesByName(newer);
+        if (older != null && newer != null && before.isEmpty() != after.isEmpty() && !prefix.isEmpty()) {
+            // an empty directory gained or lost its last entry
+            (before.isEmpty() ? removed : added).add(prefix + "/");
+        }
+        Set<String> names = new HashSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String name : names) {
+            String path = prefix.isEmpty() ? name : prefix + "/" + name;
+            Trees.Entry a = before.get(name);
+            Trees.Entry b = after.get(name);
+            if (a instanceof Trees.FileEntry fa && b instanceof Trees.FileEntry fb) {
+                if (!fa.digest().equals(fb.digest()) || fa.executable() != fb.executable()) {
+                    changed.add(path);
+                }
+                continue;
+            }
+            if (a instanceof Trees.DirEntry da && b instanceof Trees.DirEntry db) {
+                diffTrees(da.tree(), db.tree(), path, added, removed, changed);
+                continue;
+            }
+            if (a != null) {
+                listAll(a, path, removed);
+            }
+            if (b != null) {
+                listAll(b, path, added);
+            }
+        }
+    }
+
+    private Map<String, Trees.Entry> entriesByName(@Nullable Digest tree) {
+        Map<String, Trees.Entry> map = new LinkedHashMap<>();
+        if (tree != null) {
+            for (Trees.Entry entry : Trees.read(store, tree, "diff")) {
+                map.put(entry.name(), entry);
+            }
+        }
+        return map;
+    }
+
+    /** Adds an entry's path, or for a directory every path under it (an empty one as {@code path/}). */
+    private void listAll(Trees.Entry entry, String path, List<String> out) {
+        if (entry instanceof Trees.FileEntry) {
+            out.add(path);
+            return;
+        }
+        List<Trees.Entry> entries = Trees.read(store, ((Trees.DirEntry) entry).tree(), "diff");
+        if (entries.isEmpty()) {
+            out.add(path + "/");
+        }
+        for (Trees.Entry child : entries) {
+            listAll(child, path + "/" + child.name(), out);
+        }
+    }
+
+    // --- checkout ----------------------------------------------------------------------------------------------
+
+    private void writeVerified(String label, Placed file, Path target) {
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".mlops4j-tmp");
+        try {
+            Files.createDirectories(target.getParent());
+            MessageDigest sha = Digest.newSha256();
+            long size = 0;
+            try (InputStream in = store.openContent(file.entry().digest());
+                    OutputStream out = Files.newOutputStream(temp)) {
+                byte[] buffer = new byte[128 * 1024];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    sha.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                    size += n;
+                }
+            }
+            Digest actual = Digest.ofHash(sha.digest());
+            if (!actual.equals(file.entry().digest()) || size != file.entry().size()) {
+                throw new IntegrityException("file '" + file.path() + "' of " + label + " is damaged in the"
+                        + " lake: expected " + file.entry().digest() + ", read " + actual + "; it was not written");
+            }
+            if (file.entry().executable()) {
+                makeExecutable(temp);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new MlopsException("cannot write '" + file.path() + "' of " + label + ": " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // a leftover temp file is harmless and clearly named
+            }
+        }
+    }
+
+    private static void makeExecutable(Path path) throws IOException {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = new HashSet<>(Files.getPosixFilePermissions(path));
+        permissions.add(PosixFilePermission.OWNER_EXECUTE);
+        if (permissions.contains(PosixFilePermission.GROUP_READ)) {
+            permissions.add(PosixFilePermission.GROUP_EXECUTE);
+        }
+        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+        }
+        Files.setPosixFilePermissions(path, permissions);
+    }
+
+    private static Path resolveInside(Path directory, String path) {
+        PathRules.checkRelativePath(path);
+        Path resolved = directory;
+        for (String segment : path.split("/")) {
+            resolved = resolved.resolve(segment);
+        }
+        Path normalized = resolved.normalize();
+        if (!normalized.startsWith(directory.normalize())) {
+            throw new UnsafePathException(path, "it would be written outside " + directory);
+        }
+        return normalized;
+    }
+
+    private static boolean hasCaseCollisions(List<List<String>> directoryNames) {
+        return !caseCollision(directoryNames).isEmpty();
+    }
+
+    private static String caseCollision(List<List<String>> directoryNames) {
+        for (List<String> names : directoryNames) {
+            Map<String, String> folded = new HashMap<>();
+            for (String name : names) {
+                String key = name.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+                String other = folded.putIfAbsent(key, name);
+                if (other != null) {
+                    return other + "' and '" + name;
+                }
+            }
+        }
+        return "";
+    }
+
+    private static boolean isCaseInsensitive(Path directory) throws IOException {
+        Path probe = Files.createTempFile(directory, ".mlops4j-case-probe-", ".tmp");
+        try {
+            Path twin = probe.resolveSibling(probe.getFileName().toString().toUpperCase(Locale.ROOT));
+            return Files.exists(twin);
+        } finally {
+            Files.delete(probe);
+        }
+    }
+
+    private static void joinAll(List<CompletableFuture<Void>> tasks) {
+        RuntimeException failure = null;
+        for (CompletableFuture<Void> task : tasks) {
+            try {
+                task.join();
+            } catch (CompletionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : new MlopsException(e.getMessage(), e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
