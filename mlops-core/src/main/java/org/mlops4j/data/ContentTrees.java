@@ -50,6 +50,22 @@ public final class ContentTrees {
     }
 
     /**
+     * Creates trees on a store.
+     *
+     * @param store the lake
+     * @param executor runs hashing and transfers
+     * @param parallelism the bound on files in flight per worker
+     * @return the trees
+     */
+    public static ContentTrees on(ObjectStore store, ExecutorService executor, int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+        }
+        return new ContentTrees(
+                Objects.requireNonNull(store, "store"), Objects.requireNonNull(executor, "executor"), parallelism);
+    }
+
+    /**
      * The outcome of storing a tree.
      *
      * @param digest the root tree's digest
