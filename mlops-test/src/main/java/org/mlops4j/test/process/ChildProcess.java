@@ -196,6 +196,20 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
+     * Closes the child's standard input, as the death of the parent would; a child with a {@link ParentChannel}
+     * halts with {@link ParentChannel#ORPHAN_EXIT_CODE}.
+     */
+    public void closeInput() {
+        try {
+            synchronized (stdin) {
+                stdin.close();
+            }
+        } catch (IOException e) {
+            // the child is gone already
+        }
+    }
+
+    /**
      * Waits for the child to exit, at most {@code timeout}; a kill delay may use this instead of a sleep.
      *
      * @param timeout how long to wait
