@@ -3,6 +3,7 @@ package org.mlops4j.store;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -84,6 +86,8 @@ public final class LocalObjectStore implements ObjectStore {
     private static final Logger LOG = LoggerFactory.getLogger(LocalObjectStore.class);
     private static final byte[] POINTER_MAGIC = "\0mlops4j-pointer ".getBytes(StandardCharsets.US_ASCII);
     private static final int LOCK_STRIPES = 64;
+    private static final long LOCK_POLL_MIN_NANOS = 2_000;
+    private static final long LOCK_POLL_MAX_NANOS = 1_000_000;
     private static final int BUFFER_SIZE = 128 * 1024;
     private static final Duration STALE_TEMP_AGE = Duration.ofHours(24);
     private static final Set<String> UNSAFE_FILESYSTEMS = Set.of(
@@ -294,7 +298,7 @@ public final class LocalObjectStore implements ObjectStore {
         ReentrantLock lock = stripes[stripe];
         lock.lock();
         Path temp = newTempPath();
-        try (FileLock ignored = lockChannel.lock(stripe, 1, false)) {
+        try (FileLock ignored = lockStripe(stripe)) {
             Optional<StoredObject> current = find(key);
             if (expected == null
                     ? current.isPresent()
@@ -313,6 +317,30 @@ public final class LocalObjectStore implements ObjectStore {
         } finally {
             deleteQuietly(temp);
             lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the cross-process lock of a stripe; the caller holds the stripe's in-JVM lock. Polls with
+     * {@code tryLock} ({@code F_SETLK}) instead of blocking in {@code lock} ({@code F_SETLKW}): the kernel's deadlock
+     * detection for POSIX locks sees each process as one owner, so when one thread of process A holds stripe X while
+     * another waits for stripe Y, and process B does the reverse, {@code F_SETLKW} fails with {@code EDEADLK}
+     * ("Resource deadlock avoided") although no thread waits for itself. Locks are held for a read, a small write
+     * and a rename, so short pauses suffice.
+     */
+    private FileLock lockStripe(int stripe) throws IOException {
+        long pauseNanos = LOCK_POLL_MIN_NANOS;
+        while (true) {
+            FileLock lock = lockChannel.tryLock(stripe, 1, false);
+            if (lock != null) {
+                return lock;
+            }
+            LockSupport.parkNanos(pauseNanos);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for pointer lock stripe " + stripe);
+            }
+            pauseNanos = Math.min(pauseNanos * 2, LOCK_POLL_MAX_NANOS);
         }
     }
 
@@ -435,7 +463,7 @@ public final class LocalObjectStore implements ObjectStore {
         int stripe = Math.floorMod(key.value().hashCode(), LOCK_STRIPES);
         ReentrantLock lock = stripes[stripe];
         lock.lock();
-        try (FileLock ignored = lockChannel.lock(stripe, 1, false)) {
+        try (FileLock ignored = lockStripe(stripe)) {
             return Files.deleteIfExists(pathOf(key));
         } catch (IOException e) {
             throw new MlopsException("cannot delete '" + key + "' in " + root + ": " + e, e);
