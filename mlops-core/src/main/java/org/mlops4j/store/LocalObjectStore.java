@@ -3,6 +3,7 @@ package org.mlops4j.store;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -24,13 +25,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
@@ -85,6 +90,8 @@ public final class LocalObjectStore implements ObjectStore {
     private static final Logger LOG = LoggerFactory.getLogger(LocalObjectStore.class);
     private static final byte[] POINTER_MAGIC = "\0mlops4j-pointer ".getBytes(StandardCharsets.US_ASCII);
     private static final int LOCK_STRIPES = 64;
+    private static final long LOCK_POLL_MIN_NANOS = 2_000;
+    private static final long LOCK_POLL_MAX_NANOS = 1_000_000;
     private static final int BUFFER_SIZE = 128 * 1024;
     private static final Duration STALE_TEMP_AGE = Duration.ofHours(24);
     private static final Set<String> UNSAFE_FILESYSTEMS = Set.of(
@@ -114,8 +121,8 @@ public final class LocalObjectStore implements ObjectStore {
     private final Path tempDir;
     private final boolean durable;
     private final BiConsumer<String, StoreKey> stepListener;
-    private final FileChannel lockChannel;
-    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+    private final SharedLocks locks;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
     private final AtomicLong tempCounter = new AtomicLong();
     private final String tempPrefix;
@@ -128,19 +135,12 @@ public final class LocalObjectStore implements ObjectStore {
         Path internal = root.resolve(StoreKey.RESERVED_ROOT);
         this.tempDir = internal.resolve("tmp");
         this.tempPrefix = ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + "-";
-        for (int i = 0; i < LOCK_STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
         try {
             Files.createDirectories(tempDir);
             Files.createDirectories(internal.resolve("locks"));
             checkFilesystem();
-            this.lockChannel = FileChannel.open(
-                    internal.resolve("locks").resolve("pointers.lock"),
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
             this.staleTempFilesRemoved = removeStaleTempFiles();
+            this.locks = SharedLocks.acquire(internal.resolve("locks"));
         } catch (IOException e) {
             throw new MlopsException("cannot open the local object store at " + root + ": " + e, e);
         }
@@ -295,10 +295,10 @@ public final class LocalObjectStore implements ObjectStore {
         requireRecordKey(key);
         Objects.requireNonNull(bytes, "bytes");
         int stripe = Math.floorMod(key.value().hashCode(), LOCK_STRIPES);
-        ReentrantLock lock = stripes[stripe];
+        ReentrantLock lock = locks.stripes[stripe];
         lock.lock();
         Path temp = newTempPath();
-        try (FileLock ignored = lockChannel.lock(stripe, 1, false)) {
+        try (FileLock ignored = lockStripe(stripe)) {
             Optional<StoredObject> current = find(key);
             if (expected == null
                     ? current.isPresent()
@@ -321,6 +321,30 @@ public final class LocalObjectStore implements ObjectStore {
         } finally {
             deleteQuietly(temp);
             lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the cross-process lock of a stripe; the caller holds the stripe's in-JVM lock. Polls with
+     * {@code tryLock} ({@code F_SETLK}) instead of blocking in {@code lock} ({@code F_SETLKW}): the kernel's deadlock
+     * detection for POSIX locks sees each process as one owner, so when one thread of process A holds stripe X while
+     * another waits for stripe Y, and process B does the reverse, {@code F_SETLKW} fails with {@code EDEADLK}
+     * ("Resource deadlock avoided") although no thread waits for itself. Locks are held for a read, a small write
+     * and a rename, so short pauses suffice.
+     */
+    private FileLock lockStripe(int stripe) throws IOException {
+        long pauseNanos = LOCK_POLL_MIN_NANOS;
+        while (true) {
+            FileLock lock = locks.channel.tryLock(stripe, 1, false);
+            if (lock != null) {
+                return lock;
+            }
+            LockSupport.parkNanos(pauseNanos);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for pointer lock stripe " + stripe);
+            }
+            pauseNanos = Math.min(pauseNanos * 2, LOCK_POLL_MAX_NANOS);
         }
     }
 
@@ -446,9 +470,9 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public boolean delete(StoreKey key) {
         int stripe = Math.floorMod(key.value().hashCode(), LOCK_STRIPES);
-        ReentrantLock lock = stripes[stripe];
+        ReentrantLock lock = locks.stripes[stripe];
         lock.lock();
-        try (FileLock ignored = lockChannel.lock(stripe, 1, false)) {
+        try (FileLock ignored = lockStripe(stripe)) {
             return Files.deleteIfExists(pathOf(key));
         } catch (IOException e) {
             throw new MlopsException("cannot delete '" + key + "' in " + root + ": " + e, e);
@@ -508,10 +532,8 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void close() {
-        try {
-            lockChannel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close the lock file of " + root, e);
+        if (closed.compareAndSet(false, true)) {
+            locks.release();
         }
     }
 
@@ -730,6 +752,58 @@ public final class LocalObjectStore implements ObjectStore {
             return Duration.between(modified, Instant.now());
         } catch (IOException e) {
             return Duration.ZERO;
+        }
+    }
+
+    /**
+     * The pointer locks of one lake, shared by every store open on it in this JVM. {@code fcntl} locks belong to the
+     * process, and the JDK tracks them per JVM: two stores on one lake with a lock file each would fail with
+     * {@code OverlappingFileLockException} when both lock a stripe, and closing either file would drop the other's
+     * locks. Reference-counted; the file is closed with the last store.
+     */
+    private static final class SharedLocks {
+        private static final Map<Path, SharedLocks> OPEN = new HashMap<>(); // guarded by OPEN
+
+        private final Path file;
+        private final FileChannel channel;
+        private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+        private int users; // guarded by OPEN
+
+        private SharedLocks(Path file, FileChannel channel) {
+            this.file = file;
+            this.channel = channel;
+            for (int i = 0; i < LOCK_STRIPES; i++) {
+                stripes[i] = new ReentrantLock();
+            }
+        }
+
+        static SharedLocks acquire(Path lockDirectory) throws IOException {
+            Path file = lockDirectory.toRealPath().resolve("pointers.lock");
+            synchronized (OPEN) {
+                SharedLocks locks = OPEN.get(file);
+                if (locks == null) {
+                    FileChannel channel = FileChannel.open(
+                            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    locks = new SharedLocks(file, channel);
+                    OPEN.put(file, locks);
+                }
+                locks.users++;
+                return locks;
+            }
+        }
+
+        void release() {
+            synchronized (OPEN) {
+                if (--users > 0) {
+                    return;
+                }
+                OPEN.remove(file);
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot close the lock file " + file, e);
+                }
+            }
         }
     }
 

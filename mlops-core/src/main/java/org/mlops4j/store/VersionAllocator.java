@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.mlops4j.MlopsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Allocates gap-free version numbers 1, 2, 3, … for a series of immutable records (dataset versions, model
@@ -23,6 +25,7 @@ import org.mlops4j.MlopsException;
  * <p>Thread-safe; one instance per store is enough.
  */
 public final class VersionAllocator {
+    private static final Logger LOG = LoggerFactory.getLogger(VersionAllocator.class);
     private static final int MAX_ATTEMPTS = 10_000;
 
     private final ObjectStore store;
@@ -137,7 +140,18 @@ public final class VersionAllocator {
 
     private AllocatedVersion done(StoreKey series, AllocatedVersion allocated) {
         remember(series, allocated.number());
-        advanceHint(series, allocated.number());
+        try {
+            advanceHint(series, allocated.number());
+        } catch (MlopsException e) {
+            // The version is claimed and its record written: failing now would tell the caller that its commit did
+            // not happen while the record is there for all to see. A hint left behind only makes the next probe
+            // walk a little further.
+            LOG.debug(
+                    "could not advance the hint of '{}' to {}; the next probe starts lower",
+                    series,
+                    allocated.number(),
+                    e);
+        }
         return allocated;
     }
 

@@ -1,0 +1,108 @@
+package org.mlops4j.test.process;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The child side of halt points: counts each step the child reaches, records the latest one where the parent can
+ * read it after a kill, and halts the JVM ({@code Runtime.halt(}{@value HaltPoint#EXIT_CODE}{@code )}) at the halt
+ * point the parent asked for. Without a halt point it only counts and records.
+ *
+ * <p>Feed it the steps of the code under test, e.g. {@code LocalObjectStore.builder().stepListener(tracker.listener())},
+ * and the workload's own steps with {@link #reach(String)}. Thread-safe; cheap enough for every write.
+ *
+ * <pre>{@code
+ * StepTracker steps = StepTracker.fromSystemProperties();
+ * try (LocalObjectStore store = LocalObjectStore.builder().root(root).stepListener(steps.listener()).build()) {
+ *     steps.reach("workload.put-content");
+ *     store.putContent(in);
+ * }
+ * }</pre>
+ */
+public final class StepTracker {
+    /** The system property holding the halt point, {@code <step>:<occurrence>}; set by {@link ChildJvm}. */
+    public static final String HALT_AT_PROPERTY = "mlops4j.test.haltAt";
+
+    /** The system property holding the path of the step trail file; set by {@link ChildJvm}. */
+    public static final String TRAIL_PROPERTY = "mlops4j.test.stepTrail";
+
+    private final @Nullable HaltPoint haltAt;
+    private final @Nullable StepTrail trail;
+    private final ConcurrentHashMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
+
+    private StepTracker(@Nullable HaltPoint haltAt, @Nullable StepTrail trail) {
+        this.haltAt = haltAt;
+        this.trail = trail;
+    }
+
+    /**
+     * Creates the tracker the parent configured through {@link #HALT_AT_PROPERTY} and {@link #TRAIL_PROPERTY}; both
+     * are optional.
+     *
+     * @return the tracker
+     * @throws IllegalArgumentException if the halt point does not parse
+     */
+    public static StepTracker fromSystemProperties() {
+        String halt = System.getProperty(HALT_AT_PROPERTY, "");
+        String trail = System.getProperty(TRAIL_PROPERTY, "");
+        return new StepTracker(
+                halt.isEmpty() ? null : HaltPoint.parse(halt), trail.isEmpty() ? null : StepTrail.open(Path.of(trail)));
+    }
+
+    /**
+     * Creates a tracker that halts at a point and records nothing; for tests of the tracker itself.
+     *
+     * @param haltAt where to halt, or {@code null} never to halt
+     * @return the tracker
+     */
+    public static StepTracker haltingAt(@Nullable HaltPoint haltAt) {
+        return new StepTracker(haltAt, null);
+    }
+
+    /**
+     * Notes that the child reached a step; halts the JVM if this is the halt point.
+     *
+     * @param step the step's name
+     */
+    public void reach(String step) {
+        Objects.requireNonNull(step, "step");
+        long occurrence = counts.computeIfAbsent(step, s -> new AtomicLong()).incrementAndGet();
+        if (trail != null) {
+            trail.write(step);
+        }
+        if (haltAt != null && haltAt.occurrence() == occurrence && haltAt.step().equals(step)) {
+            Runtime.getRuntime().halt(HaltPoint.EXIT_CODE);
+        }
+    }
+
+    /**
+     * Returns a listener for code that reports steps with a second argument (a key, a path), such as
+     * {@code LocalObjectStore.Builder.stepListener}; the second argument is ignored.
+     *
+     * @param <T> the type of the second argument
+     * @return the listener
+     */
+    public <T> BiConsumer<String, T> listener() {
+        return (step, ignored) -> reach(step);
+    }
+
+    /**
+     * Returns how often a step was reached.
+     *
+     * @param step the step's name
+     * @return the count
+     */
+    public long count(String step) {
+        AtomicLong count = counts.get(step);
+        return count == null ? 0 : count.get();
+    }
+
+    @Override
+    public String toString() {
+        return "StepTracker{haltAt=" + haltAt + ", counts=" + counts + "}";
+    }
+}
