@@ -4,15 +4,10 @@ import de.siegmar.fastcsv.reader.CommentStrategy;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.util.Limits;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,11 +95,7 @@ public final class CsvProfiler {
      */
     public TableProfile profile(InputStream in) {
         Objects.requireNonNull(in, "in");
-        CharsetDecoder decoder = StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        TrackingReader reader = new TrackingReader(new InputStreamReader(new KeepOpen(in), decoder));
+        TrackingReader reader = new TrackingReader(in);
         RowHandler handler = new RowHandler(Limits.MAX_FIELD_COUNT);
         long rows = 0;
         try (CsvReader<RowHandler.Row> csv = CsvReader.builder()
@@ -207,18 +198,13 @@ public final class CsvProfiler {
         return columns;
     }
 
-    /** FastCSV accepts a quoted field left open at the end of the text; RFC 4180 does not. */
+    /**
+     * FastCSV accepts a quoted field left open at the end of the text; RFC 4180 does not. A closed quoted field holds
+     * an even number of quote characters, an open one an odd number, and unquoted fields hold their quotes
+     * literally: so the text ends inside quotes exactly when the quotes outside unquoted fields are odd in number.
+     */
     private static void checkLastQuoteClosed(RowHandler handler, TrackingReader reader, long rows) {
-        if (!handler.lastRecordQuoted()) {
-            return;
-        }
-        String content = handler.lastRecordField();
-        int m = 0;
-        while (m < content.length() && content.charAt(content.length() - 1 - m) == '"') {
-            m++;
-        }
-        long closed = m == content.length() ? 2L * m + 2 : 2L * m + 1;
-        if (reader.trailingQuotes() != closed) {
+        if ((reader.quotes() - handler.strayQuotes()) % 2 != 0) {
             long line = handler.lastRecordLine();
             throw new MalformedCsvException(
                     "the quoted field starting in row " + rows + " (line " + line + ") is never closed: the text ends "
@@ -231,17 +217,5 @@ public final class CsvProfiler {
     @Override
     public String toString() {
         return "CsvProfiler{" + options + "}";
-    }
-
-    /** Keeps the caller's stream open when the CSV reader closes. */
-    private static final class KeepOpen extends FilterInputStream {
-        KeepOpen(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-            // the caller owns the stream
-        }
     }
 }

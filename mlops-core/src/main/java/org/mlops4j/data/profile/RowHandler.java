@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Collects FastCSV's fields into {@link Row}s, storing at most {@code limit} fields per record (the rest are only
- * counted), and remembers whether the last non-empty record ended with a quoted field.
+ * counted), and counts the quote characters of unquoted fields.
  */
 final class RowHandler extends AbstractBaseCsvCallbackHandler<RowHandler.Row> {
     /** One record: where it starts, how many fields it has, and the first {@code limit} of them. */
@@ -23,10 +23,7 @@ final class RowHandler extends AbstractBaseCsvCallbackHandler<RowHandler.Row> {
 
     private int limit;
     private @Nullable Row row;
-    private boolean quoted;
-    private String lastField = "";
-    private boolean lastRecordQuoted;
-    private String lastRecordField = "";
+    private long strayQuotes;
     private long lastRecordLine;
 
     RowHandler(int limit) {
@@ -40,8 +37,6 @@ final class RowHandler extends AbstractBaseCsvCallbackHandler<RowHandler.Row> {
     @Override
     protected void handleBegin(long startingLineNumber) {
         row = new Row(startingLineNumber, limit);
-        quoted = false;
-        lastField = "";
     }
 
     @Override
@@ -55,16 +50,20 @@ final class RowHandler extends AbstractBaseCsvCallbackHandler<RowHandler.Row> {
             r.fields[fieldIdx] = value;
         }
         r.fieldCount = fieldIdx + 1;
-        this.quoted = quoted;
-        this.lastField = value;
+        if (!quoted) {
+            // a quote inside an unquoted field is literal; a quoted field has an even number of quotes once closed
+            for (int i = offset; i < offset + len; i++) {
+                if (buf[i] == '"') {
+                    strayQuotes++;
+                }
+            }
+        }
     }
 
     @Override
     protected RecordWrapper<Row> buildRecord() {
         Row r = row == null ? new Row(getStartingLineNumber(), 0) : row;
         if (!isEmptyLine()) {
-            lastRecordQuoted = quoted;
-            lastRecordField = lastField;
             lastRecordLine = r.line;
         }
         return wrapRecord(r);
@@ -75,12 +74,9 @@ final class RowHandler extends AbstractBaseCsvCallbackHandler<RowHandler.Row> {
         return getStartingLineNumber();
     }
 
-    boolean lastRecordQuoted() {
-        return lastRecordQuoted;
-    }
-
-    String lastRecordField() {
-        return lastRecordField;
+    /** Returns the number of quote characters inside unquoted fields, which are taken literally. */
+    long strayQuotes() {
+        return strayQuotes;
     }
 
     long lastRecordLine() {

@@ -1,40 +1,88 @@
 package org.mlops4j.data.profile;
 
-import java.io.FilterReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Passes characters through while counting physical lines (LF, CRLF or a lone CR end a line) and remembering how many
- * quote characters end the text once trailing line breaks are set aside: enough to tell, at the end, whether the
- * last field was a quoted field left open, which FastCSV accepts silently.
+ * Decodes strict UTF-8 while counting physical lines (LF, CRLF or a lone CR end a line) and quote characters.
+ * Unlike {@link java.io.InputStreamReader}, it hands out every character before a malformed byte sequence, so that the
+ * line of the bad bytes is known; then it throws {@link java.nio.charset.MalformedInputException}. Not thread-safe.
  */
-final class TrackingReader extends FilterReader {
+final class TrackingReader extends Reader {
+    private final InputStream in;
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
+    private boolean eof;
+    private boolean flushed;
+    private @Nullable CoderResult error;
     private long lineBreaks;
     private boolean previousWasCr;
-    private long trailingQuotes;
-    private boolean endsWithLineBreak;
+    private long quotes;
 
-    TrackingReader(Reader in) {
-        super(in);
+    TrackingReader(InputStream in) {
+        this.in = in;
     }
 
     @Override
     public int read(char[] buf, int off, int len) throws IOException {
-        int n = super.read(buf, off, len);
-        if (n > 0) {
-            track(buf, off, n);
+        if (len == 0) {
+            return 0;
         }
+        CoderResult pending = error;
+        if (pending != null) {
+            pending.throwException();
+        }
+        CharBuffer out = CharBuffer.wrap(buf, off, len);
+        while (out.position() == off) {
+            CoderResult result = decoder.decode(bytes, out, eof);
+            if (result.isError()) {
+                error = result;
+                if (out.position() == off) {
+                    result.throwException();
+                }
+                break;
+            }
+            if (out.position() > off || result.isOverflow()) {
+                break;
+            }
+            if (eof) {
+                if (!flushed) {
+                    decoder.flush(out);
+                    flushed = true;
+                }
+                if (out.position() == off) {
+                    return -1;
+                }
+                break;
+            }
+            bytes.compact();
+            int n = in.read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            if (n < 0) {
+                eof = true;
+            } else {
+                bytes.position(bytes.position() + n);
+            }
+            bytes.flip();
+        }
+        int n = out.position() - off;
+        track(buf, off, n);
         return n;
     }
 
     @Override
-    public int read() throws IOException {
-        int c = super.read();
-        if (c >= 0) {
-            track(new char[] {(char) c}, 0, 1);
-        }
-        return c;
+    public void close() {
+        // the caller owns the stream
     }
 
     /** Returns the number of line breaks read so far: the current line is this plus one. */
@@ -42,14 +90,15 @@ final class TrackingReader extends FilterReader {
         return lineBreaks;
     }
 
-    /** Returns how many quote characters end the text read, not counting trailing line breaks. */
-    long trailingQuotes() {
-        return trailingQuotes;
+    /** Returns the number of quote characters read so far. */
+    long quotes() {
+        return quotes;
     }
 
     private void track(char[] buf, int off, int n) {
         int end = off + n;
         long breaks = lineBreaks;
+        long q = quotes;
         boolean cr = previousWasCr;
         for (int i = off; i < end; i++) {
             char c = buf[i];
@@ -62,27 +111,14 @@ final class TrackingReader extends FilterReader {
                 breaks++;
                 cr = true;
             } else {
+                if (c == '"') {
+                    q++;
+                }
                 cr = false;
             }
         }
         lineBreaks = breaks;
+        quotes = q;
         previousWasCr = cr;
-
-        int i = end - 1;
-        while (i >= off && (buf[i] == '\n' || buf[i] == '\r')) {
-            i--;
-        }
-        if (i < off) {
-            endsWithLineBreak = true;
-            return;
-        }
-        boolean chunkEndsWithBreak = i < end - 1;
-        int run = 0;
-        while (i >= off && buf[i] == '"') {
-            run++;
-            i--;
-        }
-        trailingQuotes = i < off && !endsWithLineBreak ? trailingQuotes + run : run;
-        endsWithLineBreak = chunkEndsWithBreak;
     }
 }

@@ -64,14 +64,16 @@ final class Expected {
      * nominal rank {@code percent/100 * n}: 0 when x is an exact answer.
      */
     static double rankError(double[] sorted, double x, int percent) {
-        int below = lowerBound(sorted, x);
-        int atOrBelow = upperBound(sorted, x);
-        double target = percent / 100.0 * sorted.length;
-        if (target < below) {
-            return (below - target) / sorted.length;
+        long below = lowerBound(sorted, x);
+        long atOrBelow = upperBound(sorted, x);
+        // in hundredths of a rank, exactly
+        long target = (long) percent * sorted.length;
+        double scale = 100.0 * sorted.length;
+        if (target < below * 100) {
+            return (below * 100 - target) / scale;
         }
-        if (target > atOrBelow) {
-            return (target - atOrBelow) / sorted.length;
+        if (target > atOrBelow * 100) {
+            return (target - atOrBelow * 100) / scale;
         }
         return 0;
     }
