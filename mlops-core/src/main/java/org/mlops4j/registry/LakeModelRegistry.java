@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.mlops4j.ConflictException;
 import org.mlops4j.MlopsException;
 import org.mlops4j.NotFoundException;
@@ -56,7 +55,6 @@ public final class LakeModelRegistry implements ModelRegistry {
     static final RecordFormat VERSION_FORMAT = RecordFormat.of("mlops4j.model-version", 1);
     static final RecordFormat REQUEST_FORMAT = RecordFormat.of("mlops4j.model-request", 1);
     static final RecordFormat ALIAS_FORMAT = RecordFormat.of("mlops4j.model-alias", 1);
-    private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
 
     private final ObjectStore store;
     private final ContentTrees trees;
@@ -446,11 +444,7 @@ public final class LakeModelRegistry implements ModelRegistry {
     }
 
     private static void requireAlias(String alias) {
-        Objects.requireNonNull(alias, "alias");
-        if (!ALIAS.matcher(alias).matches()) {
-            throw new IllegalArgumentException(
-                    "invalid alias '" + alias + "': use 1 to 64 lower-case letters, digits, '_' or '-'");
-        }
+        ModelAlias.requireValidAlias(alias);
     }
 
     static byte[] encode(ModelVersion v) {

@@ -41,6 +41,23 @@ public record ModelAlias(
         }
     }
 
+    /**
+     * Checks an alias name.
+     *
+     * @param alias the alias
+     * @return the alias
+     * @throws IllegalArgumentException if it is not 1 to 64 lower-case letters, digits, {@code _} or {@code -}
+     */
+    @com.google.errorprone.annotations.CanIgnoreReturnValue
+    public static String requireValidAlias(String alias) {
+        Objects.requireNonNull(alias, "alias");
+        if (!alias.matches("[a-z][a-z0-9_-]{0,63}")) {
+            throw new IllegalArgumentException(
+                    "invalid alias '" + alias + "': use 1 to 64 lower-case letters, digits, '_' or '-'");
+        }
+        return alias;
+    }
+
     /** Returns the version as a reference. */
     public ModelRef ref() {
         return new ModelRef(model, version);

@@ -1,0 +1,126 @@
+package org.mlops4j.test.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mlops4j.Mlops;
+import org.mlops4j.ServiceUnavailableException;
+import org.mlops4j.registry.LakeModelRegistry;
+import org.mlops4j.registry.ModelRef;
+import org.mlops4j.registry.ModelRegistration;
+import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.VersionAllocator;
+import org.mlops4j.test.InMemoryObjectStore;
+
+/** Registration stays idempotent when responses are lost and when a stalled request still lands a twin. */
+class RegistryIdempotencyTest {
+    private final InMemoryObjectStore store = new InMemoryObjectStore();
+    private final Mlops mlops =
+            Mlops.builder().objectStore(store).cacheDirectory(null).build();
+    private final LakeModelRegistry registry =
+            new LakeModelRegistry(store, mlops.datasets(), mlops.versionAllocator(), mlops.clock());
+
+    @AfterEach
+    void close() {
+        mlops.close();
+    }
+
+    @Test
+    void shouldNeverShowTwoVersionsForOneRequestWhenEachWriteLosesItsResponse() {
+        registry.register(new ModelRegistration("churn").requestId("other"));
+        for (int write = 0; write < 8; write++) {
+            store.failNextWrites(1, true);
+            // the client retries until it gets an answer, as a resilient caller would
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    registry.register(new ModelRegistration("churn").requestId("req-" + write));
+                    break;
+                } catch (ServiceUnavailableException e) {
+                    assertThat(attempt).isLessThan(5);
+                }
+            }
+        }
+
+        assertThat(registry.versions("churn").stream().map(ModelVersion::getRequestId))
+                .doesNotHaveDuplicates()
+                .hasSize(9);
+    }
+
+    @Test
+    void shouldNeverShowTwoVersionsWhenFaultsHitBeforeOrAfterEveryWrite() {
+        for (int skip = 0; skip < 12; skip++) {
+            String request = "req-" + skip;
+            for (boolean after : new boolean[] {true, false}) {
+                store.failNextWrites(1, after);
+                assertThatThrownByOrSucceeds(() -> registry.register(new ModelRegistration("m").requestId(request)));
+            }
+            ModelVersion settled = registry.register(new ModelRegistration("m").requestId(request));
+            assertThat(registry.register(new ModelRegistration("m").requestId(request))
+                            .getRef())
+                    .isEqualTo(settled.getRef());
+        }
+
+        assertThat(registry.versions("m").stream().map(ModelVersion::getRequestId))
+                .doesNotHaveDuplicates()
+                .hasSize(12);
+    }
+
+    @Test
+    void shouldLetTheLowestTwinWinWhenAStalledRequestLandsLate() {
+        ModelVersion mine = registry.register(new ModelRegistration("churn").requestId("stalled"));
+        registry.register(new ModelRegistration("churn").requestId("someone-else"));
+        // the stalled first attempt of the same request lands late, as version 3
+        byte[] record = store.get(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 1))
+                .getText()
+                .replace("\"version\":1", "\"version\":3")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(store.createIfAbsent(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 3), record))
+                .isTrue();
+
+        assertThat(registry.find(new ModelRef("churn", 3))).isEmpty();
+        assertThat(registry.find(mine.getRef())).isPresent();
+        assertThat(registry.versions("churn").stream().map(ModelVersion::getVersion))
+                .containsExactly(2L, 1L);
+        assertThat(registry.register(new ModelRegistration("churn").requestId("stalled"))
+                        .getRef())
+                .isEqualTo(mine.getRef());
+    }
+
+    @Test
+    void shouldPreferTheLowerTwinEvenWhenTheHigherClaimedTheRequestFirst() {
+        registry.register(new ModelRegistration("churn").requestId("r"));
+        // a lower twin without a claim appears (its writer died before claiming)
+        byte[] twin = store.get(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 1))
+                .getText()
+                .replace("\"version\":1", "\"version\":2")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(store.createIfAbsent(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 2), twin))
+                .isTrue();
+        // hand the claim to version 2, as if its writer had claimed first
+        StoreKey claim =
+                store.list("models/churn/requests/").stream().findFirst().orElseThrow();
+        byte[] claimTwo = store.get(claim)
+                .getText()
+                .replace("\"version\":1", "\"version\":2")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(store.compareAndSet(claim, store.get(claim).getTag(), claimTwo))
+                .isPresent();
+
+        assertThat(registry.find(new ModelRef("churn", 1))).isPresent();
+        assertThat(registry.find(new ModelRef("churn", 2))).isEmpty();
+        assertThat(registry.versions("churn").stream().map(ModelVersion::getVersion))
+                .containsExactly(1L);
+    }
+
+    /** Runs a call that may fail with an injected fault; any other failure fails the test. */
+    private static void assertThatThrownByOrSucceeds(Runnable call) {
+        try {
+            call.run();
+        } catch (ServiceUnavailableException e) {
+            assertThat(e).hasMessageContaining("injected fault");
+        }
+    }
+}
