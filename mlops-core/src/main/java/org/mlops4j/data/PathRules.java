@@ -58,7 +58,7 @@ final class PathRules {
      */
     @com.google.errorprone.annotations.CanIgnoreReturnValue
     static String[] checkRelativePath(String path) {
-        if (path.startsWith("/") || path.startsWith("\\") || (path.length() > 1 && path.charAt(1) == ':')) {
+        if (path.startsWith("/") || path.startsWith("\\") || startsWithDrive(path)) {
             throw new UnsafePathException(path, "absolute paths are not allowed; give a path relative to the dataset");
         }
         String[] segments = path.split("/", -1);
@@ -66,5 +66,20 @@ final class PathRules {
             checkName(segment, path);
         }
         return segments;
+    }
+
+    /**
+     * Whether a path starts with a Windows drive ({@code C:}, an ASCII letter and a colon): such a path is absolute
+     * or drive-relative there, so it is refused as a dataset path everywhere, on write as on checkout.
+     *
+     * @param path the path
+     * @return true if it starts with a drive
+     */
+    static boolean startsWithDrive(String path) {
+        if (path.length() < 2 || path.charAt(1) != ':') {
+            return false;
+        }
+        char c = path.charAt(0);
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 }

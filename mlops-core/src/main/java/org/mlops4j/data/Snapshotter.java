@@ -143,7 +143,11 @@ final class Snapshotter {
             }
             String name = child.getFileName().toString();
             String path = relative.isEmpty() ? name : relative + "/" + name;
-            PathRules.checkName(name, path);
+            if (relative.isEmpty()) {
+                PathRules.checkRelativePath(name); // a top-level name must not read as a drive, as files() checks
+            } else {
+                PathRules.checkName(name, path);
+            }
             Attributes attributes = Attributes.read(child);
             if (attributes.symbolicLink()) {
                 Path target = child.toRealPath();

@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.Digest;
 import org.slf4j.Logger;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Remembers the digests of files by their stat key (device, inode, size, mtime ns, ctime ns), so that re-snapshotting
  * a mostly unchanged directory costs O(changes). One cache per host, source root and lake, in a compact binary file
- * written atomically.
+ * written atomically and ended by a CRC-32C of everything before it: a damaged file, which could otherwise hand out
+ * a wrong digest, is ignored as a whole.
  *
  * <p>Git's "racy" rule: an entry whose mtime or ctime is not older than the cache's own timestamp minus the
  * timestamp granularity could hide a change made within the same tick, so it is re-hashed. The timestamp is taken
@@ -32,7 +36,7 @@ import org.slf4j.LoggerFactory;
 final class StatCache {
     private static final Logger LOG = LoggerFactory.getLogger(StatCache.class);
     private static final int MAGIC = 0x4d4c5343; // "MLSC"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     /** What one stat of a file says. */
     record FileStat(long device, long inode, long size, long mtimeNanos, long ctimeNanos, boolean executable) {}
@@ -51,12 +55,14 @@ final class StatCache {
         this.granularityNanos = granularityNanos;
     }
 
-    /** Loads a cache file; a missing or damaged file gives an empty cache (it is only a cache). */
+    /** Loads a cache file; a missing, damaged or older-format file gives an empty cache (it is only a cache). */
     static StatCache load(Path file, long granularityNanos) {
         Map<String, Entry> entries = new HashMap<>();
         long timestamp = Long.MIN_VALUE;
+        CRC32C crc = new CRC32C();
         try (InputStream raw = Files.newInputStream(file);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+                DataInputStream in =
+                        new DataInputStream(new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc))) {
             if (in.readInt() != MAGIC || in.readInt() != VERSION) {
                 return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
             }
@@ -70,6 +76,11 @@ final class StatCache {
                         in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readBoolean());
                 in.readFully(hash);
                 entries.put(new String(pathBytes, StandardCharsets.UTF_8), new Entry(stat, Digest.ofHash(hash)));
+            }
+            int expected = (int) crc.getValue();
+            if (in.readInt() != expected || in.read() != -1) {
+                LOG.debug("ignoring damaged stat cache {}: its checksum does not match", file);
+                return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
             }
         } catch (NoSuchFileException e) {
             return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
@@ -112,10 +123,21 @@ final class StatCache {
     /** Writes the entries recorded in this snapshot (files that are gone drop out), atomically. */
     synchronized void save(Path file, long timestampNanos) throws IOException {
         Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling(
-                file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        // a unique temp file: two snapshots of one source in one process must not write into the same one
+        Path temp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
+        try {
+            write(temp, timestampNanos);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private void write(Path temp, long timestampNanos) throws IOException {
+        CRC32C crc = new CRC32C();
         try (OutputStream raw = Files.newOutputStream(temp);
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+                DataOutputStream out =
+                        new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc))) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(timestampNanos);
@@ -142,7 +164,7 @@ final class StatCache {
                 out.writeBoolean(stat.executable());
                 out.write(e.getValue().digest().toBytes());
             }
+            out.writeInt((int) crc.getValue());
         }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }
