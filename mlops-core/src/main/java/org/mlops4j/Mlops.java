@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -15,6 +16,13 @@ import org.jspecify.annotations.Nullable;
 import org.mlops4j.data.Datasets;
 import org.mlops4j.lake.LakeDescriptor;
 import org.mlops4j.lineage.Lineage;
+import org.mlops4j.lineage.LineageEdge;
+import org.mlops4j.lineage.LineageNode;
+import org.mlops4j.registry.LakeModelRegistry;
+import org.mlops4j.registry.ModelInput;
+import org.mlops4j.registry.ModelRef;
+import org.mlops4j.registry.ModelRegistry;
+import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.VersionAllocator;
@@ -46,6 +54,7 @@ public final class Mlops implements AutoCloseable {
     private final VersionAllocator versions;
     private final Datasets datasets;
     private final Lineage lineage;
+    private final ModelRegistry registry;
     private final List<AutoCloseable> owned;
 
     private Mlops(
@@ -53,6 +62,7 @@ public final class Mlops implements AutoCloseable {
             ExecutorService executor,
             Clock clock,
             @Nullable Path cacheDirectory,
+            @Nullable ModelRegistry registry,
             List<AutoCloseable> owned) {
         this.store = store;
         this.executor = executor;
@@ -67,7 +77,10 @@ public final class Mlops implements AutoCloseable {
                 parallelism,
                 clock,
                 cacheDirectory == null ? null : cacheDirectory.resolve("stat"));
-        this.lineage = new Lineage(datasets.lineageIndex(), List.of(datasets.upstreamResolver()));
+        this.registry = registry != null ? registry : new LakeModelRegistry(store, datasets, versions, clock);
+        ModelRegistry models = this.registry;
+        this.lineage = new Lineage(
+                datasets.lineageIndex(), List.of(datasets.upstreamResolver(), node -> modelInputs(models, node)));
         this.owned = List.copyOf(owned);
         LOG.info("MLOps4J ready: lake {}", store);
     }
@@ -123,7 +136,25 @@ public final class Mlops implements AutoCloseable {
         return datasets;
     }
 
-    /** Returns lineage queries: upstream and downstream of dataset (and model) versions. */
+    /** Returns the model registry: the embedded one on the lake unless the builder was given another. */
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    private static Optional<List<LineageEdge>> modelInputs(ModelRegistry models, LineageNode node) {
+        if (!LineageNode.MODEL.equals(node.kind())) {
+            return Optional.empty();
+        }
+        ModelVersion version = models.get(new ModelRef(node.name(), node.version()));
+        List<LineageEdge> edges = new ArrayList<>();
+        for (ModelInput input : version.getInputs()) {
+            edges.add(new LineageEdge(
+                    LineageNode.dataset(input.dataset().name(), input.dataset().version()), node, input.role()));
+        }
+        return Optional.of(edges);
+    }
+
+    /** Returns lineage queries: upstream and downstream of dataset and model versions. */
     public Lineage lineage() {
         return lineage;
     }
@@ -172,6 +203,23 @@ public final class Mlops implements AutoCloseable {
         private @Nullable Clock clock;
         private @Nullable Path cacheDirectory;
         private boolean cacheDirectorySet;
+        private @Nullable ModelRegistry registry;
+
+        /**
+         * Uses another model registry (e.g. MLflow's) instead of the embedded one on the lake.
+         *
+         * @param registry the registry
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder modelRegistry(ModelRegistry registry) {
+            if (this.registry != null) {
+                throw new IllegalStateException("modelRegistry was already set to " + this.registry);
+            }
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
 
         private Builder() {}
 
@@ -291,7 +339,7 @@ public final class Mlops implements AutoCloseable {
                 owned.add(lake);
             }
             Path caches = cacheDirectorySet ? cacheDirectory : defaultCacheDirectory();
-            return new Mlops(lake, pool, clock == null ? Clock.systemUTC() : clock, caches, owned);
+            return new Mlops(lake, pool, clock == null ? Clock.systemUTC() : clock, caches, registry, owned);
         }
 
         private void requireNoStore() {

@@ -43,6 +43,17 @@ public record LineageNode(String kind, String name, long version) {
         return new LineageNode(DATASET, name, version);
     }
 
+    /**
+     * Returns a model version's node.
+     *
+     * @param name the model's name
+     * @param version the version
+     * @return the node
+     */
+    public static LineageNode model(String name, long version) {
+        return new LineageNode(MODEL, name, version);
+    }
+
     /** Returns {@code kind:name@version}, e.g. {@code dataset:churn-raw@3}. */
     @Override
     public String toString() {
