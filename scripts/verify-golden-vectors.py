@@ -20,7 +20,7 @@ import os
 import re
 import sys
 
-MAX_BYTES = 32 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NUMBER_LENGTH = 1000
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1

@@ -51,6 +51,26 @@ class CanonicalJsonReaderTest {
     }
 
     @Test
+    void shouldLookUpKeysInCanonicalOrderWhenObjectIsCompact() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>)
+                CanonicalJson.read(utf8("{\"\":0,\"a\":null,\"b\":[null,1],\"\uFF61\":2,\"\uD83D\uDE00\":3}"));
+
+        assertThat(map.keySet()).containsExactly("", "a", "b", "\uFF61", "\uD83D\uDE00");
+        assertThat(map.get("\uD83D\uDE00")).isEqualTo(3L);
+        assertThat(map.get("\uFF61")).isEqualTo(2L);
+        assertThat(map.containsKey("a")).isTrue();
+        assertThat(map.get("a")).isNull();
+        assertThat(map.containsKey("c")).isFalse();
+        assertThat(map.get((Object) 1)).isNull();
+        assertThat(map).isEqualTo(new java.util.HashMap<>(map)).hasSameHashCodeAs(new java.util.HashMap<>(map));
+        assertThat((List<Object>) map.get("b")).containsExactly(null, 1L);
+        assertThatThrownBy(() -> map.remove("a")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ((List<Object>) map.get("b")).set(0, 1L))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void shouldReadScalarRootWhenDocumentIsNotAnObject() {
         assertThat(CanonicalJson.read(utf8("\"\u00e9\""))).isEqualTo("\u00e9");
         assertThat(CanonicalJson.read(utf8("-9223372036854775808"))).isEqualTo(Long.MIN_VALUE);
