@@ -19,13 +19,16 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.RandomAccess;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.LakeFormatException.Reason;
 import org.mlops4j.store.StoreKey;
@@ -171,7 +174,7 @@ public final class CanonicalJson {
                 throw new LakeFormatException(
                         Reason.MALFORMED_JSON, "$", 0, "", "the document holds no JSON value", null);
             }
-            tree = readValue(parser, first, JsonPath.ROOT, 0, limits.maxDepth());
+            tree = readValue(parser, first, JsonPath.ROOT, 0, new Reading(limits.maxDepth()));
             JsonToken after = parser.nextToken();
             if (after != null) {
                 throw new LakeFormatException(
@@ -390,13 +393,13 @@ public final class CanonicalJson {
                 .build();
     }
 
-    private static @Nullable Object readValue(JsonParser p, JsonToken token, JsonPath path, int depth, int maxDepth)
+    private static @Nullable Object readValue(JsonParser p, JsonToken token, JsonPath path, int depth, Reading reading)
             throws IOException {
         switch (token) {
             case START_OBJECT:
-                return readObject(p, path, depth + 1, maxDepth);
+                return readObject(p, path, depth + 1, reading);
             case START_ARRAY:
-                return readArray(p, path, depth + 1, maxDepth);
+                return readArray(p, path, depth + 1, reading);
             case VALUE_STRING:
                 String text = p.getText();
                 checkUnicode(p, text, path, "string");
@@ -444,19 +447,21 @@ public final class CanonicalJson {
         }
     }
 
-    private static Map<String, @Nullable Object> readObject(JsonParser p, JsonPath path, int depth, int maxDepth)
+    private static Map<String, @Nullable Object> readObject(JsonParser p, JsonPath path, int depth, Reading reading)
             throws IOException {
-        if (depth > maxDepth) {
-            throw tooDeep(p, path, maxDepth);
+        if (depth > reading.maxDepth) {
+            throw tooDeep(p, path, reading.maxDepth);
         }
-        Map<String, @Nullable Object> map = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>();
+        List<@Nullable Object> values = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         String previous = null;
         JsonToken token;
         while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
+            String key = reading.key(p.currentName());
             JsonPath child = path.field(key);
             checkUnicode(p, key, child, "key");
-            if (map.containsKey(key)) {
+            if (!seen.add(key)) {
                 throw new LakeFormatException(
                         Reason.DUPLICATE_KEY,
                         child.toString(),
@@ -480,19 +485,20 @@ public final class CanonicalJson {
             if (valueToken == null) {
                 throw endOfInput(p, child);
             }
-            map.put(key, readValue(p, valueToken, child, depth, maxDepth));
+            keys.add(key);
+            values.add(readValue(p, valueToken, child, depth, reading));
             previous = key;
         }
         if (token != JsonToken.END_OBJECT) {
             throw endOfInput(p, path);
         }
-        return map.isEmpty() ? Map.of() : Collections.unmodifiableMap(map);
+        return SortedArrayMap.of(keys.toArray(new String[0]), values.toArray());
     }
 
-    private static List<@Nullable Object> readArray(JsonParser p, JsonPath path, int depth, int maxDepth)
+    private static List<@Nullable Object> readArray(JsonParser p, JsonPath path, int depth, Reading reading)
             throws IOException {
-        if (depth > maxDepth) {
-            throw tooDeep(p, path, maxDepth);
+        if (depth > reading.maxDepth) {
+            throw tooDeep(p, path, reading.maxDepth);
         }
         List<@Nullable Object> list = new ArrayList<>();
         JsonToken token;
@@ -500,9 +506,44 @@ public final class CanonicalJson {
             if (token == null) {
                 throw endOfInput(p, path);
             }
-            list.add(readValue(p, token, path.index(list.size()), depth, maxDepth));
+            list.add(readValue(p, token, path.index(list.size()), depth, reading));
         }
-        return list.isEmpty() ? List.of() : Collections.unmodifiableList(list);
+        // compact lists: a hostile document of many small arrays must not cost an ArrayList and a wrapper each
+        return list.contains(null) ? new NullableArrayList(list.toArray()) : List.copyOf(list);
+    }
+
+    /** An unmodifiable list over an exact-size array that may hold nulls (which {@link List#copyOf} refuses). */
+    private static final class NullableArrayList extends AbstractList<@Nullable Object> implements RandomAccess {
+        private final @Nullable Object[] elements;
+
+        NullableArrayList(@Nullable Object[] elements) {
+            this.elements = elements;
+        }
+
+        @Override
+        public @Nullable Object get(int index) {
+            return elements[index];
+        }
+
+        @Override
+        public int size() {
+            return elements.length;
+        }
+    }
+
+    /** The state of one read: its depth limit and the keys seen so far, shared so each distinct key is one String. */
+    private static final class Reading {
+        final int maxDepth;
+        private final Map<String, String> keys = new HashMap<>();
+
+        Reading(int maxDepth) {
+            this.maxDepth = maxDepth;
+        }
+
+        String key(String key) {
+            String known = keys.putIfAbsent(key, key);
+            return known != null ? known : key;
+        }
     }
 
     private static LakeFormatException tooDeep(JsonParser p, JsonPath path, int maxDepth) {

@@ -8,8 +8,11 @@ package org.mlops4j.lake;
  * @param maxDepth the deepest nesting of objects and arrays (the root object is depth 1; at least 1, at most 1000)
  */
 public record JsonLimits(int maxBytes, int maxDepth) {
-    /** The defaults: documents of up to 32 MiB, nested at most 64 deep. */
-    public static final JsonLimits DEFAULT = new JsonLimits(32 * 1024 * 1024, 64);
+    /**
+     * The defaults: documents of up to 16 MiB, nested at most 64 deep. A hostile document costs the reader at most
+     * about ten times its size in memory.
+     */
+    public static final JsonLimits DEFAULT = new JsonLimits(16 * 1024 * 1024, 64);
 
     /** The deepest nesting any limit may allow; readers and writers recurse once per level. */
     public static final int MAX_DEPTH = 1000;

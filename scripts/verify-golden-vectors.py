@@ -1,0 +1,359 @@
+#!/usr/bin/env python3
+"""Verifies the lake format's golden vectors with a second, independent implementation (Python 3.8+, stdlib only).
+
+It re-implements docs/lake-format.md from the spec, not from the Java code:
+  * a canonical JSON writer,
+  * a strict canonical JSON reader (its own recursive-descent parser, checks in the order the spec gives),
+  * the lake.json reader,
+and checks
+  * every positive vector (golden/SHA256SUMS): hashlib's SHA-256 of the file equals the listed digest; the strict
+    reader accepts it; Python's json module decodes the same value; re-encoding that value gives the same bytes;
+  * every negative vector (golden/invalid/INDEX): the strict reader rejects it with the listed reason.
+
+Usage: scripts/verify-golden-vectors.py [golden-dir]   (default: mlops-core/src/test/resources/golden)
+Exit status 0 when every check passes. Not run by the build: a tool for humans and other implementations.
+"""
+
+import hashlib
+import json
+import os
+import re
+import sys
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NUMBER_LENGTH = 1000
+INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+SHORT_ESCAPES = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"}
+WHITESPACE = " \t\n\r"
+
+
+class Reject(Exception):
+    def __init__(self, reason, detail):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+
+
+# --- writer ----------------------------------------------------------------------------------------------------
+
+def encode_string(s):
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif o in SHORT_ESCAPES:
+            out.append(SHORT_ESCAPES[o])
+        elif o < 0x20:
+            out.append("\\u%04X" % o)
+        elif 0xD800 <= o <= 0xDFFF:
+            raise ValueError("lone surrogate")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def encode(value):
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise ValueError("integer beyond 64 bits")
+        return str(value)
+    if isinstance(value, float):
+        raise ValueError("floating point")
+    if isinstance(value, str):
+        return encode_string(value)
+    if isinstance(value, list):
+        return "[" + ",".join(encode(v) for v in value) + "]"
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: k.encode("utf-8"))
+        return "{" + ",".join(encode_string(k) + ":" + encode(value[k]) for k in keys) + "}"
+    raise ValueError("unsupported type %r" % type(value))
+
+
+def write(value):
+    return encode(value).encode("utf-8")
+
+
+# --- strict reader ---------------------------------------------------------------------------------------------
+
+class Parser:
+    def __init__(self, text):
+        self.s = text
+        self.i = 0
+
+    def fail(self, reason, detail):
+        raise Reject(reason, "%s at char %d" % (detail, self.i))
+
+    def ws(self):
+        while self.i < len(self.s) and self.s[self.i] in WHITESPACE:
+            self.i += 1
+
+    def peek(self):
+        return self.s[self.i] if self.i < len(self.s) else ""
+
+    def value(self, depth):
+        self.ws()
+        c = self.peek()
+        if c == "{":
+            return self.obj(depth + 1)
+        if c == "[":
+            return self.arr(depth + 1)
+        if c == '"':
+            return check_surrogates(self.string())
+        if c == "-" or c.isdigit():
+            return self.number()
+        for literal, v in (("true", True), ("false", False), ("null", None)):
+            if self.s.startswith(literal, self.i):
+                self.i += len(literal)
+                return v
+        self.fail("MALFORMED_JSON", "unexpected %r" % c if c else "unexpected end")
+
+    def obj(self, depth):
+        if depth > MAX_DEPTH:
+            self.fail("TOO_DEEP", "nesting")
+        self.i += 1
+        result, previous = {}, None
+        self.ws()
+        if self.peek() == "}":
+            self.i += 1
+            return result
+        while True:
+            self.ws()
+            if self.peek() != '"':
+                self.fail("MALFORMED_JSON", "expected a key")
+            key = check_surrogates(self.string())
+            if key in result:
+                self.fail("DUPLICATE_KEY", repr(key))
+            if previous is not None and previous.encode("utf-8") > key.encode("utf-8"):
+                self.fail("UNSORTED_KEYS", repr(key))
+            self.ws()
+            if self.peek() != ":":
+                self.fail("MALFORMED_JSON", "expected ':'")
+            self.i += 1
+            result[key] = self.value(depth)
+            previous = key
+            self.ws()
+            c = self.peek()
+            self.i += 1
+            if c == "}":
+                return result
+            if c != ",":
+                self.fail("MALFORMED_JSON", "expected ',' or '}'")
+
+    def arr(self, depth):
+        if depth > MAX_DEPTH:
+            self.fail("TOO_DEEP", "nesting")
+        self.i += 1
+        result = []
+        self.ws()
+        if self.peek() == "]":
+            self.i += 1
+            return result
+        while True:
+            result.append(self.value(depth))
+            self.ws()
+            c = self.peek()
+            self.i += 1
+            if c == "]":
+                return result
+            if c != ",":
+                self.fail("MALFORMED_JSON", "expected ',' or ']'")
+
+    def string(self):
+        self.i += 1
+        out = []
+        while True:
+            if self.i >= len(self.s):
+                self.fail("MALFORMED_JSON", "unterminated string")
+            c = self.s[self.i]
+            self.i += 1
+            if c == '"':
+                return "".join(out)
+            if ord(c) < 0x20:
+                self.fail("MALFORMED_JSON", "raw control character in a string")
+            if c != "\\":
+                out.append(c)
+                continue
+            e = self.peek()
+            self.i += 1
+            simple = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+            if e in simple:
+                out.append(simple[e])
+            elif e == "u" and re.fullmatch(r"[0-9A-Fa-f]{4}", self.s[self.i:self.i + 4]):
+                out.append(chr(int(self.s[self.i:self.i + 4], 16)))
+                self.i += 4
+            else:
+                self.fail("MALFORMED_JSON", "bad escape")
+
+    def number(self):
+        # leading zeros are lexed (and later found NON_CANONICAL), as the Java reader does
+        m = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?").match(self.s, self.i)
+        if not m:
+            self.fail("MALFORMED_JSON", "bad number")
+        text = m.group(0)
+        if len(text.lstrip("-").split(".")[0].split("e")[0].split("E")[0]) > MAX_NUMBER_LENGTH:
+            self.fail("TOO_LARGE", "number longer than %d digits" % MAX_NUMBER_LENGTH)
+        self.i = m.end()
+        if m.group(1):
+            self.fail("FLOATING_POINT", text)
+        if m.group(2):
+            self.fail("NON_CANONICAL", "exponent in " + text)
+        value = int(text)
+        if not INT64_MIN <= value <= INT64_MAX:
+            self.fail("INVALID_VALUE", "integer beyond 64 bits")
+        return value
+
+
+def check_surrogates(s):
+    # a valid pair from two escapes was already combined below; any surrogate left is lone
+    combined = s.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in combined):
+        raise Reject("INVALID_UTF8", "escaped lone surrogate")
+    return combined
+
+
+def read(data):
+    if len(data) > MAX_BYTES:
+        raise Reject("TOO_LARGE", "document")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise Reject("INVALID_UTF8", "byte order mark")
+    if b"\x00" in data[:4]:
+        raise Reject("MALFORMED_JSON", "NUL at the start: UTF-16 or UTF-32")
+    try:
+        text = data.decode("utf-8", "strict")
+    except UnicodeDecodeError as e:
+        raise Reject("INVALID_UTF8", str(e))
+    p = Parser(text)
+    p.ws()
+    if p.i == len(text):
+        raise Reject("MALFORMED_JSON", "no value")
+    value = p.value(0)
+    p.ws()
+    if p.i < len(text):
+        p.value(0)  # a malformed rest is MALFORMED_JSON; a well-formed second value is NON_CANONICAL
+        raise Reject("NON_CANONICAL", "a second value")
+    value = normalize(value)
+    if write(value) != data:
+        raise Reject("NON_CANONICAL", "not the canonical bytes")
+    return value
+
+
+def normalize(v):
+    """Combines surrogate pairs that came from two \\u escapes into one code point."""
+    if isinstance(v, str):
+        return check_surrogates(v)
+    if isinstance(v, list):
+        return [normalize(x) for x in v]
+    if isinstance(v, dict):
+        return {check_surrogates(k): normalize(x) for k, x in v.items()}
+    return v
+
+
+# --- lake.json -------------------------------------------------------------------------------------------------
+
+FORMAT_RE = re.compile(r"([a-z0-9]+(?:[.-][a-z0-9]+)*)/([1-9][0-9]{0,8})")
+
+
+def read_lake_json(data):
+    try:
+        record = read(data)
+    except Reject:
+        try:  # a newer lake may break more rules than this reader knows: say "newer" first
+            peek = json.loads(data.decode("utf-8"))
+            m = FORMAT_RE.fullmatch(peek.get("format", "")) if isinstance(peek, dict) else None
+            if m and m.group(1) == "mlops4j.lake" and int(m.group(2)) > 1:
+                raise Reject("UNSUPPORTED_FORMAT", "newer lake format " + peek["format"])
+        except (ValueError, AttributeError, TypeError):
+            pass
+        raise
+    if not isinstance(record, dict):
+        raise Reject("WRONG_TYPE", "not an object")
+    fmt = field(record, "format", str)
+    m = FORMAT_RE.fullmatch(fmt)
+    if not m or m.group(1) != "mlops4j.lake":
+        raise Reject("INVALID_VALUE", "format " + fmt)
+    if int(m.group(2)) > 1:
+        raise Reject("UNSUPPORTED_FORMAT", "newer lake format " + fmt)
+    algorithm = field(record, "hashAlgorithm", str)
+    unknown = sorted(set(record) - {"format", "hashAlgorithm"}, key=lambda k: k.encode("utf-8"))
+    if unknown:
+        raise Reject("UNKNOWN_FIELD", unknown[0])
+    if algorithm != "sha256":
+        raise Reject("UNSUPPORTED_FORMAT", "hash algorithm " + algorithm)
+    return record
+
+
+def field(record, name, kind):
+    if name not in record:
+        raise Reject("MISSING_FIELD", name)
+    value = record[name]
+    if not isinstance(value, kind) or isinstance(value, bool) != (kind is bool):
+        raise Reject("WRONG_TYPE", name)
+    return value
+
+
+# --- main ------------------------------------------------------------------------------------------------------
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    golden = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "mlops-core", "src", "test", "resources",
+                                                               "golden")
+    failures, passed = [], 0
+    with open(os.path.join(golden, "SHA256SUMS"), encoding="utf-8") as sums:
+        for line in sums:
+            expected, name = line.rstrip("\n").split("  ", 1)
+            with open(os.path.join(golden, name), "rb") as f:
+                data = f.read()
+            problems = []
+            if hashlib.sha256(data).hexdigest() != expected:
+                problems.append("digest differs from SHA256SUMS")
+            try:
+                value = read(data)
+                if name == "lake.json":
+                    read_lake_json(data)
+            except Reject as e:
+                problems.append("strict reader rejected it: %s" % e)
+                value = None
+            if value is not None and json.loads(data.decode("utf-8")) != value:
+                problems.append("Python's json module decodes another value")
+            if value is not None and write(json.loads(data.decode("utf-8"))) != data:
+                problems.append("re-encoding json.loads(file) gives other bytes")
+            if problems:
+                failures.append("%s: %s" % (name, "; ".join(problems)))
+            else:
+                passed += 1
+                print("ok    %s  sha256:%s" % (name, expected))
+    invalid = os.path.join(golden, "invalid")
+    with open(os.path.join(invalid, "INDEX"), encoding="utf-8") as index:
+        for line in index:
+            if not line.strip() or line.startswith("#"):
+                continue
+            name, reader, reason = line.split()
+            with open(os.path.join(invalid, name), "rb") as f:
+                data = f.read()
+            try:
+                (read_lake_json if reader == "lake.json" else read)(data)
+                failures.append("%s: accepted, expected %s" % (name, reason))
+            except Reject as e:
+                if e.reason != reason:
+                    failures.append("%s: rejected as %s, expected %s (%s)" % (name, e.reason, reason, e))
+                else:
+                    passed += 1
+                    print("ok    %s rejected: %s" % (name, reason))
+    for failure in failures:
+        print("FAIL  " + failure)
+    print("%d checks passed, %d failed" % (passed, len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
