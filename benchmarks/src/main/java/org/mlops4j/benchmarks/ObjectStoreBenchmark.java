@@ -1,0 +1,239 @@
+package org.mlops4j.benchmarks;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.mlops4j.store.ContentInfo;
+import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.store.StoreKey;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link LocalObjectStore#putContent} and {@link LocalObjectStore#createIfAbsent} for small objects, each side by
+ * side with a <em>floor</em>: the fewest plain {@code java.nio.file} calls that give the same guarantee, so that the
+ * ratio store / floor is the price of the store itself, not of the disk.
+ *
+ * <h2>What each benchmark does per operation</h2>
+ *
+ * <ul>
+ *   <li>{@code putContent_store}: {@code store.putContent(stream)} of {@code size} fresh bytes (never seen before,
+ *       so every call stores). The store hashes with SHA-256 while writing a temp file, stats the target (dedup and
+ *       repair check), renames the temp file to {@code objects/sha256/ab/<hex>} and makes sure the temp is gone.
+ *   <li>{@code putContent_floor}: write a temp file ({@code CREATE_NEW}), rename it ({@code ATOMIC_MOVE}) into a
+ *       2-hex-digit shard directory under a name the caller already knows (a counter). Write-then-rename is the
+ *       minimum for "never visible half-written"; it does not hash, so the gap to the store includes SHA-256.
+ *   <li>{@code putContent_floorHashed}: the same plus SHA-256 of the bytes (one reused {@link MessageDigest}) and
+ *       naming the file by its hex digest, sharded by its first two digits as the store does. This is the fair
+ *       floor of content addressing; the ratio against it is the store's own overhead.
+ *   <li>{@code createIfAbsent_store}: {@code store.createIfAbsent(key, bytes)} under a fresh key.
+ *   <li>{@code createIfAbsent_floor}: write a temp file, {@code Files.createLink(target, temp)} (a hard link fails
+ *       if the name exists, so nothing is ever replaced or seen half-written), delete the temp. That is exactly the
+ *       mechanism the guarantee needs: {@code CREATE_NEW} on the target itself would be atomic but would expose a
+ *       half-written record, and a rename would replace an existing one.
+ * </ul>
+ *
+ * <p>Store and floors use the same layout: temp files in one directory, targets spread over 256 shard directories
+ * (created lazily, once), the same key strings and the same bytes. Nothing is fsynced (the store's default mode;
+ * the durable mode costs about one disk flush per write, which would swamp everything else). Each measurement
+ * iteration starts from a fresh directory on the real disk (by default under {@code java.io.tmpdir}; override with
+ * {@code -Dbench.dir=...}) that is deleted afterwards, so directories never grow beyond one iteration's objects.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+        value = 3,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseParallelGC"})
+@State(Scope.Thread)
+public class ObjectStoreBenchmark {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final String[] SHARDS = new String[256];
+
+    static {
+        for (int i = 0; i < SHARDS.length; i++) {
+            SHARDS[i] = HEX.toHexDigits((byte) i);
+        }
+    }
+
+    /** The size of each object, in bytes. */
+    @Param("4096")
+    public int size;
+
+    private byte[] bytes = new byte[0];
+    private long counter;
+    private Path iterationDir = Path.of("unset");
+    private LocalObjectStore store;
+    private Path floorTemp = Path.of("unset");
+    private Path floorRoot = Path.of("unset");
+    private final boolean[] floorShards = new boolean[256];
+    private MessageDigest sha = newSha256();
+    private String floorTempPrefix = "";
+
+    /** Fills the bytes once; each operation then makes them distinct by writing its counter into the first 8. */
+    @Setup(Level.Trial)
+    public void setUpTrial() {
+        bytes = new byte[size];
+        new SplittableRandom(42).nextBytes(bytes);
+        bytes[size - 1] = '\n'; // never the store's pointer header: that starts with a NUL byte
+        bytes[0] = '{';
+        sha = newSha256();
+        floorTempPrefix = ProcessHandle.current().pid() + "-floor-";
+    }
+
+    /** A fresh directory per iteration: the store opened on one half, the floor writing into the other. */
+    @Setup(Level.Iteration)
+    public void setUpIteration() throws IOException {
+        Path base = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(base);
+        iterationDir = Files.createTempDirectory(base, "mlops4j-bench-");
+        store = LocalObjectStore.open(iterationDir.resolve("store"));
+        floorRoot = iterationDir.resolve("floor");
+        floorTemp = floorRoot.resolve("tmp");
+        Files.createDirectories(floorTemp);
+        Arrays.fill(floorShards, false);
+    }
+
+    /** Closes the store and deletes everything the iteration wrote (not measured). */
+    @TearDown(Level.Iteration)
+    public void tearDownIteration() throws IOException {
+        store.close();
+        deleteTree(iterationDir);
+    }
+
+    // --- putContent ----------------------------------------------------------------------------------------------
+
+    /** The store: hash, temp file, stat, rename. */
+    @Benchmark
+    public ContentInfo putContent_store() {
+        nextBytes();
+        return store.putContent(new ByteArrayInputStream(bytes));
+    }
+
+    /** Floor without hashing: temp file + atomic rename to a name the caller knows. */
+    @Benchmark
+    public Path putContent_floor() throws IOException {
+        long n = nextBytes();
+        Path temp = floorTemp.resolve(floorTempPrefix + n + ".tmp");
+        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Path target = floorTarget("objects", (int) n & 0xff, Long.toString(n));
+        return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Floor of content addressing: SHA-256 + temp file + atomic rename to {@code objects/ab/<hex>}. */
+    @Benchmark
+    public Path putContent_floorHashed() throws IOException {
+        long n = nextBytes();
+        byte[] hash = sha.digest(bytes);
+        Path temp = floorTemp.resolve(floorTempPrefix + n + ".tmp");
+        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Path target = floorTarget("objects", hash[0] & 0xff, HEX.formatHex(hash));
+        return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // --- createIfAbsent ------------------------------------------------------------------------------------------
+
+    /** The store: validated key, temp file, hard link, temp deleted. */
+    @Benchmark
+    public boolean createIfAbsent_store() {
+        long n = nextBytes();
+        return store.createIfAbsent(StoreKey.of(recordKey(n)), bytes);
+    }
+
+    /** Floor: temp file + {@code link()} (fails rather than replace) + delete the temp. */
+    @Benchmark
+    public Path createIfAbsent_floor() throws IOException {
+        long n = nextBytes();
+        Path temp = floorTemp.resolve(floorTempPrefix + n + ".tmp");
+        Files.write(temp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Path target = floorTarget("records", (int) n & 0xff, Long.toString(n) + ".json");
+        Path linked = Files.createLink(target, temp);
+        Files.delete(temp);
+        return linked;
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------------
+
+    /** Makes the bytes distinct from every earlier operation's; returns the operation's number. */
+    private long nextBytes() {
+        long n = ++counter;
+        for (int i = 1; i <= 8; i++) {
+            bytes[i] = (byte) (n >>> (8 * (i - 1)));
+        }
+        return n;
+    }
+
+    /** The record key of operation {@code n}: spread over 256 shard directories, as content keys are. */
+    static String recordKey(long n) {
+        return "records/" + SHARDS[(int) n & 0xff] + "/" + n + ".json";
+    }
+
+    private Path floorTarget(String area, int shard, String name) throws IOException {
+        Path dir = floorRoot.resolve(area).resolve(SHARDS[shard]);
+        if (!floorShards[shard]) {
+            Files.createDirectories(dir);
+            floorShards[shard] = true;
+        }
+        return dir.resolve(name);
+    }
+
+    /** The directory of the current iteration (for the smoke test). */
+    Path iterationDir() {
+        return iterationDir;
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw new UncheckedIOException(e);
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,71 @@
+package org.mlops4j.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.store.ContentInfo;
+
+/** A smoke test: the benchmark methods work and clean up, without running JMH (milliseconds, not minutes). */
+class ObjectStoreBenchmarkTest {
+    @TempDir
+    Path base;
+
+    @Test
+    void shouldStoreDistinctObjectsAndCleanUpWhenEachBenchmarkRuns() throws IOException {
+        String old = System.setProperty("bench.dir", base.toString());
+        try {
+            ObjectStoreBenchmark bench = new ObjectStoreBenchmark();
+            bench.size = 4096;
+            bench.setUpTrial();
+            bench.setUpIteration();
+            Path dir = bench.iterationDir();
+            for (int i = 0; i < 3; i++) {
+                ContentInfo info = bench.putContent_store();
+                assertThat(info.created()).isTrue();
+                assertThat(info.size()).isEqualTo(4096);
+                assertThat(bench.putContent_floor()).isRegularFile();
+                Path hashed = bench.putContent_floorHashed();
+                assertThat(Files.size(hashed)).isEqualTo(4096);
+                assertThat(bench.createIfAbsent_store()).isTrue();
+                assertThat(bench.createIfAbsent_floor()).isRegularFile();
+            }
+            assertThat(countFiles(dir.resolve("store/objects"))).isEqualTo(3);
+            assertThat(countFiles(dir.resolve("store/records"))).isEqualTo(3);
+            assertThat(countFiles(dir.resolve("floor/objects"))).isEqualTo(6);
+            assertThat(countFiles(dir.resolve("floor/records"))).isEqualTo(3);
+            assertThat(countFiles(dir.resolve("floor/tmp"))).isZero();
+            bench.tearDownIteration();
+            assertThat(dir).doesNotExist();
+        } finally {
+            if (old == null) {
+                System.clearProperty("bench.dir");
+            } else {
+                System.setProperty("bench.dir", old);
+            }
+        }
+    }
+
+    @Test
+    void shouldListEveryBenchmarkWhenTheJmhProcessorRan() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/BenchmarkList")) {
+            assertThat(in).as("META-INF/BenchmarkList, written by jmh-generator-annprocess").isNotNull();
+            String list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(list)
+                    .contains("putContent_store", "putContent_floor", "putContent_floorHashed")
+                    .contains("createIfAbsent_store", "createIfAbsent_floor");
+        }
+    }
+
+    private static long countFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+}
