@@ -18,14 +18,14 @@ class ObjectStoreBenchmarkTest {
     Path base;
 
     @Test
-    void shouldStoreDistinctObjectsAndCleanUpWhenEachBenchmarkRuns() throws IOException {
+    void shouldStoreDistinctObjectsAndMoveThemToTrashWhenEachBenchmarkRuns() throws IOException {
         String old = System.setProperty("bench.dir", base.toString());
         try {
             ObjectStoreBenchmark bench = new ObjectStoreBenchmark();
             bench.size = 4096;
-            bench.setUpTrial();
-            bench.setUpIteration();
-            Path dir = bench.iterationDir();
+            bench.setUpBytes();
+            bench.setUpDirectories();
+            Path dir = bench.trialDir();
             for (int i = 0; i < 3; i++) {
                 ContentInfo info = bench.putContent_store();
                 assertThat(info.created()).isTrue();
@@ -41,8 +41,10 @@ class ObjectStoreBenchmarkTest {
             assertThat(countFiles(dir.resolve("floor/objects"))).isEqualTo(6);
             assertThat(countFiles(dir.resolve("floor/records"))).isEqualTo(3);
             assertThat(countFiles(dir.resolve("floor/tmp"))).isZero();
-            bench.tearDownIteration();
+            bench.tearDownDirectories();
             assertThat(dir).doesNotExist();
+            assertThat(ObjectStoreBenchmark.baseDir().resolve("trash").resolve(dir.getFileName()))
+                    .isDirectory();
         } finally {
             if (old == null) {
                 System.clearProperty("bench.dir");
@@ -55,7 +57,9 @@ class ObjectStoreBenchmarkTest {
     @Test
     void shouldListEveryBenchmarkWhenTheJmhProcessorRan() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/META-INF/BenchmarkList")) {
-            assertThat(in).as("META-INF/BenchmarkList, written by jmh-generator-annprocess").isNotNull();
+            assertThat(in)
+                    .as("META-INF/BenchmarkList, written by jmh-generator-annprocess")
+                    .isNotNull();
             String list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(list)
                     .contains("putContent_store", "putContent_floor", "putContent_floorHashed")
