@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.StoreKey;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,6 +29,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * {@link LocalObjectStore#putContent} and {@link LocalObjectStore#createIfAbsent} for small objects, each side by
@@ -97,6 +99,7 @@ public class ObjectStoreBenchmark {
 
     private byte[] bytes = new byte[0];
     private long counter;
+    private long pairCalls;
     private Path trialDir = Path.of("unset");
     private LocalObjectStore store;
     private Path floorTemp = Path.of("unset");
@@ -195,6 +198,91 @@ public class ObjectStoreBenchmark {
         Path linked = Files.createLink(target, temp);
         Files.delete(temp);
         return linked;
+    }
+
+    // --- paired: store and floor interleaved, operation by operation -------------------------------------------------
+
+    /**
+     * Time spent in each side of {@link #putContent_paired}, per iteration; JMH reports the sums as secondary metrics.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class PutContentTimes {
+        /** Nanoseconds in {@code putContent_store}. */
+        public long putStoreNanos;
+        /** Nanoseconds in {@code putContent_floor}. */
+        public long putFloorNanos;
+        /** Nanoseconds in {@code putContent_floorHashed}. */
+        public long putFloorHashedNanos;
+
+        /** JMH sums the counters per iteration: start each from zero. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            putStoreNanos = 0;
+            putFloorNanos = 0;
+            putFloorHashedNanos = 0;
+        }
+    }
+
+    /** Time spent in each side of {@link #createIfAbsent_paired}, per iteration. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CreateTimes {
+        /** Nanoseconds in {@code createIfAbsent_store}. */
+        public long createStoreNanos;
+        /** Nanoseconds in {@code createIfAbsent_floor}. */
+        public long createFloorNanos;
+
+        /** JMH sums the counters per iteration: start each from zero. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            createStoreNanos = 0;
+            createFloorNanos = 0;
+        }
+    }
+
+    /**
+     * One {@code putContent_store}, one {@code putContent_floor} and one {@code putContent_floorHashed}, in a rotating
+     * order, each timed: on a shared machine whose speed drifts by 2x from minute to minute, the ratio of two sums
+     * taken over the same second is far steadier than the ratio of two benchmarks run minutes apart. The extra
+     * {@code nanoTime} calls cost about 50 ns per operation.
+     */
+    @Benchmark
+    public void putContent_paired(PutContentTimes times, Blackhole blackhole) throws IOException {
+        int turn = (int) (pairCalls++ % 3);
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            switch ((turn + i) % 3) {
+                case 0 -> {
+                    blackhole.consume(putContent_store());
+                    times.putStoreNanos += System.nanoTime() - start;
+                }
+                case 1 -> {
+                    blackhole.consume(putContent_floor());
+                    times.putFloorNanos += System.nanoTime() - start;
+                }
+                default -> {
+                    blackhole.consume(putContent_floorHashed());
+                    times.putFloorHashedNanos += System.nanoTime() - start;
+                }
+            }
+        }
+    }
+
+    /** One {@code createIfAbsent_store} and one {@code createIfAbsent_floor}, alternating which goes first. */
+    @Benchmark
+    public void createIfAbsent_paired(CreateTimes times, Blackhole blackhole) throws IOException {
+        boolean storeFirst = (pairCalls++ & 1) == 0;
+        for (int i = 0; i < 2; i++) {
+            long start = System.nanoTime();
+            if (storeFirst == (i == 0)) {
+                blackhole.consume(createIfAbsent_store());
+                times.createStoreNanos += System.nanoTime() - start;
+            } else {
+                blackhole.consume(createIfAbsent_floor());
+                times.createFloorNanos += System.nanoTime() - start;
+            }
+        }
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------

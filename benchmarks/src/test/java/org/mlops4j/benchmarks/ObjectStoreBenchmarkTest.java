@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.store.ContentInfo;
+import org.openjdk.jmh.infra.Blackhole;
 
 /** A smoke test: the benchmark methods work and clean up, without running JMH (milliseconds, not minutes). */
 class ObjectStoreBenchmarkTest {
@@ -36,10 +37,23 @@ class ObjectStoreBenchmarkTest {
                 assertThat(bench.createIfAbsent_store()).isTrue();
                 assertThat(bench.createIfAbsent_floor()).isRegularFile();
             }
-            assertThat(countFiles(dir.resolve("store/objects"))).isEqualTo(3);
-            assertThat(countFiles(dir.resolve("store/records"))).isEqualTo(3);
-            assertThat(countFiles(dir.resolve("floor/objects"))).isEqualTo(6);
-            assertThat(countFiles(dir.resolve("floor/records"))).isEqualTo(3);
+            ObjectStoreBenchmark.PutContentTimes putTimes = new ObjectStoreBenchmark.PutContentTimes();
+            ObjectStoreBenchmark.CreateTimes createTimes = new ObjectStoreBenchmark.CreateTimes();
+            Blackhole blackhole = new Blackhole(
+                    "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+            for (int i = 0; i < 3; i++) {
+                bench.putContent_paired(putTimes, blackhole);
+                bench.createIfAbsent_paired(createTimes, blackhole);
+            }
+            assertThat(putTimes.putStoreNanos).isPositive();
+            assertThat(putTimes.putFloorNanos).isPositive();
+            assertThat(putTimes.putFloorHashedNanos).isPositive();
+            assertThat(createTimes.createStoreNanos).isPositive();
+            assertThat(createTimes.createFloorNanos).isPositive();
+            assertThat(countFiles(dir.resolve("store/objects"))).isEqualTo(6);
+            assertThat(countFiles(dir.resolve("store/records"))).isEqualTo(6);
+            assertThat(countFiles(dir.resolve("floor/objects"))).isEqualTo(12);
+            assertThat(countFiles(dir.resolve("floor/records"))).isEqualTo(6);
             assertThat(countFiles(dir.resolve("floor/tmp"))).isZero();
             bench.tearDownDirectories();
             assertThat(dir).doesNotExist();
@@ -63,7 +77,8 @@ class ObjectStoreBenchmarkTest {
             String list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(list)
                     .contains("putContent_store", "putContent_floor", "putContent_floorHashed")
-                    .contains("createIfAbsent_store", "createIfAbsent_floor");
+                    .contains("createIfAbsent_store", "createIfAbsent_floor")
+                    .contains("putContent_paired", "createIfAbsent_paired");
         }
     }
 
