@@ -13,6 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -118,6 +119,7 @@ public final class LocalObjectStore implements ObjectStore {
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
 
     private final Path root;
+    private final boolean defaultFileSystem;
     private final Path tempDir;
     private final boolean durable;
     private final BiConsumer<String, StoreKey> stepListener;
@@ -130,6 +132,7 @@ public final class LocalObjectStore implements ObjectStore {
 
     private LocalObjectStore(Builder builder) {
         this.root = builder.root.toAbsolutePath().normalize();
+        this.defaultFileSystem = root.getFileSystem() == FileSystems.getDefault();
         this.durable = builder.durable;
         this.stepListener = builder.stepListener;
         Path internal = root.resolve(StoreKey.RESERVED_ROOT);
@@ -190,6 +193,7 @@ public final class LocalObjectStore implements ObjectStore {
     private ContentInfo writeContent(@Nullable Digest expected, InputStream content) {
         Objects.requireNonNull(content, "content");
         Path temp = newTempPath();
+        boolean tempRenamed = false;
         try {
             MessageDigest sha = Digest.newSha256();
             long size = 0;
@@ -219,7 +223,7 @@ public final class LocalObjectStore implements ObjectStore {
             StoreKey key = ObjectStore.contentKey(digest);
             stepListener.accept(STEP_CONTENT_WRITTEN, key);
             Path target = pathOf(key);
-            BasicFileAttributes existing = readAttributes(target);
+            BasicFileAttributes existing = certainlyAbsent(target) ? null : readAttributes(target);
             if (existing != null && existing.size() == size) {
                 return new ContentInfo(digest, size, false);
             }
@@ -227,12 +231,15 @@ public final class LocalObjectStore implements ObjectStore {
                 LOG.warn("repairing content {}: {} bytes on disk, {} expected", digest, existing.size(), size);
             }
             moveIntoPlace(key, temp, target);
+            tempRenamed = true;
             stepListener.accept(STEP_CONTENT_COMMITTED, key);
             return new ContentInfo(digest, size, true);
         } catch (IOException e) {
             throw new MlopsException("cannot store content in " + root + ": " + e, e);
         } finally {
-            deleteQuietly(temp);
+            if (!tempRenamed) { // once renamed the temp name is gone: deleting it again would cost a failing lstat
+                deleteQuietly(temp);
+            }
         }
     }
 
@@ -618,6 +625,18 @@ public final class LocalObjectStore implements ObjectStore {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }
+    }
+
+    /**
+     * Tells cheaply that nothing is at {@code path}, the common case of {@link #putContent}; false means "look with
+     * {@link #readAttributes}". On JDK 17, NIO reports a missing file only by throwing (a {@code UnixException}
+     * created through JNI, then a {@code NoSuchFileException} with its stack trace), which costs two to three times
+     * the {@code stat} itself; {@code java.io.File#exists()} returns false without an exception. It follows symbolic
+     * links, so a dangling link also counts as absent and is renamed over, as the slow path would do after a
+     * warning. Other filesystem providers (an in-memory one in tests) have no {@code File}: they take the slow path.
+     */
+    private boolean certainlyAbsent(Path path) {
+        return defaultFileSystem && !path.toFile().exists();
     }
 
     private static @Nullable BasicFileAttributes readAttributes(Path path) {
