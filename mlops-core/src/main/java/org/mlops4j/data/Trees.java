@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mlops4j.IntegrityException;
 import org.mlops4j.lake.Digest;
+import org.mlops4j.lake.JsonLimits;
 import org.mlops4j.lake.RecordFormat;
 import org.mlops4j.lake.RecordReader;
 import org.mlops4j.lake.RecordWriter;
@@ -18,6 +19,8 @@ import org.mlops4j.store.StoredObject;
  */
 final class Trees {
     static final RecordFormat FORMAT = RecordFormat.of("mlops4j.tree", 1);
+    /** A directory of a million files has a manifest of about 150 MB; trees are digest-checked before parsing. */
+    private static final JsonLimits LIMITS = new JsonLimits(512 * 1024 * 1024, 8);
 
     sealed interface Entry permits FileEntry, DirEntry {
         String name();
@@ -63,7 +66,7 @@ final class Trees {
             throw new IntegrityException(
                     "tree " + tree + " of " + where + " hashes to " + actual + "; the lake is damaged");
         }
-        RecordReader record = RecordReader.parse(bytes, FORMAT, "tree " + tree);
+        RecordReader record = RecordReader.parse(bytes, FORMAT, "tree " + tree, LIMITS);
         List<Entry> entries = new ArrayList<>();
         String previous = null;
         for (RecordReader item : record.getObjectList("entries")) {
