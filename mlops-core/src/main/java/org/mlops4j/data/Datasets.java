@@ -22,6 +22,7 @@ import org.mlops4j.IntegrityException;
 import org.mlops4j.NotFoundException;
 import org.mlops4j.Page;
 import org.mlops4j.Paged;
+import org.mlops4j.data.profile.TableProfile;
 import org.mlops4j.lake.Digest;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageIndex;
@@ -204,6 +205,22 @@ public final class Datasets {
      */
     public InputStream open(DatasetVersion version, String path) {
         return trees.open(version.getDigest(), path, version.getRef().toString());
+    }
+
+    /**
+     * Reads the profile of one CSV file of a version: schema, row count, per-column statistics, quantiles, top values
+     * and a seeded sample, computed when the version was committed.
+     *
+     * @param version the version
+     * @param path the CSV file's path
+     * @return the profile, or empty if the file is not a profiled CSV file
+     * @throws IntegrityException if the stored profile is damaged
+     */
+    public Optional<TableProfile> findProfile(DatasetVersion version, String path) {
+        Digest digest = version.getProfiles().get(path);
+        return digest == null
+                ? Optional.empty()
+                : Optional.of(Profiles.read(store, digest, "'" + path + "' of " + version.getRef()));
     }
 
     /**

@@ -1,15 +1,81 @@
 package org.mlops4j.data;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.mlops4j.IntegrityException;
+import org.mlops4j.data.profile.CsvProfiler;
+import org.mlops4j.data.profile.MalformedCsvException;
+import org.mlops4j.data.profile.TableProfile;
+import org.mlops4j.lake.CanonicalJson;
 import org.mlops4j.lake.Digest;
 import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.StoreKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Profiles the CSV files of a snapshot; each profile is stored as content, referenced from the version record. */
+/**
+ * Profiles the CSV files of a snapshot. Each profile is canonical JSON stored as content (so identical profiles are
+ * stored once) and referenced from the version record by path. A file's bytes are profiled once per lake: an index
+ * {@code profiles/csv-v1/<ab>/<file digest>.json} remembers the profile of each CSV content, so re-snapshots and other
+ * datasets holding the same file reuse it.
+ */
 final class Profiles {
+    private static final Logger LOG = LoggerFactory.getLogger(Profiles.class);
+    private static final CsvProfiler PROFILER = CsvProfiler.ofDefaults();
+
     private Profiles() {}
 
     static Map<String, Digest> profileCsvFiles(ObjectStore store, List<Snapshotter.StoredFile> files) {
-        return Map.of(); // CSV profiling lands with org.mlops4j.data.profile
+        Map<String, Digest> profiles = new LinkedHashMap<>();
+        for (Snapshotter.StoredFile file : files) {
+            if (!file.path().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+                continue;
+            }
+            profileOf(store, file.entry().digest()).ifPresent(digest -> profiles.put(file.path(), digest));
+        }
+        return profiles;
+    }
+
+    /** Returns the digest of the profile of one CSV content, profiling it on first sight; empty if it is not CSV. */
+    private static Optional<Digest> profileOf(ObjectStore store, Digest content) {
+        StoreKey index =
+                StoreKey.of("profiles/csv-v1/" + content.hex().substring(0, 2) + "/" + content.hex() + ".json");
+        Optional<Digest> known = store.find(index).map(o -> Digest.parse(o.getText()));
+        if (known.isPresent()) {
+            return known;
+        }
+        TableProfile profile;
+        try (InputStream in = store.openContent(content)) {
+            profile = PROFILER.profile(in);
+        } catch (MalformedCsvException e) {
+            LOG.debug("not profiling {}: {}", content, e.getMessage());
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + content + " to profile it", e);
+        }
+        Digest digest = store.putContent(new ByteArrayInputStream(CanonicalJson.write(profile.toMap())))
+                .digest();
+        boolean unused = store.createIfAbsent(index, digest.toString().getBytes(StandardCharsets.US_ASCII));
+        return Optional.of(digest);
+    }
+
+    static TableProfile read(ObjectStore store, Digest profile, String where) {
+        try (InputStream in = store.openContent(profile)) {
+            byte[] bytes = in.readAllBytes();
+            if (!Digest.of(bytes).equals(profile)) {
+                throw new IntegrityException("profile " + profile + " of " + where + " is damaged in the lake");
+            }
+            return TableProfile.fromMap(CanonicalJson.readObject(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read profile " + profile + " of " + where, e);
+        }
     }
 }

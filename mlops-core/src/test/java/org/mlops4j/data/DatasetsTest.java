@@ -238,6 +238,29 @@ class DatasetsTest {
     }
 
     @Test
+    void shouldProfileCsvFilesOnceAndKeepTheProfileWithTheVersion() throws IOException {
+        write("broken.csv", "a,b\n1\n\"open");
+        DatasetVersion v1 = datasets.snapshot("raw").directory(source).commit();
+        write("other.txt", "changes the tree, not the CSV");
+        DatasetVersion v2 = datasets.snapshot("raw").directory(source).commit();
+
+        var profile = datasets.findProfile(v1, "a.csv").orElseThrow();
+
+        assertThat(profile.getRowCount()).isEqualTo(1);
+        assertThat(profile.getColumnNames()).containsExactly("x", "y");
+        assertThat(v1.getProfiles()).containsOnlyKeys("a.csv");
+        assertThat(v2.getProfiles()).isEqualTo(v1.getProfiles());
+        assertThat(datasets.findProfile(v1, "broken.csv")).isEmpty();
+        assertThat(datasets.findProfile(v1, "sub/b.bin")).isEmpty();
+        assertThat(datasets.snapshot("raw2")
+                        .directory(source)
+                        .profileCsv(false)
+                        .commit()
+                        .getProfiles())
+                .isEmpty();
+    }
+
+    @Test
     void shouldRefuseToCheckOutIntoANonEmptyDirectory() throws IOException {
         DatasetVersion v = datasets.snapshot("raw").directory(source).commit();
         Path out = Files.createDirectories(temp.resolve("busy"));
