@@ -19,10 +19,8 @@ import org.mlops4j.lineage.Lineage;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.registry.LakeModelRegistry;
-import org.mlops4j.registry.ModelInput;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistry;
-import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.VersionAllocator;
@@ -142,16 +140,10 @@ public final class Mlops implements AutoCloseable {
     }
 
     private static Optional<List<LineageEdge>> modelInputs(ModelRegistry models, LineageNode node) {
-        if (!LineageNode.MODEL.equals(node.kind())) {
-            return Optional.empty();
-        }
-        ModelVersion version = models.get(new ModelRef(node.name(), node.version()));
-        List<LineageEdge> edges = new ArrayList<>();
-        for (ModelInput input : version.getInputs()) {
-            edges.add(new LineageEdge(
-                    LineageNode.dataset(input.dataset().name(), input.dataset().version()), node, input.role()));
-        }
-        return Optional.of(edges);
+        return LineageNode.MODEL.equals(node.kind())
+                ? Optional.of(
+                        models.get(new ModelRef(node.name(), node.version())).inputEdges())
+                : Optional.empty();
     }
 
     /** Returns lineage queries: upstream and downstream of dataset and model versions. */

@@ -1,7 +1,6 @@
 package org.mlops4j.data;
 
-import java.util.Objects;
-import java.util.regex.Pattern;
+import org.mlops4j.internal.Names;
 
 /**
  * Names one dataset version: {@code churn-raw@3}.
@@ -11,8 +10,6 @@ import java.util.regex.Pattern;
  * @param version the version number, at least 1
  */
 public record DatasetRef(String name, long version) {
-    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}_-][\\p{L}\\p{N}._-]{0,127}");
-
     /**
      * Validates the reference.
      *
@@ -53,12 +50,7 @@ public record DatasetRef(String name, long version) {
      */
     @com.google.errorprone.annotations.CanIgnoreReturnValue
     public static String requireValidName(String name) {
-        Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches() || !java.text.Normalizer.isNormalized(name, java.text.Normalizer.Form.NFC)) {
-            throw new IllegalArgumentException("invalid dataset name '" + name + "': use 1 to 128 letters, digits, '.',"
-                    + " '_' or '-' (in Unicode NFC), not starting with '.'");
-        }
-        return name;
+        return Names.requireValid("dataset", name);
     }
 
     @Override

@@ -28,7 +28,6 @@ import org.mlops4j.lake.RecordReader;
 import org.mlops4j.lake.RecordWriter;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageIndex;
-import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
 import org.mlops4j.store.StoreKey;
@@ -134,7 +133,7 @@ public final class LakeModelRegistry implements ModelRegistry {
         if (winner != version.getVersion()) {
             return get(new ModelRef(name, winner));
         }
-        for (LineageEdge edge : inputEdges(version)) {
+        for (LineageEdge edge : version.inputEdges()) {
             boolean unused = lineage.record(edge);
         }
         return version;
@@ -349,17 +348,6 @@ public final class LakeModelRegistry implements ModelRegistry {
         Digest root = version.getArtifacts()
                 .orElseThrow(() -> new NotFoundException("model version " + version.getRef() + " has no artifacts"));
         return trees.checkout(root, directory, version.getRef().toString());
-    }
-
-    /** Returns the edges from each input dataset version to a model version. */
-    static List<LineageEdge> inputEdges(ModelVersion version) {
-        List<LineageEdge> edges = new ArrayList<>();
-        LineageNode model = new LineageNode(LineageNode.MODEL, version.getName(), version.getVersion());
-        for (ModelInput input : version.getInputs()) {
-            DatasetRef d = input.dataset();
-            edges.add(new LineageEdge(LineageNode.dataset(d.name(), d.version()), model, input.role()));
-        }
-        return edges;
     }
 
     @Override

@@ -1,12 +1,15 @@
 package org.mlops4j.registry;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.Digest;
+import org.mlops4j.lineage.LineageEdge;
+import org.mlops4j.lineage.LineageNode;
 
 /**
  * A registered model version: its artifacts (a content-addressed tree), metrics, parameters, tags, signature, the
@@ -147,6 +150,17 @@ public final class ModelVersion {
     /** Returns the dataset versions it used, with their roles. */
     public List<ModelInput> getInputs() {
         return inputs;
+    }
+
+    /** Returns the lineage edges from each input dataset version to this model version, with their roles. */
+    public List<LineageEdge> inputEdges() {
+        LineageNode self = LineageNode.model(getName(), getVersion());
+        List<LineageEdge> edges = new ArrayList<>(inputs.size());
+        for (ModelInput input : inputs) {
+            edges.add(new LineageEdge(
+                    LineageNode.dataset(input.dataset().name(), input.dataset().version()), self, input.role()));
+        }
+        return edges;
     }
 
     /** Returns the code revision, or empty. */

@@ -10,11 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -285,7 +280,7 @@ public abstract class ModelRegistryContract {
         int threads = 4;
         int each = 5;
         List<Long> numbers = new ArrayList<>();
-        for (List<Long> mine : concurrently(threads, i -> {
+        for (List<Long> mine : Concurrently.run(threads, i -> {
             List<Long> out = new ArrayList<>();
             for (int j = 0; j < each; j++) {
                 out.add(registry.register(new ModelRegistration("race")).getVersion());
@@ -313,7 +308,7 @@ public abstract class ModelRegistryContract {
         AtomicInteger moves = new AtomicInteger(1);
         AtomicInteger conflicts = new AtomicInteger();
 
-        var unused = concurrently(4, i -> {
+        var unused = Concurrently.run(4, i -> {
             for (int j = 0; j < 10; j++) {
                 ModelAlias current = registry.findAlias("race", "champion").orElseThrow();
                 long next = current.version() % 4 + 1;
@@ -340,29 +335,6 @@ public abstract class ModelRegistryContract {
                     .isEqualTo(history.get(history.size() - 1).toVersion());
         } else {
             assertThat(history).isNotEmpty();
-        }
-    }
-
-    private <T> List<T> concurrently(int threads, ObjectStoreContract.IndexedTask<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return task.run(index);
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(120, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

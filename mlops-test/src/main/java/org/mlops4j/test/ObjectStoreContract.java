@@ -13,12 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -357,7 +351,7 @@ public abstract class ObjectStoreContract {
     void shouldLetExactlyOneConcurrentCreatorWin() throws Exception {
         StoreKey key = StoreKey.of("race/create.json");
         int threads = 8;
-        List<Boolean> results = runConcurrently(threads, i -> store.createIfAbsent(key, bytes("writer-" + i)));
+        List<Boolean> results = Concurrently.run(threads, i -> store.createIfAbsent(key, bytes("writer-" + i)));
 
         assertThat(results).filteredOn(Boolean::booleanValue).hasSize(1);
         int winner = results.indexOf(true);
@@ -372,7 +366,7 @@ public abstract class ObjectStoreContract {
         int incrementsEach = 50;
         AtomicInteger conflicts = new AtomicInteger();
 
-        var unused = runConcurrently(threads, i -> {
+        var unused = Concurrently.run(threads, i -> {
             for (int done = 0; done < incrementsEach; ) {
                 StoredObject current = store.get(key);
                 int value = Integer.parseInt(current.getText());
@@ -396,7 +390,7 @@ public abstract class ObjectStoreContract {
         int threads = 4;
         int eachThread = 25;
 
-        List<List<Long>> claimed = runConcurrently(threads, i -> {
+        List<List<Long>> claimed = Concurrently.run(threads, i -> {
             List<Long> mine = new ArrayList<>();
             for (int j = 0; j < eachThread; j++) {
                 String commit = "c-" + i + "-" + j;
@@ -440,52 +434,6 @@ public abstract class ObjectStoreContract {
         assertThat(retried.number()).isEqualTo(first.number());
         assertThat(retried.recovered()).isTrue();
         assertThat(new VersionAllocator(store).findHighest(series)).isEqualTo(1);
-    }
-
-    /**
-     * Runs a task on several threads that start together, and returns their results in thread order.
-     *
-     * @param threads how many threads
-     * @param task the task, given the thread's index
-     * @param <T> the result type
-     * @return the results
-     * @throws Exception if a task failed
-     */
-    protected static <T> List<T> runConcurrently(int threads, IndexedTask<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                Callable<T> call = () -> {
-                    start.await();
-                    return task.run(index);
-                };
-                futures.add(pool.submit(call));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** A task run by {@link #runConcurrently}. */
-    @FunctionalInterface
-    protected interface IndexedTask<T> {
-        /**
-         * Runs the task.
-         *
-         * @param index the thread's index
-         * @return its result
-         * @throws Exception on failure
-         */
-        T run(int index) throws Exception;
     }
 
     private static byte[] bytes(String text) {
