@@ -13,7 +13,8 @@ import org.mlops4j.store.StoreKey;
  *
  * <p>Key: {@code lineage/by-parent/<kind>/<name>/<8-digit version>/<child kind>/<child name>/<8-digit version>/<role>}.
  * Entries are derived from records: a crash between a record and its entries leaves them missing until
- * {@code verify} rewrites them (idempotently). Thread-safe.
+ * {@code verify} (datasets) or a retry of the registration (models) rewrites them, idempotently; the entries of a
+ * model version hidden as a superseded twin are removed. Thread-safe.
  */
 public final class LineageIndex {
     static final String PREFIX = "lineage/by-parent/";
@@ -39,6 +40,17 @@ public final class LineageIndex {
      */
     public boolean record(LineageEdge edge) {
         return store.createIfAbsent(keyOf(edge), EMPTY_ENTRY);
+    }
+
+    /**
+     * Removes an edge's entry, once the record it was derived from is hidden (a model version superseded by a lower
+     * twin); idempotent.
+     *
+     * @param edge the edge
+     * @return true if the entry existed
+     */
+    public boolean remove(LineageEdge edge) {
+        return store.delete(keyOf(edge));
     }
 
     /**

@@ -47,7 +47,8 @@ import org.mlops4j.store.VersionAllocator;
  * </ul>
  *
  * <p>Artifacts are content-addressed trees, so identical weights are stored once. Registration writes reverse lineage
- * edges from each input dataset version to the model version. Thread-safe, and safe across processes that share the
+ * edges from each input dataset version to the model version (a retry writes those its first attempt may have left
+ * out); when a lower twin wins, the index moves from the superseded version to it. Thread-safe, and safe across processes that share the
  * lake.
  */
 public final class LakeModelRegistry implements ModelRegistry {
@@ -93,7 +94,9 @@ public final class LakeModelRegistry implements ModelRegistry {
             Optional<ModelVersion> existing =
                     find(new ModelRef(name, claim.get().version()));
             if (existing.isPresent()) {
-                return existing.get(); // a repeated request: the version it made
+                // a repeated request: the version it made, whose writer may have died before writing its lineage
+                recordLineage(existing.get());
+                return existing.get();
             }
         }
         for (var input : registration.getInputs()) {
@@ -130,13 +133,33 @@ public final class LakeModelRegistry implements ModelRegistry {
         ModelRef ref = new ModelRef(name, allocated.number());
         ModelVersion version = decode(store.get(VersionAllocator.versionKey(series(name), ref.version())), ref);
         long winner = resolveTwins(version);
-        if (winner != version.getVersion()) {
-            return get(new ModelRef(name, winner));
+        if (winner == version.getVersion()) {
+            recordLineage(version);
+            if (!store.exists(supersededKey(name, winner))) {
+                return version;
+            }
+            // a lower twin won while the edges were written: whoever demoted this version may have removed its
+            // edges before they were written, so take them back here too
+            forgetLineage(version);
+            winner = readClaim(name, requestId).map(RequestClaim::version).orElse(winner);
         }
+        ModelVersion won = get(new ModelRef(name, winner));
+        recordLineage(won); // its writer may have died before writing them
+        return won;
+    }
+
+    /** Writes the reverse lineage edges from each input of a version; idempotent. */
+    private void recordLineage(ModelVersion version) {
         for (LineageEdge edge : version.inputEdges()) {
             boolean unused = lineage.record(edge);
         }
-        return version;
+    }
+
+    /** Removes the reverse lineage edges of a version hidden as a superseded twin, so that downstream skips it. */
+    private void forgetLineage(ModelVersion version) {
+        for (LineageEdge edge : version.inputEdges()) {
+            boolean unused = lineage.remove(edge);
+        }
     }
 
     @Override
@@ -400,7 +423,15 @@ public final class LakeModelRegistry implements ModelRegistry {
             ObjectTag expected = claim.map(RequestClaim::tag).orElse(null);
             if (store.compareAndSet(requestKey(model, version.getRequestId()), expected, claimMine)
                     .isPresent()) {
-                claim.ifPresent(c -> markSuperseded(model, c.version(), mine));
+                if (claim.isPresent()) {
+                    // the higher twin claimed first and may have indexed its lineage: move the index to this one
+                    markSuperseded(model, claim.get().version(), mine);
+                    recordLineage(version);
+                    store.find(VersionAllocator.versionKey(
+                                    series(model), claim.get().version()))
+                            .map(o -> decode(o, new ModelRef(model, claim.get().version())))
+                            .ifPresent(this::forgetLineage);
+                }
                 return mine;
             }
         }

@@ -2,12 +2,18 @@ package org.mlops4j.test.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mlops4j.Mlops;
 import org.mlops4j.ServiceUnavailableException;
+import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.lineage.LineageEdge;
+import org.mlops4j.lineage.LineageGraph;
+import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.registry.LakeModelRegistry;
+import org.mlops4j.registry.ModelInput;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelVersion;
@@ -113,6 +119,75 @@ class RegistryIdempotencyTest {
         assertThat(registry.find(new ModelRef("churn", 2))).isEmpty();
         assertThat(registry.versions("churn").stream().map(ModelVersion::getVersion))
                 .containsExactly(1L);
+    }
+
+    @Test
+    void shouldIndexTheWinningTwinOnlyWhenALowerTwinLeftByADeadWriterIsFoundLater() {
+        DatasetVersion data = snapshot(mlops, "d");
+        // the first attempt of request "r" landed version 1 and died before claiming the request or writing lineage
+        try (Mlops elsewhere = Mlops.builder()
+                .objectStore(new InMemoryObjectStore())
+                .cacheDirectory(null)
+                .build()) {
+            DatasetVersion same = snapshot(elsewhere, "d");
+            assertThat(same.getRef()).isEqualTo(data.getRef());
+            elsewhere.registry().register(trainedOn(data, "r"));
+            StoreKey v1 = VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 1);
+            assertThat(store.createIfAbsent(v1, elsewhere.objectStore().get(v1).getBytes()))
+                    .isTrue();
+        }
+        // the retry found no claim and landed a twin above another registration
+        registry.register(new ModelRegistration("churn").requestId("other"));
+        ModelVersion twin = registry.register(trainedOn(data, "r"));
+        assertThat(twin.getVersion()).isEqualTo(3);
+
+        // the lower twin wins as soon as anyone looks at it
+        assertThat(registry.find(new ModelRef("churn", 1))).isPresent();
+        assertThat(registry.versions("churn").stream().map(ModelVersion::getVersion))
+                .containsExactly(2L, 1L);
+        LineageGraph downstream = mlops.lineage().downstream(node(data));
+        assertThat(downstream.nodes()).containsExactly(node(data), LineageNode.model("churn", 1));
+        assertThat(downstream.edges())
+                .containsExactly(new LineageEdge(node(data), LineageNode.model("churn", 1), ModelInput.TRAIN));
+        assertThat(registry.register(trainedOn(data, "r")).getVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldWriteTheLineageOfAClaimedVersionWhenItsWriterDiedBeforeWritingIt() {
+        DatasetVersion data = snapshot(mlops, "d");
+        // request "r" landed version 1 and claimed it, then died before writing its lineage edges
+        try (Mlops elsewhere = Mlops.builder()
+                .objectStore(new InMemoryObjectStore())
+                .cacheDirectory(null)
+                .build()) {
+            assertThat(snapshot(elsewhere, "d").getRef()).isEqualTo(data.getRef());
+            elsewhere.registry().register(trainedOn(data, "r"));
+            for (StoreKey key : elsewhere.objectStore().list("models/")) {
+                assertThat(store.createIfAbsent(
+                                key, elsewhere.objectStore().get(key).getBytes()))
+                        .isTrue();
+            }
+        }
+        assertThat(mlops.lineage().downstream(node(data)).nodes()).containsExactly(node(data));
+
+        // the retry finds its version: the same answer, and the lineage is complete
+        assertThat(registry.register(trainedOn(data, "r")).getVersion()).isEqualTo(1);
+        assertThat(mlops.lineage().downstream(node(data)).nodes())
+                .containsExactly(node(data), LineageNode.model("churn", 1));
+    }
+
+    private static DatasetVersion snapshot(Mlops lake, String name) {
+        return lake.datasets().snapshot(name).stream(
+                        "data.csv", () -> new ByteArrayInputStream("a,b\n1,2\n".getBytes(StandardCharsets.UTF_8)))
+                .commit();
+    }
+
+    private static ModelRegistration trainedOn(DatasetVersion data, String requestId) {
+        return new ModelRegistration("churn").requestId(requestId).input(data.getRef(), ModelInput.TRAIN);
+    }
+
+    private static LineageNode node(DatasetVersion data) {
+        return LineageNode.dataset(data.getName(), data.getNumber());
     }
 
     /** Runs a call that may fail with an injected fault; any other failure fails the test. */

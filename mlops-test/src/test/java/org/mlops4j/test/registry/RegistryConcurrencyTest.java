@@ -1,0 +1,214 @@
+package org.mlops4j.test.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.Mlops;
+import org.mlops4j.registry.AliasEvent;
+import org.mlops4j.registry.ModelAlias;
+import org.mlops4j.registry.ModelRegistry;
+import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.test.process.ChildJvm;
+import org.mlops4j.test.process.ChildProcess;
+
+/**
+ * Acceptance test 2 of issue "Model registry and lineage from data to models": two JVMs with four threads each, for at
+ * least ten seconds ({@value #DURATION_PROPERTY}, in seconds), register versions of one model on one local lake and
+ * move one alias to each new version by compare-and-set. No update is lost: every version 1..N belongs to exactly one
+ * registration, every successful move is in the alias's history exactly once, the history is one gap-free chain that
+ * ends where the alias points, and conflicts did happen.
+ */
+class RegistryConcurrencyTest {
+    /** The system property that sets how long the writers run, in seconds; 10 by default. */
+    static final String DURATION_PROPERTY = "mlops4j.registry.concurrency.seconds";
+
+    private static final int PROCESSES = 2;
+    private static final int THREADS = 4;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private record Move(String moveId, long sequence, long from, long to) {}
+
+    @Test
+    void shouldLoseNoRegistrationNorAliasMoveWhenTwoProcessesRace() throws IOException {
+        Duration duration = Duration.ofSeconds(Long.getLong(DURATION_PROPERTY, 10));
+        Path lake = dir.resolve("lake");
+        List<ChildProcess> children = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        List<String> results = new ArrayList<>();
+        long started;
+        long finished;
+        try {
+            for (int p = 0; p < PROCESSES; p++) {
+                Path output = dir.resolve("writer-" + p + ".txt");
+                outputs.add(output);
+                children.add(ChildJvm.builder(RegistryConcurrencyWorkload.class)
+                        .name("registrar" + p)
+                        .outputDirectory(dir.resolve("children"))
+                        .args(
+                                lake.toString(),
+                                "p" + p,
+                                Integer.toString(THREADS),
+                                Long.toString(duration.toMillis()),
+                                output.toString())
+                        .build()
+                        .start());
+            }
+            for (ChildProcess child : children) {
+                child.awaitReady(START_TIMEOUT);
+            }
+            started = System.nanoTime();
+            for (ChildProcess child : children) {
+                child.send("GO");
+            }
+            for (ChildProcess child : children) {
+                int exit = child.awaitExit(duration.plus(Duration.ofMinutes(2)));
+                assertThat(exit).as("exit code of %s", child.describe()).isZero();
+                results.add(child.awaitLineStartingWith("RESULT ", START_TIMEOUT));
+            }
+            finished = System.nanoTime();
+        } finally {
+            children.forEach(ChildProcess::close);
+        }
+
+        long registrations = sum(results, "registrations");
+        long moves = sum(results, "moves");
+        long conflicts = sum(results, "conflicts");
+        Map<String, Long> versionOfRequest = new HashMap<>();
+        Map<Long, String> requestOfVersion = new HashMap<>();
+        Map<String, Move> movesById = new HashMap<>();
+        for (Path output : outputs) {
+            for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+                String[] fields = line.split(" ");
+                if (fields[0].equals("REG")) {
+                    long version = Long.parseLong(fields[2]);
+                    assertThat(versionOfRequest.put(fields[1], version))
+                            .as("request %s registered twice", fields[1])
+                            .isNull();
+                    assertThat(requestOfVersion.put(version, fields[1]))
+                            .as("version %d given to two registrations", version)
+                            .isNull();
+                } else {
+                    assertThat(fields[0]).isEqualTo("MOVE");
+                    Move move = new Move(
+                            fields[1], Long.parseLong(fields[2]), Long.parseLong(fields[3]), Long.parseLong(fields[4]));
+                    assertThat(movesById.put(move.moveId(), move)).isNull();
+                }
+            }
+        }
+        assertThat(versionOfRequest).hasSize((int) registrations);
+        assertThat(movesById).hasSize((int) moves);
+        assertThat(moves)
+                .as("each registration is followed by one successful move")
+                .isEqualTo(registrations);
+
+        try (Mlops mlops = Mlops.builder().localLake(lake).cacheDirectory(null).build()) {
+            ModelRegistry registry = mlops.registry();
+            String model = RegistryConcurrencyWorkload.MODEL;
+            String alias = RegistryConcurrencyWorkload.ALIAS;
+
+            List<ModelVersion> versions = registry.versions(model).stream().toList();
+            long n = versions.size();
+            assertThat(versions)
+                    .extracting(ModelVersion::getVersion)
+                    .as("the registry's versions: each of %d..1 exactly once", n)
+                    .containsExactlyElementsOf(LongStream.iterate(n, v -> v >= 1, v -> v - 1)
+                            .boxed()
+                            .collect(Collectors.toList()));
+            assertThat(requestOfVersion.keySet())
+                    .as("the versions the registrations were given")
+                    .containsExactlyInAnyOrderElementsOf(
+                            LongStream.rangeClosed(1, n).boxed().collect(Collectors.toList()));
+            for (ModelVersion version : versions) {
+                assertThat(version.getRequestId())
+                        .as("the request that owns version %d", version.getVersion())
+                        .isEqualTo(requestOfVersion.get(version.getVersion()));
+            }
+
+            List<AliasEvent> history =
+                    registry.aliasHistory(model, alias).stream().toList();
+            assertThat(history)
+                    .extracting(AliasEvent::sequence)
+                    .as("the alias history's sequence numbers")
+                    .containsExactlyElementsOf(
+                            LongStream.rangeClosed(1, moves).boxed().collect(Collectors.toList()));
+            long previous = 0;
+            Map<String, Integer> seen = new HashMap<>();
+            for (AliasEvent event : history) {
+                assertThat(event.fromVersion())
+                        .as("move #%d starts where #%d ended", event.sequence(), event.sequence() - 1)
+                        .isEqualTo(previous);
+                previous = event.toVersion();
+                Move move = movesById.get(event.runId());
+                assertThat(move)
+                        .as("history entry %s was made by a successful move", event)
+                        .isNotNull();
+                assertThat(event.reason()).isEqualTo("race " + move.moveId());
+                assertThat(new Move(event.runId(), event.sequence(), event.fromVersion(), event.toVersion()))
+                        .as("the history entry of %s", move.moveId())
+                        .isEqualTo(move);
+                assertThat(seen.merge(event.runId(), 1, Integer::sum))
+                        .as("entries of %s", event.runId())
+                        .isEqualTo(1);
+            }
+            assertThat(seen.keySet())
+                    .as("every successful move is in the history")
+                    .containsExactlyInAnyOrderElementsOf(movesById.keySet());
+
+            ModelAlias current = registry.findAlias(model, alias).orElseThrow();
+            AliasEvent last = history.get(history.size() - 1);
+            assertThat(current.version()).as("where the alias points").isEqualTo(last.toVersion());
+            assertThat(current.sequence()).isEqualTo(last.sequence());
+            assertThat(current.runId()).isEqualTo(last.runId());
+
+            assertThat(conflicts)
+                    .as("alias conflicts: the writers must have raced for the alias at least once")
+                    .isPositive();
+
+            System.out.printf(
+                    Locale.ROOT,
+                    "registry concurrency: %d processes x %d threads, duration %.1f s: N=%d versions,"
+                            + " successful alias moves=%d, alias conflicts=%d (%.2f per move), alias at v%d after"
+                            + " #%d%n",
+                    PROCESSES,
+                    THREADS,
+                    (finished - started) / 1e9,
+                    n,
+                    moves,
+                    conflicts,
+                    moves == 0 ? 0.0 : (double) conflicts / moves,
+                    current.version(),
+                    current.sequence());
+        }
+    }
+
+    private static long sum(List<String> results, String field) {
+        long total = 0;
+        for (String result : results) {
+            boolean found = false;
+            for (String part : result.substring("RESULT ".length()).split(" ")) {
+                if (part.startsWith(field + "=")) {
+                    total += Long.parseLong(part.substring(field.length() + 1));
+                    found = true;
+                }
+            }
+            assertThat(found).as("field %s in %s", field, result).isTrue();
+        }
+        return total;
+    }
+}
