@@ -18,7 +18,7 @@ import org.mlops4j.data.DatasetVersion;
  */
 final class SourceTrees {
     /** The sizes of the large blobs; written once by the parent, read by each child. */
-    static final int[] LARGE_SIZES = {1 << 20, 3 << 19, 2 << 20};
+    static final int[] LARGE_SIZES = {1 << 19, 3 << 18, 1 << 20};
 
     private SourceTrees() {}
 
