@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -302,13 +303,13 @@ class DatasetCrashTest {
         versionsSeen.put(DatasetCrashWorkload.DERIVED, derived.getNumber());
     }
 
-    private void withLake(java.util.function.Consumer<Mlops> action) {
+    private void withLake(Consumer<Mlops> action) {
         try (LocalObjectStore store = LocalObjectStore.open(lake)) {
             withLake(store, action);
         }
     }
 
-    private static void withLake(LocalObjectStore store, java.util.function.Consumer<Mlops> action) {
+    private static void withLake(LocalObjectStore store, Consumer<Mlops> action) {
         try (Mlops mlops =
                 Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
             action.accept(mlops);
