@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * point the parent asked for. Without a halt point it only counts and records.
  *
  * <p>Feed it the steps of the code under test, e.g. {@code LocalObjectStore.builder().stepListener(tracker.listener())},
- * and the workload's own steps with {@link #reach(String)}. Thread-safe; cheap enough for every write.
+ * and the workload's own steps with {@link #reach(String)}. Thread-safe; cheap enough for every write. A workload
+ * may reach steps from several threads: once one thread reaches the halt point, no other records a step before the
+ * JVM halts, so the last step the parent reads is the halt point.
  *
  * <pre>{@code
  * StepTracker steps = StepTracker.fromSystemProperties();
@@ -71,11 +73,21 @@ public final class StepTracker {
     public void reach(String step) {
         Objects.requireNonNull(step, "step");
         long occurrence = counts.computeIfAbsent(step, s -> new AtomicLong()).incrementAndGet();
-        if (trail != null) {
-            trail.write(step);
+        boolean halt = haltAt != null
+                && haltAt.occurrence() == occurrence
+                && haltAt.step().equals(step);
+        if (trail == null && !halt) {
+            return;
         }
-        if (haltAt != null && haltAt.occurrence() == occurrence && haltAt.step().equals(step)) {
-            Runtime.getRuntime().halt(HaltPoint.EXIT_CODE);
+        // Under one lock, so that when a workload writes from several threads, none records a later step between
+        // the halting thread's record and the halt: the halting thread holds the lock until the JVM is gone.
+        synchronized (this) {
+            if (trail != null) {
+                trail.write(step);
+            }
+            if (halt) {
+                Runtime.getRuntime().halt(HaltPoint.EXIT_CODE);
+            }
         }
     }
 

@@ -43,6 +43,17 @@ class ChildJvmTest {
     }
 
     @Test
+    void shouldRecordTheHaltPointLastWhenOtherThreadsReachStepsMeanwhile() {
+        try (ChildProcess child = child("threads")
+                .haltAt(new HaltPoint("target", 100_000))
+                .build()
+                .start()) {
+            assertThat(child.awaitExit(TIMEOUT)).isEqualTo(HaltPoint.EXIT_CODE);
+            assertThat(child.findLastStep()).contains("target");
+        }
+    }
+
+    @Test
     void shouldRunToTheEndWhenNoHaltPointIsSet() {
         try (ChildProcess child = child("steps").build().start()) {
             assertThat(child.awaitExit(TIMEOUT)).isZero();

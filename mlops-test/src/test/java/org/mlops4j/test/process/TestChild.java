@@ -45,6 +45,21 @@ public final class TestChild {
                     }
                 }
             }
+            case "threads" -> {
+                for (int t = 0; t < 4; t++) {
+                    Thread other = new Thread(() -> {
+                        while (true) {
+                            steps.reach("other");
+                        }
+                    });
+                    other.setDaemon(true);
+                    other.start();
+                }
+                for (int i = 0; i < 1_000_000; i++) {
+                    steps.reach("target");
+                }
+                System.exit(0);
+            }
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
     }
