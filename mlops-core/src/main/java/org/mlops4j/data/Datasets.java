@@ -297,6 +297,12 @@ public final class Datasets {
             }
         }
         Optional<DatasetVersion> latest = findLatest(name);
+        if (latest.isPresent()) {
+            // heal the index sooner: a writer killed between the latest record and its edges left them unwritten
+            for (LineageEdge edge : inputEdges(latest.get())) {
+                boolean unused = lineageIndex.record(edge);
+            }
+        }
         if (latest.isPresent()
                 && latest.get().getDigest().equals(result.root())
                 && latest.get().getParents().equals(parents)
