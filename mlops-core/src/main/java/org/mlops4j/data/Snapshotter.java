@@ -109,6 +109,7 @@ final class Snapshotter {
                     break;
                 }
                 if (source instanceof DirectorySource directory) {
+                    requireUtf8FileNames(directory.directory());
                     Path real = directory.directory().toRealPath();
                     walkDirectory(real, real, "", root);
                 } else if (source instanceof FileSource file) {
@@ -131,6 +132,17 @@ final class Snapshotter {
     }
 
     // --- walking ---------------------------------------------------------------------------------------------
+
+    /** Without a UTF-8 locale the JVM mangles non-ASCII file names it reads from the disk: refuse, don't guess. */
+    private static void requireUtf8FileNames(Path directory) {
+        String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
+        if (directory.getFileSystem() == FileSystems.getDefault()
+                && !encoding.equalsIgnoreCase("UTF-8")
+                && !encoding.equalsIgnoreCase("UTF8")) {
+            throw new MlopsException("this JVM reads file names as " + encoding + ", not UTF-8, so non-ASCII names"
+                    + " would be stored wrongly; start it with a UTF-8 locale (e.g. LANG=C.UTF-8)");
+        }
+    }
 
     private void walkDirectory(Path sourceRoot, Path dir, String relative, Dir node) throws IOException {
         List<Path> children = new ArrayList<>();
