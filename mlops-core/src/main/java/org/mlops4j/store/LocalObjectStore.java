@@ -190,6 +190,7 @@ public final class LocalObjectStore implements ObjectStore {
     private ContentInfo writeContent(@Nullable Digest expected, InputStream content) {
         Objects.requireNonNull(content, "content");
         Path temp = newTempPath();
+        boolean moved = false;
         try {
             MessageDigest sha = Digest.newSha256();
             long size = 0;
@@ -227,12 +228,15 @@ public final class LocalObjectStore implements ObjectStore {
                 LOG.warn("repairing content {}: {} bytes on disk, {} expected", digest, existing.size(), size);
             }
             moveIntoPlace(key, temp, target);
+            moved = true;
             stepListener.accept(STEP_CONTENT_COMMITTED, key);
             return new ContentInfo(digest, size, true);
         } catch (IOException e) {
             throw new MlopsException("cannot store content in " + root + ": " + e, e);
         } finally {
-            deleteQuietly(temp);
+            if (!moved) { // a renamed temp file is gone: deleting it again would cost two system calls per file
+                deleteQuietly(temp);
+            }
         }
     }
 
