@@ -21,7 +21,7 @@ import org.mlops4j.data.DatasetVersion;
  * <p>Opens {@code Mlops.builder().localLake(lake).cacheDirectory(cache)}, snapshots {@code source} once, then
  * {@code N} more times in the same (warm) JVM, and prints one JSON line per snapshot on standard output:
  * {@code iteration} 0 is the first snapshot of this process (a cold one when the lake is fresh), the next ones are
- * the no-change re-snapshots. {@code openSeconds} is the time to open the lake, {@code seconds} that of one
+ * the no-change re-snapshots. {@code cpuSeconds} is the process's CPU time during the snapshot. {@code openSeconds} is the time to open the lake, {@code seconds} that of one
  * {@code snapshot(…).directory(…).commit()}; {@code sinceJvmStartSeconds} is measured from the JVM's start time
  * (its launch, class loading and lake opening included). Not a JMH benchmark: each figure is one wall-clock run,
  * and the driver interleaves runs and takes medians.
@@ -57,6 +57,7 @@ public final class SnapshotCli {
                 .build()) {
             long openNanos = System.nanoTime() - openStart;
             for (int i = 0; i <= options.repeat; i++) {
+                long cpuStart = processCpuNanos();
                 long start = System.nanoTime();
                 DatasetVersion version = mlops.datasets()
                         .snapshot(options.name)
@@ -64,24 +65,41 @@ public final class SnapshotCli {
                         .statCache(options.statCache)
                         .commit();
                 long nanos = System.nanoTime() - start;
+                long cpuNanos = processCpuNanos() - cpuStart;
                 double sinceJvmStart = (System.currentTimeMillis() - jvmStartMillis) / 1000.0;
-                out.println(json(options, i, i == 0 ? openNanos : 0, nanos, sinceJvmStart, version));
+                out.println(json(options, i, i == 0 ? openNanos : 0, nanos, cpuNanos, sinceJvmStart, version));
                 out.flush();
             }
         }
     }
 
+    /** CPU time of the whole process (every thread: workers, JIT, GC), or -1 if unknown. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
     private static String json(
-            Options options, int iteration, long openNanos, long nanos, double sinceJvmStart, DatasetVersion version) {
+            Options options,
+            int iteration,
+            long openNanos,
+            long nanos,
+            long cpuNanos,
+            double sinceJvmStart,
+            DatasetVersion version) {
         Runtime runtime = Runtime.getRuntime();
         return String.format(
                 Locale.ROOT,
-                "{\"tool\":\"mlops4j\",\"label\":\"%s\",\"iteration\":%d,\"seconds\":%.6f,\"openSeconds\":%.6f,"
+                "{\"tool\":\"mlops4j\",\"label\":\"%s\",\"iteration\":%d,\"seconds\":%.6f,\"cpuSeconds\":%.3f,"
+                        + "\"openSeconds\":%.6f,"
                         + "\"sinceJvmStartSeconds\":%.3f,\"files\":%d,\"bytes\":%d,\"version\":%d,\"digest\":\"%s\","
                         + "\"statCache\":%b,\"maxHeapBytes\":%d,\"processors\":%d}",
                 escape(options.label),
                 iteration,
                 nanos / 1e9,
+                cpuNanos / 1e9,
                 openNanos / 1e9,
                 sinceJvmStart,
                 version.getFileCount(),
