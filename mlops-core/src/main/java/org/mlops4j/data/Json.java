@@ -14,7 +14,7 @@ import org.mlops4j.store.StoreKey;
 
 /** Canonical JSON for the data package's records: keys sorted by UTF-8 bytes, no whitespace, integers only. */
 final class Json {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    static final JsonFactory FACTORY = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {}

@@ -118,8 +118,15 @@ final class StatCache {
         return hits;
     }
 
-    /** Writes the entries recorded in this snapshot (files that are gone drop out), atomically. */
+    /**
+     * Writes the entries recorded in this snapshot (files that are gone drop out), atomically. When every file was a
+     * hit and none is gone, the file on disk already says all there is and is kept: a hit is not racy under the old
+     * timestamp, and a later change alters the stat key, so a newer timestamp would change no later lookup.
+     */
     synchronized void save(Path file, long timestampNanos) throws IOException {
+        if (hits == previous.size() && current.size() == previous.size() && Files.exists(file)) {
+            return;
+        }
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(
                 file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");

@@ -1,7 +1,10 @@
 package org.mlops4j.data;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mlops4j.IntegrityException;
@@ -33,24 +36,49 @@ final class Trees {
         return StoreKey.of("trees/sha256/" + hex.substring(0, 2) + "/" + hex);
     }
 
-    /** Encodes entries that are already sorted by name (UTF-8 bytes). */
+    /**
+     * Encodes entries that are already sorted by name (UTF-8 bytes): the canonical JSON of
+     * {@code {"entries":[{"digest":…,"executable":…,"name":…,"size":…,"type":"file"} | {"digest":…,"name":…,
+     * "type":"dir"}, …],"format":…}}, written straight in canonical key order (the bytes {@link Json#write} gives
+     * for the same maps, without a sorted map per entry: a snapshot encodes every tree, changed or not).
+     */
     static byte[] encode(List<Entry> sortedEntries) {
-        List<Map<String, Object>> entries = new ArrayList<>(sortedEntries.size());
-        for (Entry entry : sortedEntries) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("name", entry.name());
-            if (entry instanceof FileEntry file) {
-                item.put("type", "file");
-                item.put("size", file.size());
-                item.put("digest", file.digest().toString());
-                item.put("executable", file.executable());
-            } else {
-                item.put("type", "dir");
-                item.put("digest", ((DirEntry) entry).tree().toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 160 * sortedEntries.size());
+        try (JsonGenerator generator = Json.FACTORY.createGenerator(out)) {
+            generator.writeStartObject();
+            generator.writeFieldName("entries");
+            generator.writeStartArray();
+            for (Entry entry : sortedEntries) {
+                generator.writeStartObject();
+                if (entry instanceof FileEntry file) {
+                    generator.writeFieldName("digest");
+                    generator.writeString(file.digest().toString());
+                    generator.writeFieldName("executable");
+                    generator.writeBoolean(file.executable());
+                    generator.writeFieldName("name");
+                    generator.writeString(file.name());
+                    generator.writeFieldName("size");
+                    generator.writeNumber(file.size());
+                    generator.writeFieldName("type");
+                    generator.writeString("file");
+                } else {
+                    generator.writeFieldName("digest");
+                    generator.writeString(((DirEntry) entry).tree().toString());
+                    generator.writeFieldName("name");
+                    generator.writeString(entry.name());
+                    generator.writeFieldName("type");
+                    generator.writeString("dir");
+                }
+                generator.writeEndObject();
             }
-            entries.add(item);
+            generator.writeEndArray();
+            generator.writeFieldName("format");
+            generator.writeString(FORMAT);
+            generator.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return Json.write(Map.of("format", FORMAT, "entries", entries));
+        return out.toByteArray();
     }
 
     /** Reads a tree and checks that its bytes hash to its digest and that its names are safe. */
