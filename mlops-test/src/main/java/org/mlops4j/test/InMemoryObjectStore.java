@@ -142,6 +142,8 @@ public final class InMemoryObjectStore implements ObjectStore {
         byte[] copy = bytes.clone();
         long[] generation = {-1};
         write(() -> objects.compute(key, (k, old) -> {
+            // ConcurrentSkipListMap may apply this function more than once: only the last application counts
+            generation[0] = -1;
             boolean matches = expected == null
                     ? old == null
                     : old != null && Long.toString(old.generation()).equals(expected.value());
