@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +71,10 @@ final class Snapshotter {
 
     private final ObjectStore store;
     private final ExecutorService executor;
+    /** Bounds the tasks in flight; a task holds one permit until it ends, so holding them all means all ended. */
     private final Semaphore inFlight;
+
+    private final int permits;
     private final @Nullable StatCache cache;
     private final ProgressListener progress;
     private final String operation;
@@ -82,7 +83,6 @@ final class Snapshotter {
     private final AtomicLong filesSeen = new AtomicLong();
     private final AtomicLong bytesSeen = new AtomicLong();
     private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-    private final List<CompletableFuture<Void>> tasks = new ArrayList<>();
     private final List<StoredFile> storedFiles = new ArrayList<>();
     private volatile boolean walking = true;
 
@@ -95,7 +95,8 @@ final class Snapshotter {
             String operation) {
         this.store = store;
         this.executor = executor;
-        this.inFlight = new Semaphore(Math.max(1, parallelism) * 4);
+        this.permits = Math.max(1, parallelism) * 4;
+        this.inFlight = new Semaphore(permits);
         this.cache = cache;
         this.progress = progress;
         this.operation = operation;
@@ -257,9 +258,8 @@ final class Snapshotter {
         bytesSeen.addAndGet(attributes.size());
         StatCache.FileStat stat = attributes.stat();
         if (cache != null && stat != null) {
-            Digest known = cache.lookup(path, stat);
+            Digest known = cache.lookupAndRecord(path, stat);
             if (known != null) {
-                cache.record(path, stat, known);
                 Trees.FileEntry entry = new Trees.FileEntry(name, attributes.size(), known, attributes.executable());
                 slot.entry = entry;
                 synchronized (storedFiles) {
@@ -303,36 +303,31 @@ final class Snapshotter {
             failure.compareAndSet(null, e);
             return;
         }
-        CompletableFuture<Void> future;
         try {
-            future = CompletableFuture.runAsync(
-                    () -> {
-                        try {
-                            if (failure.get() == null) {
-                                task.run();
-                            }
-                        } catch (IOException | RuntimeException | Error e) {
-                            failure.compareAndSet(null, e);
-                        } finally {
-                            inFlight.release();
-                        }
-                    },
-                    executor);
+            executor.execute(() -> {
+                try {
+                    if (failure.get() == null) {
+                        task.run();
+                    }
+                } catch (IOException | RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    inFlight.release();
+                }
+            });
         } catch (RuntimeException e) {
             inFlight.release();
             throw e;
         }
-        tasks.add(future);
     }
 
+    /**
+     * Waits until every submitted task has ended: each holds a permit until its end and records its own failure, so
+     * no future per file needs to be kept (100,000 files would keep 100,000 futures alive until the end).
+     */
     private void awaitTasks() {
-        for (CompletableFuture<Void> task : tasks) {
-            try {
-                task.join();
-            } catch (CompletionException e) {
-                failure.compareAndSet(null, e.getCause());
-            }
-        }
+        inFlight.acquireUninterruptibly(permits);
+        inFlight.release(permits);
     }
 
     private void checkFailure() {

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
@@ -41,18 +43,20 @@ final class StatCache {
     /** What one stat of a file says. */
     record FileStat(long device, long inode, long size, long mtimeNanos, long ctimeNanos, boolean executable) {}
 
-    private record Entry(FileStat stat, Digest digest) {}
+    /** An entry; {@code hash} holds the digest's 32 bytes when known, so saving needs no hex parsing. */
+    private record Entry(FileStat stat, Digest digest, byte @Nullable [] hash) {}
 
     private final Map<String, Entry> previous;
     private final long previousTimestampNanos;
     private final long granularityNanos;
-    private final Map<String, Entry> current = new HashMap<>();
+    private final Map<String, Entry> current;
     private int hits;
 
     private StatCache(Map<String, Entry> previous, long previousTimestampNanos, long granularityNanos) {
         this.previous = previous;
         this.previousTimestampNanos = previousTimestampNanos;
         this.granularityNanos = granularityNanos;
+        this.current = new HashMap<>(Math.max(16, (int) (previous.size() / 0.75f) + 1));
     }
 
     /** Loads a cache file; a missing, damaged or older-format file gives an empty cache (it is only a cache). */
@@ -68,14 +72,15 @@ final class StatCache {
             }
             timestamp = in.readLong();
             int count = in.readInt();
-            byte[] hash = new byte[32];
+            entries = new HashMap<>(Math.max(16, (int) (Math.min(count, 1 << 24) / 0.75f) + 1));
             for (int i = 0; i < count; i++) {
+                byte[] hash = new byte[32];
                 byte[] pathBytes = new byte[in.readUnsignedShort()];
                 in.readFully(pathBytes);
                 FileStat stat = new FileStat(
                         in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readBoolean());
                 in.readFully(hash);
-                entries.put(new String(pathBytes, StandardCharsets.UTF_8), new Entry(stat, Digest.ofHash(hash)));
+                entries.put(new String(pathBytes, StandardCharsets.UTF_8), new Entry(stat, Digest.ofHash(hash), hash));
             }
             int expected = (int) crc.getValue();
             if (in.readInt() != expected || in.read() != -1) {
@@ -94,9 +99,12 @@ final class StatCache {
         return new StatCache(entries, timestamp, granularityNanos);
     }
 
-    /** Returns the digest remembered for a file whose stat key is unchanged and not racy; null to re-hash. */
+    /**
+     * Returns the digest remembered for a file whose stat key is unchanged and not racy, and records it for the next
+     * snapshot (as {@link #record} would); null to re-hash.
+     */
     @Nullable
-    Digest lookup(String path, FileStat stat) {
+    Digest lookupAndRecord(String path, FileStat stat) {
         Entry entry = previous.get(path);
         if (entry == null || !entry.stat().equals(stat)) {
             return null;
@@ -107,21 +115,29 @@ final class StatCache {
         }
         synchronized (this) {
             hits++;
+            current.put(path, entry);
         }
         return entry.digest();
     }
 
     /** Records a file's stat key and digest for the next snapshot. */
     synchronized void record(String path, FileStat stat, Digest digest) {
-        current.put(path, new Entry(stat, digest));
+        current.put(path, new Entry(stat, digest, null));
     }
 
     synchronized int hits() {
         return hits;
     }
 
-    /** Writes the entries recorded in this snapshot (files that are gone drop out), atomically. */
+    /**
+     * Writes the entries recorded in this snapshot (files that are gone drop out), atomically. When every file was a
+     * hit and none is gone, the file on disk already says all there is and is kept: a hit is not racy under the old
+     * timestamp, and a later change alters the stat key, so a newer timestamp would change no later lookup.
+     */
     synchronized void save(Path file, long timestampNanos) throws IOException {
+        if (hits == previous.size() && current.size() == previous.size() && Files.exists(file)) {
+            return;
+        }
         Files.createDirectories(file.getParent());
         // a unique temp file: two snapshots of one source in one process must not write into the same one
         Path temp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
@@ -141,19 +157,20 @@ final class StatCache {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(timestampNanos);
-            int count = 0;
-            for (Map.Entry<String, Entry> e : current.entrySet()) {
-                if (e.getKey().getBytes(StandardCharsets.UTF_8).length <= 0xffff) {
-                    count++;
-                }
-            }
-            out.writeInt(count);
+            List<byte[]> paths = new ArrayList<>(current.size());
+            List<Entry> entries = new ArrayList<>(current.size());
             for (Map.Entry<String, Entry> e : current.entrySet()) {
                 byte[] path = e.getKey().getBytes(StandardCharsets.UTF_8);
-                if (path.length > 0xffff) {
-                    continue;
+                if (path.length <= 0xffff) {
+                    paths.add(path);
+                    entries.add(e.getValue());
                 }
-                FileStat stat = e.getValue().stat();
+            }
+            out.writeInt(paths.size());
+            for (int i = 0; i < paths.size(); i++) {
+                byte[] path = paths.get(i);
+                Entry entry = entries.get(i);
+                FileStat stat = entry.stat();
                 out.writeShort(path.length);
                 out.write(path);
                 out.writeLong(stat.device());
@@ -162,7 +179,8 @@ final class StatCache {
                 out.writeLong(stat.mtimeNanos());
                 out.writeLong(stat.ctimeNanos());
                 out.writeBoolean(stat.executable());
-                out.write(e.getValue().digest().toBytes());
+                byte[] hash = entry.hash();
+                out.write(hash != null ? hash : entry.digest().toBytes());
             }
             out.writeInt((int) crc.getValue());
         }

@@ -272,6 +272,9 @@ public final class LocalObjectStore implements ObjectStore {
                     + "' start with the store's reserved pointer header; records cannot start with a NUL byte"
                     + " followed by 'mlops4j-pointer'");
         }
+        if (isRegularFileQuietly(pathOf(key))) {
+            return false; // exists: no temp file to write, link and delete (a re-snapshot re-offers every tree)
+        }
         Path temp = newTempPath();
         try {
             writeFile(temp, null, bytes);
@@ -646,6 +649,16 @@ public final class LocalObjectStore implements ObjectStore {
             return null;
         } catch (IOException e) {
             throw new MlopsException("cannot stat " + path + ": " + e, e);
+        }
+    }
+
+    /** True if a regular file is there; false if not, or if stat fails (the caller then takes the general path). */
+    private static boolean isRegularFileQuietly(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .isRegularFile();
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -262,15 +262,15 @@ class StatCacheTest {
         Path deleted = write("deleted.txt", "deleted", old);
         var v1 = datasets.snapshot("d").directory(source).commit();
         StatCache.FileStat deletedStat = statOf(deleted);
-        assertThat(StatCache.load(onlyCacheFile(), GRANULARITY_NANOS).lookup("deleted.txt", deletedStat))
+        assertThat(StatCache.load(onlyCacheFile(), GRANULARITY_NANOS).lookupAndRecord("deleted.txt", deletedStat))
                 .isEqualTo(digestOf("deleted"));
 
         Files.delete(deleted);
         var v2 = datasets.snapshot("d").directory(source).commit();
 
         StatCache reloaded = StatCache.load(onlyCacheFile(), GRANULARITY_NANOS);
-        assertThat(reloaded.lookup("deleted.txt", deletedStat)).isNull();
-        assertThat(reloaded.lookup("kept.txt", statOf(kept))).isEqualTo(digestOf("kept"));
+        assertThat(reloaded.lookupAndRecord("deleted.txt", deletedStat)).isNull();
+        assertThat(reloaded.lookupAndRecord("kept.txt", statOf(kept))).isEqualTo(digestOf("kept"));
         assertThat(datasets.diff(v1, v2).removed()).containsExactly("deleted.txt");
     }
 
