@@ -1,0 +1,110 @@
+package org.mlops4j.compare;
+
+import java.util.Arrays;
+
+/**
+ * ROC AUC from weighted ranks: the scores are sorted once per bind; each evaluation is then one O(n) pass over that
+ * order, summing for each group of tied scores {@code P_g * (negativesBelow + N_g / 2)}, in exact integer arithmetic.
+ */
+final class AucMetric implements ExampleMetric {
+    static final AucMetric INSTANCE = new AucMetric();
+
+    private AucMetric() {}
+
+    @Override
+    public String name() {
+        return "auc";
+    }
+
+    @Override
+    public boolean isHigherBetter() {
+        return true;
+    }
+
+    @Override
+    public Bound bind(Outcomes outcomes) {
+        double[] scores = outcomes.requireScores("auc");
+        double[] labels = outcomes.labels();
+        int n = labels.length;
+        if (n >= 1 << 30) {
+            throw new IllegalArgumentException("auc supports fewer than 2^30 examples, got " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            if (labels[i] != 0 && labels[i] != 1) {
+                throw new IllegalArgumentException(
+                        "auc needs binary labels 0 or 1, got " + labels[i] + " at example " + i);
+            }
+        }
+        // distinct scores (with -0.0 folded into 0.0), then each example's group, then a counting sort by group
+        double[] sorted = new double[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = scores[i] + 0.0;
+        }
+        Arrays.sort(sorted);
+        int groups = 0;
+        for (int i = 0; i < n; i++) {
+            if (i == 0 || sorted[i] != sorted[groups - 1]) {
+                sorted[groups++] = sorted[i];
+            }
+        }
+        int[] groupStart = new int[groups + 1];
+        int[] group = new int[n];
+        for (int i = 0; i < n; i++) {
+            int g = Arrays.binarySearch(sorted, 0, groups, scores[i] + 0.0);
+            group[i] = g;
+            groupStart[g + 1]++;
+        }
+        for (int g = 0; g < groups; g++) {
+            groupStart[g + 1] += groupStart[g];
+        }
+        int[] ends = Arrays.copyOfRange(groupStart, 1, groups + 1);
+        int[] next = Arrays.copyOf(groupStart, groups);
+        int[] order = new int[n]; // example index << 1 | label, in ascending score order
+        for (int i = 0; i < n; i++) {
+            order[next[group[i]]++] = i << 1 | (int) labels[i];
+        }
+        return groups == n ? counts -> noTies(order, counts) : counts -> withTies(order, ends, counts);
+    }
+
+    private static double noTies(int[] order, int[] counts) {
+        long negBelow = 0;
+        long pos = 0;
+        long sum = 0;
+        for (int e : order) {
+            long c = counts[e >>> 1];
+            long positive = -(long) (e & 1); // all ones for a positive example
+            long cp = c & positive;
+            sum += cp * negBelow;
+            pos += cp;
+            negBelow += c & ~positive;
+        }
+        return pos == 0 || negBelow == 0 ? Double.NaN : (double) sum / ((double) pos * negBelow);
+    }
+
+    private static double withTies(int[] order, int[] ends, int[] counts) {
+        long negBelow = 0;
+        long pos = 0;
+        long twiceSum = 0;
+        int k = 0;
+        for (int end : ends) {
+            long p = 0;
+            long q = 0;
+            for (; k < end; k++) {
+                int e = order[k];
+                long c = counts[e >>> 1];
+                long positive = -(long) (e & 1);
+                p += c & positive;
+                q += c & ~positive;
+            }
+            twiceSum += p * (2 * negBelow + q);
+            pos += p;
+            negBelow += q;
+        }
+        return pos == 0 || negBelow == 0 ? Double.NaN : (double) twiceSum / (2.0 * pos * negBelow);
+    }
+
+    @Override
+    public String toString() {
+        return "auc (higher is better)";
+    }
+}
