@@ -63,7 +63,18 @@ final class AucMetric implements ExampleMetric {
         for (int i = 0; i < n; i++) {
             order[next[group[i]]++] = i << 1 | (int) labels[i];
         }
-        return groups == n ? counts -> noTies(order, counts) : counts -> withTies(order, ends, counts);
+        boolean ties = groups != n;
+        return new SmallCountsBound() {
+            @Override
+            public double value(int[] counts) {
+                return ties ? withTies(order, ends, counts) : noTies(order, counts);
+            }
+
+            @Override
+            public double value(byte[] counts) {
+                return ties ? withTies(order, ends, counts) : noTies(order, counts);
+            }
+        };
     }
 
     private static double noTies(int[] order, int[] counts) {
@@ -82,6 +93,43 @@ final class AucMetric implements ExampleMetric {
     }
 
     private static double withTies(int[] order, int[] ends, int[] counts) {
+        long negBelow = 0;
+        long pos = 0;
+        long twiceSum = 0;
+        int k = 0;
+        for (int end : ends) {
+            long p = 0;
+            long q = 0;
+            for (; k < end; k++) {
+                int e = order[k];
+                long c = counts[e >>> 1];
+                long positive = -(long) (e & 1);
+                p += c & positive;
+                q += c & ~positive;
+            }
+            twiceSum += p * (2 * negBelow + q);
+            pos += p;
+            negBelow += q;
+        }
+        return pos == 0 || negBelow == 0 ? Double.NaN : (double) twiceSum / (2.0 * pos * negBelow);
+    }
+
+    private static double noTies(int[] order, byte[] counts) {
+        long negBelow = 0;
+        long pos = 0;
+        long sum = 0;
+        for (int e : order) {
+            long c = counts[e >>> 1];
+            long positive = -(long) (e & 1); // all ones for a positive example
+            long cp = c & positive;
+            sum += cp * negBelow;
+            pos += cp;
+            negBelow += c & ~positive;
+        }
+        return pos == 0 || negBelow == 0 ? Double.NaN : (double) sum / ((double) pos * negBelow);
+    }
+
+    private static double withTies(int[] order, int[] ends, byte[] counts) {
         long negBelow = 0;
         long pos = 0;
         long twiceSum = 0;

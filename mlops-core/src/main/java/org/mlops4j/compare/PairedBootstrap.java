@@ -149,14 +149,33 @@ public final class PairedBootstrap {
             Arrays.fill(ones, 1);
             championValue = c.value(ones);
             challengerValue = h.value(ones);
-            forEachBlock(seeds, (rng, from, to) -> {
-                int[] counts = new int[n];
-                for (int b = from; b < to; b++) {
-                    Arrays.fill(counts, 0);
-                    draw(rng, counts);
-                    gains[b] = sign * (h.value(counts) - c.value(counts));
-                }
-            });
+            if (c instanceof SmallCountsBound c8 && h instanceof SmallCountsBound h8) {
+                forEachBlock(seeds, (rng, from, to) -> {
+                    byte[] counts = new byte[n];
+                    int[] wide = null;
+                    for (int b = from; b < to; b++) {
+                        long resampleSeed = rng.nextLong();
+                        Arrays.fill(counts, (byte) 0);
+                        if (drawSmall(new SplittableRandom(resampleSeed), counts)) {
+                            gains[b] = sign * (h8.value(counts) - c8.value(counts));
+                        } else { // a count above 127: redraw the same resample into ints
+                            wide = wide == null ? new int[n] : wide;
+                            Arrays.fill(wide, 0);
+                            draw(new SplittableRandom(resampleSeed), wide);
+                            gains[b] = sign * (h.value(wide) - c.value(wide));
+                        }
+                    }
+                });
+            } else {
+                forEachBlock(seeds, (rng, from, to) -> {
+                    int[] counts = new int[n];
+                    for (int b = from; b < to; b++) {
+                        Arrays.fill(counts, 0);
+                        draw(new SplittableRandom(rng.nextLong()), counts);
+                        gains[b] = sign * (h.value(counts) - c.value(counts));
+                    }
+                });
+            }
         }
         double lower;
         double upper;
@@ -225,45 +244,100 @@ public final class PairedBootstrap {
                         k -> task.run(new SplittableRandom(seeds[k]), k * BLOCK, Math.min(resamples, (k + 1) * BLOCK)));
     }
 
-    /** Draws an index in [0, n) without bias (Lemire 2019); {@code threshold} = 2^32 mod n. */
-    private static int index(SplittableRandom rng, long n, int threshold) {
-        long m = (rng.nextInt() & 0xFFFF_FFFFL) * n;
-        while (Integer.compareUnsigned((int) m, threshold) < 0) {
-            m = (rng.nextInt() & 0xFFFF_FFFFL) * n;
-        }
-        return (int) (m >>> 32);
-    }
-
+    /*
+     * Indices are drawn with Lemire's multiply-and-reject method (2019), two 32-bit candidates per nextLong(): the high
+     * word of candidate * n is a uniform index unless the low word falls below 2^32 mod n, in which case the candidate
+     * is dropped and the next one is used. Every accepted index is exactly uniform and independent.
+     */
     private static int threshold(int n) {
         return Integer.remainderUnsigned(-n, n);
     }
 
     private static long sumBytes(SplittableRandom rng, byte[] d) {
         int n = d.length;
+        long nn = n;
         int t = threshold(n);
         long sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += d[index(rng, n, t)];
+        int i = 0;
+        while (i < n) {
+            long bits = rng.nextLong();
+            long m = (bits >>> 32) * nn;
+            if (Integer.compareUnsigned((int) m, t) >= 0) {
+                sum += d[(int) (m >>> 32)];
+                i++;
+            }
+            m = (bits & 0xFFFF_FFFFL) * nn;
+            if (i < n && Integer.compareUnsigned((int) m, t) >= 0) {
+                sum += d[(int) (m >>> 32)];
+                i++;
+            }
         }
         return sum;
     }
 
     private static double sumDoubles(SplittableRandom rng, double[] d) {
         int n = d.length;
+        long nn = n;
         int t = threshold(n);
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += d[index(rng, n, t)];
+        int i = 0;
+        while (i < n) {
+            long bits = rng.nextLong();
+            long m = (bits >>> 32) * nn;
+            if (Integer.compareUnsigned((int) m, t) >= 0) {
+                sum += d[(int) (m >>> 32)];
+                i++;
+            }
+            m = (bits & 0xFFFF_FFFFL) * nn;
+            if (i < n && Integer.compareUnsigned((int) m, t) >= 0) {
+                sum += d[(int) (m >>> 32)];
+                i++;
+            }
         }
         return sum;
     }
 
     private static void draw(SplittableRandom rng, int[] counts) {
         int n = counts.length;
+        long nn = n;
         int t = threshold(n);
-        for (int i = 0; i < n; i++) {
-            counts[index(rng, n, t)]++;
+        int i = 0;
+        while (i < n) {
+            long bits = rng.nextLong();
+            long m = (bits >>> 32) * nn;
+            if (Integer.compareUnsigned((int) m, t) >= 0) {
+                counts[(int) (m >>> 32)]++;
+                i++;
+            }
+            m = (bits & 0xFFFF_FFFFL) * nn;
+            if (i < n && Integer.compareUnsigned((int) m, t) >= 0) {
+                counts[(int) (m >>> 32)]++;
+                i++;
+            }
         }
+    }
+
+    /** Draws like {@link #draw(SplittableRandom, int[])}; returns false if a count passed 127 (then discard). */
+    private static boolean drawSmall(SplittableRandom rng, byte[] counts) {
+        int n = counts.length;
+        long nn = n;
+        int t = threshold(n);
+        boolean ok = true;
+        int i = 0;
+        while (i < n) {
+            long bits = rng.nextLong();
+            long m = (bits >>> 32) * nn;
+            if (Integer.compareUnsigned((int) m, t) >= 0) {
+                ok &= ++counts[(int) (m >>> 32)] >= 0;
+                i++;
+            }
+            m = (bits & 0xFFFF_FFFFL) * nn;
+            if (i < n && Integer.compareUnsigned((int) m, t) >= 0) {
+                ok &= ++counts[(int) (m >>> 32)] >= 0;
+                i++;
+            }
+        }
+        return ok;
     }
 
     private static double mean(double[] v) {

@@ -236,7 +236,7 @@ public final class SignificanceRule implements ComparisonPolicy {
                     decide(r.lowerGain(), r.upperGain()),
                     champValue,
                     chalValue,
-                    chalAcc - champAcc,
+                    (double) (r.onlyChallenger() - r.onlyChampion()) / r.n(),
                     r.lowerGain(),
                     r.upperGain(),
                     r.pValue(),
