@@ -23,6 +23,38 @@ final class AucMetric implements ExampleMetric {
 
     @Override
     public Bound bind(Outcomes outcomes) {
+        Sorted sorted = sort(outcomes);
+        return bound(sorted.order, sorted.ends);
+    }
+
+    /**
+     * Binds both models of a paired comparison with the examples renumbered in the champion's score order: a uniform
+     * resample of positions is a uniform resample of examples, and the champion's pass then reads the counts
+     * sequentially instead of gathering them.
+     *
+     * @return the champion's and the challenger's bound metric, both indexed by champion-order position
+     */
+    static SmallCountsBound[] bindPair(Outcomes champion, Outcomes challenger) {
+        Sorted a = sort(champion);
+        Sorted b = sort(challenger);
+        int n = a.order.length;
+        int[] position = new int[n];
+        int[] orderA = new int[n];
+        for (int k = 0; k < n; k++) {
+            position[a.order[k] >>> 1] = k;
+            orderA[k] = k << 1 | (a.order[k] & 1);
+        }
+        int[] orderB = new int[n];
+        for (int k = 0; k < n; k++) {
+            orderB[k] = position[b.order[k] >>> 1] << 1 | (b.order[k] & 1);
+        }
+        return new SmallCountsBound[] {bound(orderA, a.ends), bound(orderB, b.ends)};
+    }
+
+    /** The examples in ascending score order (example index << 1 | label) and the ends of the tied groups. */
+    private record Sorted(int[] order, int[] ends) {}
+
+    private static Sorted sort(Outcomes outcomes) {
         double[] scores = outcomes.requireScores("auc");
         double[] labels = outcomes.labels();
         int n = labels.length;
@@ -59,11 +91,15 @@ final class AucMetric implements ExampleMetric {
         }
         int[] ends = Arrays.copyOfRange(groupStart, 1, groups + 1);
         int[] next = Arrays.copyOf(groupStart, groups);
-        int[] order = new int[n]; // example index << 1 | label, in ascending score order
+        int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[next[group[i]]++] = i << 1 | (int) labels[i];
         }
-        boolean ties = groups != n;
+        return new Sorted(order, ends);
+    }
+
+    private static SmallCountsBound bound(int[] order, int[] ends) {
+        boolean ties = ends.length != order.length;
         return new SmallCountsBound() {
             @Override
             public double value(int[] counts) {

@@ -207,6 +207,27 @@ public final class Outcomes {
         return slices.containsKey(dimension);
     }
 
+    /**
+     * Checks that two models' outcomes are paired: the same number of examples with the same labels.
+     *
+     * @throws IllegalArgumentException naming the first difference
+     */
+    static void requirePaired(Outcomes champion, Outcomes challenger) {
+        if (champion.size() != challenger.size()) {
+            throw new IllegalArgumentException("paired outcomes must cover the same examples: the champion has "
+                    + champion.size() + ", the challenger " + challenger.size());
+        }
+        if (champion.labels != challenger.labels) {
+            for (int i = 0; i < champion.labels.length; i++) {
+                if (Double.compare(champion.labels[i], challenger.labels[i]) != 0) {
+                    throw new IllegalArgumentException("paired outcomes must have the same labels, in the same order:"
+                            + " example " + i + " is labelled " + champion.labels[i] + " for the champion and "
+                            + challenger.labels[i] + " for the challenger");
+                }
+            }
+        }
+    }
+
     private static void requireLength(String what, int length, int expected) {
         if (length != expected) {
             throw new IllegalArgumentException("expected " + expected + " " + what + " (one per label), got " + length);

@@ -12,7 +12,8 @@ import org.apache.commons.statistics.descriptive.Quantile;
  *
  * <p>Any {@link ExampleMetric} works, because a resample is given to the metric as per-example multiplicities. Means of
  * a per-example value ({@link ExampleMetric#mean}, accuracy, MSE, log-loss, …) are summed over the drawn examples
- * directly; AUC is one O(n) pass over a fixed score order per resample.
+ * directly; AUC is one O(n) pass over a fixed score order per resample and model, with the examples numbered in the
+ * champion's score order so that the champion's pass reads the resample's counts sequentially.
  *
  * <p>The interval is the percentile interval (the {@code α/2} and {@code 1 − α/2} quantiles of the resampled gains,
  * linear interpolation, Hyndman–Fan type 7, as SciPy's {@code method='percentile'}).
@@ -98,17 +99,14 @@ public final class PairedBootstrap {
      * @param champion the champion's outcomes
      * @param challenger the challenger's outcomes, on the same examples in the same order
      * @return the observed gain and its interval
-     * @throws IllegalArgumentException if the outcomes have different sizes, or do not suit the metric
+     * @throws IllegalArgumentException if the outcomes have different sizes or labels, or do not suit the metric
      * @throws IllegalStateException if the outcomes lack what the metric needs (scores)
      */
     public BootstrapResult run(Outcomes champion, Outcomes challenger) {
         Objects.requireNonNull(champion, "champion");
         Objects.requireNonNull(challenger, "challenger");
+        Outcomes.requirePaired(champion, challenger);
         int n = challenger.size();
-        if (champion.size() != n) {
-            throw new IllegalArgumentException("paired outcomes must cover the same examples: the champion has "
-                    + champion.size() + ", the challenger " + n);
-        }
         double sign = metric.isHigherBetter() ? 1 : -1;
         double[] gains = new double[resamples];
         double championValue;
@@ -143,8 +141,16 @@ public final class PairedBootstrap {
                 });
             }
         } else {
-            ExampleMetric.Bound c = metric.bind(champion);
-            ExampleMetric.Bound h = metric.bind(challenger);
+            ExampleMetric.Bound c;
+            ExampleMetric.Bound h;
+            if (metric instanceof AucMetric) { // both indexed by the champion's score order
+                SmallCountsBound[] pair = AucMetric.bindPair(champion, challenger);
+                c = pair[0];
+                h = pair[1];
+            } else {
+                c = metric.bind(champion);
+                h = metric.bind(challenger);
+            }
             int[] ones = new int[n];
             Arrays.fill(ones, 1);
             championValue = c.value(ones);

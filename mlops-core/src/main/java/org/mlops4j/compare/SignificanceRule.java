@@ -154,7 +154,8 @@ public final class SignificanceRule implements ComparisonPolicy {
     /**
      * {@inheritDoc}
      *
-     * @throws IllegalArgumentException if the two evaluations' outcomes on the same dataset version differ in size
+     * @throws IllegalArgumentException if the two evaluations' outcomes on the same dataset version differ in size or
+     *     labels
      */
     @Override
     public Verdict compare(@Nullable Evaluation champion, Evaluation challenger) {
@@ -208,10 +209,7 @@ public final class SignificanceRule implements ComparisonPolicy {
         }
         Outcomes a = champ.get();
         Outcomes b = chal.get();
-        if (a.size() != b.size()) {
-            throw new IllegalArgumentException("both evaluations are on " + challenger.getDataset()
-                    + " but have different numbers of outcomes: " + a.size() + " and " + b.size());
-        }
+        Outcomes.requirePaired(a, b);
         int min = minSampleSize == null ? DEFAULT_MIN_SAMPLE_SIZE : minSampleSize;
         if (b.size() < min) {
             return finding(

@@ -115,10 +115,7 @@ public final class SliceRule implements ComparisonPolicy {
         }
         Outcomes a = champ.get();
         Outcomes b = chal.get();
-        if (a.size() != b.size()) {
-            throw new IllegalArgumentException("both evaluations are on " + challenger.getDataset()
-                    + " but have different numbers of outcomes: " + a.size() + " and " + b.size());
-        }
+        Outcomes.requirePaired(a, b);
         if (!b.hasSlice(dimension)) {
             return finding(
                     Decision.INCONCLUSIVE,

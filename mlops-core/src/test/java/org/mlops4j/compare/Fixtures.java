@@ -33,14 +33,18 @@ final class Fixtures {
         return b.build();
     }
 
-    /** Binary labels; predictions right with the given probability; scores informative. */
+    /**
+     * Binary labels that depend on n only (so outcomes of the same size are paired); predictions right with the given
+     * probability; scores informative.
+     */
     static Outcomes classifier(long seed, int n, double accuracy) {
+        SplittableRandom labels = new SplittableRandom(n);
         SplittableRandom r = new SplittableRandom(seed);
         double[] y = new double[n];
         double[] p = new double[n];
         double[] s = new double[n];
         for (int i = 0; i < n; i++) {
-            y[i] = r.nextInt(2);
+            y[i] = labels.nextInt(2);
             boolean right = r.nextDouble() < accuracy;
             p[i] = right ? y[i] : 1 - y[i];
             double margin = 0.5 * r.nextDouble();

@@ -110,6 +110,12 @@ class PairedBootstrapTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("10")
                 .hasMessageContaining("11");
+        assertThatThrownBy(() -> PairedBootstrap.of(ExampleMetric.accuracy())
+                        .run(
+                                Outcomes.of(new double[] {1, 0}, new double[] {1, 0}),
+                                Outcomes.of(new double[] {1, 1}, new double[] {1, 0})))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("example 1 is labelled 0.0 for the champion and 1.0 for the challenger");
         assertThatThrownBy(() -> PairedBootstrap.of(ExampleMetric.auc())
                         .run(
                                 Outcomes.of(new double[] {1}, new double[] {1}),
