@@ -1,0 +1,316 @@
+package org.mlops4j.compare;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A rule that promotes only a significant gain on per-example outcomes: the lower end of the two-sided (1 − α)
+ * interval of the gain must be above zero, so a challenger that is no better is promoted with probability at most
+ * α/2 (2.5% at the default 95% confidence). A significant loss (the upper end below zero) rejects; anything else is
+ * {@link Decision#INCONCLUSIVE}.
+ *
+ * <p>Two methods:
+ *
+ * <ul>
+ *   <li>{@link #pairedBootstrap(int)} (the default, with 2,000 resamples): any {@link ExampleMetric}; see
+ *       {@link PairedBootstrap};
+ *   <li>{@link #mcNemar()}: McNemar's exact test for classifiers' accuracy (or error rate), with the Clopper–Pearson
+ *       interval of the gain; no resampling.
+ * </ul>
+ *
+ * <p>Both evaluations need per-example outcomes on the same dataset version; otherwise, or below the minimum sample
+ * size (default 100 examples), the rule is inconclusive. With no champion the rule does not apply and passes.
+ *
+ * <p>Immutable and thread-safe; each setter returns a new rule and may be called once. Example:
+ *
+ * <pre>{@code
+ * SignificanceRule rule = Policies.significantGain("auc").pairedBootstrap(2_000).confidence(0.95).seed(7);
+ * }</pre>
+ */
+public final class SignificanceRule implements ComparisonPolicy {
+    private static final int DEFAULT_MIN_SAMPLE_SIZE = 100;
+
+    private final ExampleMetric metric;
+    private final boolean mcNemar;
+    private final @Nullable Integer resamples;
+    private final @Nullable Double confidence;
+    private final @Nullable Long seed;
+    private final @Nullable Integer minSampleSize;
+
+    private SignificanceRule(
+            ExampleMetric metric,
+            boolean mcNemar,
+            @Nullable Integer resamples,
+            @Nullable Double confidence,
+            @Nullable Long seed,
+            @Nullable Integer minSampleSize) {
+        this.metric = metric;
+        this.mcNemar = mcNemar;
+        this.resamples = resamples;
+        this.confidence = confidence;
+        this.seed = seed;
+        this.minSampleSize = minSampleSize;
+    }
+
+    static SignificanceRule of(ExampleMetric metric) {
+        return new SignificanceRule(Objects.requireNonNull(metric, "metric"), false, null, null, null, null);
+    }
+
+    /**
+     * Uses the paired bootstrap with a number of resamples.
+     *
+     * @param count the number of resamples, at least 10
+     * @return a new rule
+     * @throws IllegalArgumentException if the count is below 10
+     * @throws IllegalStateException if a method was already chosen
+     */
+    public SignificanceRule pairedBootstrap(int count) {
+        requireNoMethod();
+        Integer checked = PairedBootstrap.of(metric).resamples(count).getResamples();
+        return new SignificanceRule(metric, false, checked, confidence, seed, minSampleSize);
+    }
+
+    /**
+     * Uses McNemar's exact test, for classifiers' {@code accuracy} or {@code error_rate}.
+     *
+     * @return a new rule
+     * @throws IllegalArgumentException if the metric is not accuracy or error rate
+     * @throws IllegalStateException if a method was already chosen
+     */
+    public SignificanceRule mcNemar() {
+        requireNoMethod();
+        if (metric != MeanMetric.ACCURACY && metric != MeanMetric.ERROR_RATE) {
+            throw new IllegalArgumentException("McNemar's test compares classifiers' accuracy or error rate, not '"
+                    + metric.name() + "': use pairedBootstrap(...) for other metrics");
+        }
+        return new SignificanceRule(metric, true, null, confidence, seed, minSampleSize);
+    }
+
+    /**
+     * Sets the confidence (1 − α) of the two-sided interval; the default is 0.95.
+     *
+     * @param level strictly between 0 and 1
+     * @return a new rule
+     * @throws IllegalArgumentException if the level is not strictly between 0 and 1
+     * @throws IllegalStateException if the confidence was already set
+     */
+    public SignificanceRule confidence(double level) {
+        if (confidence != null) {
+            throw new IllegalStateException("confidence is already set to " + confidence + " on this rule");
+        }
+        return new SignificanceRule(
+                metric, mcNemar, resamples, PairedBootstrap.requireConfidence(level), seed, minSampleSize);
+    }
+
+    /**
+     * Sets the bootstrap's seed; the default is {@link PairedBootstrap#DEFAULT_SEED}, so verdicts are reproducible.
+     *
+     * @param value the seed
+     * @return a new rule
+     * @throws IllegalStateException if the seed was already set
+     */
+    public SignificanceRule seed(long value) {
+        if (seed != null) {
+            throw new IllegalStateException("seed is already set to " + seed + " on this rule");
+        }
+        return new SignificanceRule(metric, mcNemar, resamples, confidence, value, minSampleSize);
+    }
+
+    /**
+     * Sets the minimum number of paired examples below which the rule is inconclusive; the default is 100.
+     *
+     * @param examples at least 1
+     * @return a new rule
+     * @throws IllegalArgumentException if {@code examples} is below 1
+     * @throws IllegalStateException if the minimum was already set
+     */
+    public SignificanceRule minSampleSize(int examples) {
+        if (minSampleSize != null) {
+            throw new IllegalStateException("minSampleSize is already set to " + minSampleSize + " on this rule");
+        }
+        if (examples < 1) {
+            throw new IllegalArgumentException("minSampleSize must be at least 1, got " + examples);
+        }
+        return new SignificanceRule(metric, mcNemar, resamples, confidence, seed, examples);
+    }
+
+    private void requireNoMethod() {
+        if (mcNemar || resamples != null) {
+            throw new IllegalStateException("the method is already chosen: " + method());
+        }
+    }
+
+    private double level() {
+        return confidence == null ? 0.95 : confidence;
+    }
+
+    private String method() {
+        return mcNemar
+                ? "McNemar's exact test"
+                : "paired bootstrap (" + (resamples == null ? 2_000 : resamples) + " resamples)";
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the two evaluations' outcomes on the same dataset version differ in size or
+     *     labels
+     */
+    @Override
+    public Verdict compare(@Nullable Evaluation champion, Evaluation challenger) {
+        Objects.requireNonNull(challenger, "challenger");
+        return Verdict.single(evaluate(champion, challenger), champion, challenger);
+    }
+
+    private Finding evaluate(@Nullable Evaluation champion, Evaluation challenger) {
+        String threshold = "lower end of the two-sided " + Finding.fmt(level() * 100) + "% interval of the gain > 0";
+        if (champion == null) {
+            return finding(
+                    Decision.PROMOTE,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    threshold,
+                    "no champion: the rule does not apply");
+        }
+        Optional<Outcomes> champ = champion.findOutcomes();
+        Optional<Outcomes> chal = challenger.findOutcomes();
+        if (champ.isEmpty() || chal.isEmpty()) {
+            return finding(
+                    Decision.INCONCLUSIVE,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    threshold,
+                    "needs per-example outcomes of both models; missing for "
+                            + (champ.isEmpty() ? "the champion " + champion.getModel() : "")
+                            + (champ.isEmpty() && chal.isEmpty() ? " and " : "")
+                            + (chal.isEmpty() ? "the challenger " + challenger.getModel() : ""));
+        }
+        if (!champion.getDataset().equals(challenger.getDataset())) {
+            return finding(
+                    Decision.INCONCLUSIVE,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    threshold,
+                    "a paired test needs both models evaluated on the same dataset version: the champion was evaluated on "
+                            + champion.getDataset() + ", the challenger on " + challenger.getDataset());
+        }
+        Outcomes a = champ.get();
+        Outcomes b = chal.get();
+        Outcomes.requirePaired(a, b);
+        int min = minSampleSize == null ? DEFAULT_MIN_SAMPLE_SIZE : minSampleSize;
+        if (b.size() < min) {
+            return finding(
+                    Decision.INCONCLUSIVE,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    threshold + "; n ≥ " + min,
+                    "only " + b.size() + " paired examples, fewer than the minimum sample size " + min);
+        }
+        if (mcNemar) {
+            McNemar.Result r = McNemar.test(a.labels(), a.predictions(), b.predictions(), 1 - level());
+            double sign = metric.isHigherBetter() ? 1 : -1;
+            double champAcc = 1.0 * (countRight(a)) / r.n();
+            double chalAcc = 1.0 * (countRight(b)) / r.n();
+            double champValue = sign > 0 ? champAcc : 1 - champAcc;
+            double chalValue = sign > 0 ? chalAcc : 1 - chalAcc;
+            return finding(
+                    decide(r.lowerGain(), r.upperGain()),
+                    champValue,
+                    chalValue,
+                    (double) (r.onlyChallenger() - r.onlyChampion()) / r.n(),
+                    r.lowerGain(),
+                    r.upperGain(),
+                    r.pValue(),
+                    threshold,
+                    method() + ": " + r.onlyChallenger() + " examples only the challenger got right, "
+                            + r.onlyChampion() + " only the champion, of " + r.n());
+        }
+        BootstrapResult r = PairedBootstrap.of(metric)
+                .resamples(resamples == null ? 2_000 : resamples)
+                .confidence(level())
+                .seed(seed == null ? PairedBootstrap.DEFAULT_SEED : seed)
+                .run(a, b);
+        String detail = method() + " of " + r.examples() + " paired examples, seed " + r.seed();
+        if (Double.isNaN(r.lower())) {
+            detail += "; the metric was undefined on some resamples (one class only?)";
+        }
+        return finding(
+                decide(r.lower(), r.upper()),
+                r.champion(),
+                r.challenger(),
+                r.gain(),
+                r.lower(),
+                r.upper(),
+                null,
+                threshold,
+                detail);
+    }
+
+    private static int countRight(Outcomes o) {
+        double[] y = o.labels();
+        double[] p = o.predictions();
+        int right = 0;
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] == p[i]) {
+                right++;
+            }
+        }
+        return right;
+    }
+
+    private static Decision decide(double lower, double upper) {
+        if (lower > 0) {
+            return Decision.PROMOTE;
+        }
+        if (upper < 0) {
+            return Decision.REJECT;
+        }
+        return Decision.INCONCLUSIVE;
+    }
+
+    private Finding finding(
+            Decision decision,
+            @Nullable Double champion,
+            @Nullable Double challenger,
+            @Nullable Double delta,
+            @Nullable Double lower,
+            @Nullable Double upper,
+            @Nullable Double pValue,
+            String threshold,
+            String detail) {
+        return new Finding(
+                toString(),
+                metric.name(),
+                decision,
+                champion,
+                challenger,
+                delta,
+                lower,
+                upper,
+                pValue,
+                threshold,
+                detail);
+    }
+
+    @Override
+    public String toString() {
+        return "significant gain in " + metric.name() + " by " + method();
+    }
+}
