@@ -28,7 +28,7 @@ import org.mlops4j.registry.ModelVersion;
  * <p>Synthetic churn data is snapshotted as a dataset version, split into derived train and holdout versions, a small
  * threshold model is fitted and registered with its metrics and inputs, promoted to {@code champion}, and the lineage
  * answers "why is this model in production, and on what data?". Run it with
- * {@code ./mvnw -q -B -Pquickstart -pl samples -am verify}.
+ * {@code ./mvnw -q -B -Pquickstart -pl samples -am verify -DskipTests}.
  */
 public final class Quickstart {
     private Quickstart() {}
