@@ -281,6 +281,8 @@ public final class PairedBootstrap {
         return sum;
     }
 
+    // Same draw loop as sumBytes, specialised for double[]: a shared kernel over a functional interface costs a
+    // megamorphic call per drawn example on the hottest loop of the bootstrap.
     private static double sumDoubles(SplittableRandom rng, double[] d) {
         int n = d.length;
         long nn = n;

@@ -166,28 +166,13 @@ public final class SignificanceRule implements ComparisonPolicy {
     private Finding evaluate(@Nullable Evaluation champion, Evaluation challenger) {
         String threshold = "lower end of the two-sided " + Finding.fmt(level() * 100) + "% interval of the gain > 0";
         if (champion == null) {
-            return finding(
-                    Decision.PROMOTE,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    threshold,
-                    "no champion: the rule does not apply");
+            return withoutValues(Decision.PROMOTE, threshold, "no champion: the rule does not apply");
         }
         Optional<Outcomes> champ = champion.findOutcomes();
         Optional<Outcomes> chal = challenger.findOutcomes();
         if (champ.isEmpty() || chal.isEmpty()) {
-            return finding(
+            return withoutValues(
                     Decision.INCONCLUSIVE,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
                     threshold,
                     "needs per-example outcomes of both models; missing for "
                             + (champ.isEmpty() ? "the champion " + champion.getModel() : "")
@@ -195,14 +180,8 @@ public final class SignificanceRule implements ComparisonPolicy {
                             + (chal.isEmpty() ? "the challenger " + challenger.getModel() : ""));
         }
         if (!champion.getDataset().equals(challenger.getDataset())) {
-            return finding(
+            return withoutValues(
                     Decision.INCONCLUSIVE,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
                     threshold,
                     "a paired test needs both models evaluated on the same dataset version: the champion was evaluated on "
                             + champion.getDataset() + ", the challenger on " + challenger.getDataset());
@@ -212,14 +191,8 @@ public final class SignificanceRule implements ComparisonPolicy {
         Outcomes.requirePaired(a, b);
         int min = minSampleSize == null ? DEFAULT_MIN_SAMPLE_SIZE : minSampleSize;
         if (b.size() < min) {
-            return finding(
+            return withoutValues(
                     Decision.INCONCLUSIVE,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
                     threshold + "; n ≥ " + min,
                     "only " + b.size() + " paired examples, fewer than the minimum sample size " + min);
         }
@@ -283,6 +256,11 @@ public final class SignificanceRule implements ComparisonPolicy {
             return Decision.REJECT;
         }
         return Decision.INCONCLUSIVE;
+    }
+
+    /** A finding that decided before any statistic was computed (no champion, no outcomes, too few examples). */
+    private Finding withoutValues(Decision decision, String threshold, String detail) {
+        return finding(decision, null, null, null, null, null, null, threshold, detail);
     }
 
     private Finding finding(
