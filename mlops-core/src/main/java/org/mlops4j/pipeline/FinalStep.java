@@ -35,6 +35,16 @@ public interface FinalStep {
     FinalStep prepare(String derivedDataset, Preparer preparer);
 
     /**
+     * Adds a training dataset that every run pins at its newest version, besides the datasets the trigger watches
+     * (needed with {@link Triggers#schedule} and {@link Triggers#manual}, which watch none). Repeatable.
+     *
+     * @param dataset the dataset's name
+     * @return this step
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    FinalStep input(String dataset);
+
+    /**
      * Deploys a promoted model.
      *
      * @param deployer the deployer

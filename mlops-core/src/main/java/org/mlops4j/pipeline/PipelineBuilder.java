@@ -38,6 +38,7 @@ final class PipelineBuilder implements TriggerStep, TrainStep, EvaluateStep, Pro
     ComparisonPolicy policy;
 
     final Map<String, Preparer> preparations = new LinkedHashMap<>();
+    final java.util.Set<String> inputs = new java.util.LinkedHashSet<>();
 
     @Nullable
     Deployer deployer;
@@ -118,6 +119,12 @@ final class PipelineBuilder implements TriggerStep, TrainStep, EvaluateStep, Pro
                     + " prepare(...) step; give each preparation its own dataset name");
         }
         preparations.put(derivedDataset, preparer);
+        return this;
+    }
+
+    @Override
+    public FinalStep input(String dataset) {
+        inputs.add(DatasetRef.requireValidName(Objects.requireNonNull(dataset, "dataset")));
         return this;
     }
 
@@ -217,7 +224,10 @@ final class PipelineBuilder implements TriggerStep, TrainStep, EvaluateStep, Pro
             throw new IllegalStateException("prepare(\"" + holdout + "\", …) would overwrite the holdout dataset '"
                     + holdout + "'; prepare a dataset of another name");
         }
-        for (String watched : Objects.requireNonNull(trigger).datasets()) {
+        List<String> watchedOrInputs =
+                new ArrayList<>(Objects.requireNonNull(trigger).datasets());
+        watchedOrInputs.addAll(inputs);
+        for (String watched : watchedOrInputs) {
             if (preparations.containsKey(watched)) {
                 throw new IllegalStateException("prepare(\"" + watched + "\", …) derives a dataset the trigger watches;"
                         + " a run would trigger the next one. Prepare a dataset of another name");

@@ -119,6 +119,7 @@ public final class RetrainingPipeline {
     private final Evaluator evaluator;
     private final ComparisonPolicy policy;
     private final Map<String, Preparer> preparations;
+    private final List<String> inputs;
     private final @Nullable Deployer deployer;
     private final String endpoint;
     private final @Nullable Rollout rollout;
@@ -144,6 +145,7 @@ public final class RetrainingPipeline {
         this.evaluator = Objects.requireNonNull(b.evaluator);
         this.policy = Objects.requireNonNull(b.policy);
         this.preparations = new LinkedHashMap<>(b.preparations);
+        this.inputs = List.copyOf(b.inputs);
         this.deployer = b.deployer;
         this.endpoint = b.endpoint == null ? "" : b.endpoint;
         this.rollout = b.rollout;
@@ -160,9 +162,11 @@ public final class RetrainingPipeline {
         b.listeners.forEach(publisher::listener);
         this.holder = "pid " + ProcessHandle.current().pid() + " ("
                 + UUID.randomUUID().toString().substring(0, 8) + ")";
-        this.config = "model=" + model + "; trigger=" + trigger + "; prepare=" + preparations.keySet() + "; holdout="
-                + holdout + "; policy=" + policy + "; alias=" + championAlias + "; deploy="
-                + (deployer == null ? "none" : endpoint + " by " + rollout);
+        this.config =
+                "model=" + model + "; trigger=" + trigger + "; inputs=" + inputs + "; prepare=" + preparations.keySet()
+                        + "; holdout="
+                        + holdout + "; policy=" + policy + "; alias=" + championAlias + "; deploy="
+                        + (deployer == null ? "none" : endpoint + " by " + rollout);
     }
 
     /**
@@ -336,6 +340,7 @@ public final class RetrainingPipeline {
             pinned.put(ref.name(), mlops.datasets().get(ref));
         }
         List<String> names = new ArrayList<>(trigger.datasets());
+        names.addAll(inputs);
         names.add(holdout);
         for (String dataset : names) {
             if (!pinned.containsKey(dataset)) {
