@@ -375,11 +375,22 @@ public final class RetrainingPipeline {
         if (mode != Mode.RERUN) {
             return RunId.of(base, 1);
         }
-        int attempt = 1;
-        while (Journal.exists(store, name, RunId.of(base, attempt))) {
-            attempt++;
+        // Attempts are gap-free from 1: find the first free one by probing exponentially, then by bisection.
+        int low = 0; // highest attempt known to exist (0: none)
+        int high = 1; // an attempt to probe
+        while (Journal.exists(store, name, RunId.of(base, high))) {
+            low = high;
+            high *= 2;
         }
-        return RunId.of(base, attempt);
+        while (high - low > 1) {
+            int mid = low + (high - low) / 2;
+            if (Journal.exists(store, name, RunId.of(base, mid))) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        return RunId.of(base, low + 1);
     }
 
     private static TriggerEvent eventOf(JournalEntry start) {
