@@ -540,6 +540,9 @@ public final class RetrainingPipeline {
         });
         ModelRef challengerRef = ModelRef.parse(registered.outputs().get("model"));
 
+        if (journal.findDone(STEP_COMPARE).isPresent()) {
+            x.replay(STEP_EVALUATE); // keeps the steps in order for a resumed run
+        }
         JournalEntry compared = x.done(STEP_COMPARE).orElseGet(() -> {
             x.started(STEP_EVALUATE);
             ModelRegistry registry = mlops.registry();
@@ -661,6 +664,7 @@ public final class RetrainingPipeline {
                     Journal.outputs("status", status),
                     null,
                     List.of());
+            deleteQuietly(workRoot.resolve(runId.value()));
         }
         Map<String, DatasetRef> refs = new LinkedHashMap<>();
         pinned.forEach((k, v) -> refs.put(k, v.getRef()));
@@ -717,6 +721,20 @@ public final class RetrainingPipeline {
             return Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the work directory " + dir + " of run " + runId, e);
+        }
+    }
+
+    /** Removes a finished run's scratch files; a failure only leaves them behind. */
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("could not remove the scratch files of a finished run in {}", dir, e);
         }
     }
 

@@ -52,7 +52,7 @@ public final class RunContext {
         return runId;
     }
 
-    /** Returns a scratch directory of this step of this run (it exists; it may hold files of an earlier attempt). */
+    /** Returns a scratch directory of this step of this run: empty when the step starts, deleted when the run finishes. */
     public Path getWorkDirectory() {
         return workDirectory;
     }
