@@ -161,14 +161,14 @@ final class Journal {
         long token = r.getLong("token");
         Map<String, String> inputs = r.getStringMap("inputs");
         Map<String, String> outputs = r.getStringMap("outputs");
-        Decision decision = r.findString("decision").map(Decision::valueOf).orElse(null);
+        Decision decision = r.has("decision") ? r.getParsed("decision", Decision::valueOf) : null;
         List<Finding> findings = new ArrayList<>();
         if (decision != null) {
             for (RecordReader f : r.getObjectList("findings")) {
                 findings.add(new Finding(
                         f.getString("rule"),
                         f.getString("metric"),
-                        Decision.valueOf(f.getString("decision")),
+                        f.getParsed("decision", Decision::valueOf),
                         number(f, "champion"),
                         number(f, "challenger"),
                         number(f, "delta"),
@@ -189,7 +189,7 @@ final class Journal {
     }
 
     private static @Nullable Double number(RecordReader r, String field) {
-        return r.findString(field).map(Double::valueOf).orElse(null);
+        return r.has(field) ? r.getParsed(field, Double::valueOf) : null;
     }
 
     static Map<String, String> outputs(Object... keyValues) {
