@@ -335,7 +335,8 @@ public final class RetrainingPipeline {
 
     /** Pins the event's versions and the newest versions of the other inputs. */
     private Map<String, DatasetVersion> pin(TriggerEvent event) {
-        Map<String, DatasetVersion> pinned = new LinkedHashMap<>();
+        // Sorted by name, the order a resumed run reads them back from the journal in.
+        Map<String, DatasetVersion> pinned = new java.util.TreeMap<>();
         for (DatasetRef ref : event.datasets()) {
             pinned.put(ref.name(), mlops.datasets().get(ref));
         }
