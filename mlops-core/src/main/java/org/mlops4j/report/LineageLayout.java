@@ -1,9 +1,13 @@
 package org.mlops4j.report;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageGraph;
 import org.mlops4j.lineage.LineageNode;
@@ -27,7 +31,7 @@ final class LineageLayout {
 
     LineageLayout(LineageGraph graph) {
         this.graph = graph;
-        List<LineageNode> nodes = new ArrayList<>(graph.nodes());
+        List<LineageNode> nodes = new ArrayList<>(new LinkedHashSet<>(graph.nodes()));
         for (LineageEdge edge : graph.edges()) {
             if (!nodes.contains(edge.from())) {
                 nodes.add(edge.from());
@@ -52,16 +56,34 @@ final class LineageLayout {
                 break;
             }
         }
-        Map<Integer, Integer> rows = new LinkedHashMap<>();
-        int maxColumn = 0;
-        int maxRow = 0;
+        Map<Integer, List<LineageNode>> columns = new TreeMap<>();
         for (LineageNode node : nodes) {
-            int column = depth.get(node);
-            int row = rows.merge(column, 1, Integer::sum) - 1;
-            maxColumn = Math.max(maxColumn, column);
-            maxRow = Math.max(maxRow, row);
-            positions.put(
-                    node, new double[] {PAD + column * (BOX_WIDTH + COLUMN_GAP), PAD + row * (BOX_HEIGHT + ROW_GAP)});
+            columns.computeIfAbsent(depth.get(node), c -> new ArrayList<>()).add(node);
+        }
+        int maxColumn = columns.isEmpty() ? 0 : columns.size() - 1;
+        int maxRow = columns.values().stream().mapToInt(List::size).max().orElse(1) - 1;
+        int columnIndex = 0;
+        for (List<LineageNode> column : columns.values()) {
+            // Fewer crossings: order a column by the mean height of the node's inputs (stable: ties keep graph order).
+            Map<LineageNode, Double> key = new HashMap<>();
+            for (LineageNode node : column) {
+                key.put(
+                        node,
+                        graph.edges().stream()
+                                .filter(e -> e.to().equals(node) && positions.containsKey(e.from()))
+                                .mapToDouble(e -> positions.get(e.from())[1])
+                                .average()
+                                .orElse(0));
+            }
+            column.sort(Comparator.comparingDouble(key::get));
+            // centre shorter columns against the tallest one
+            double top = PAD + (maxRow + 1 - column.size()) * (BOX_HEIGHT + ROW_GAP) / 2;
+            for (int row = 0; row < column.size(); row++) {
+                positions.put(column.get(row), new double[] {
+                    PAD + columnIndex * (BOX_WIDTH + COLUMN_GAP), top + row * (BOX_HEIGHT + ROW_GAP)
+                });
+            }
+            columnIndex++;
         }
         this.width = nodes.isEmpty() ? 2 * PAD : 2 * PAD + (maxColumn + 1) * BOX_WIDTH + maxColumn * COLUMN_GAP;
         this.height = nodes.isEmpty() ? 2 * PAD : 2 * PAD + (maxRow + 1) * BOX_HEIGHT + maxRow * ROW_GAP;

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -52,9 +53,9 @@ public final class StoryReport {
 
     static final double BAR_MAX_HEIGHT = 110;
     private static final double CHART_WIDTH = 250;
-    private static final double CHART_HEIGHT = 170;
+    private static final double CHART_HEIGHT = 185;
     private static final double BAR_WIDTH = 64;
-    private static final double BAR_BASE = 140;
+    private static final double BAR_BASE = 155;
 
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px 32px;color:#1f2933;\
@@ -73,7 +74,7 @@ public final class StoryReport {
             svg.lineage .name{font-size:14px;fill:#102a43}
             svg.lineage .edge line{stroke:#829ab1;stroke-width:1.5}svg.lineage .edge polygon{fill:#829ab1}\
             svg.lineage .edge text{font-size:11px;fill:#486581;text-anchor:middle}
-            .charts{display:flex;flex-wrap:wrap;gap:12px}svg.chart{border:1px solid #d9e2ec;border-radius:6px}
+            .charts{display:flex;flex-wrap:wrap;gap:12px;margin-top:14px}svg.chart{border:1px solid #d9e2ec;border-radius:6px}
             svg.chart .title{font-size:13px;font-weight:600;fill:#102a43;text-anchor:middle}\
             svg.chart .value,svg.chart .who{font-size:11px;fill:#486581;text-anchor:middle}\
             svg.chart .axis{stroke:#9fb3c8}
@@ -136,7 +137,7 @@ public final class StoryReport {
             out.append("## Story\n\n");
             for (ReportEvent e : events) {
                 out.append("- ")
-                        .append(e.time())
+                        .append(e.time().truncatedTo(ChronoUnit.SECONDS))
                         .append(" **")
                         .append(Markup.markdown(e.kind()))
                         .append("** ")
@@ -217,7 +218,7 @@ public final class StoryReport {
             out.append("<h2>Story</h2>\n<ol class=\"events\">\n");
             for (ReportEvent e : events) {
                 out.append("<li><time>")
-                        .append(Markup.xml(e.time().toString()))
+                        .append(e.time().truncatedTo(ChronoUnit.SECONDS))
                         .append("</time><span class=\"kind\">")
                         .append(Markup.xml(e.kind()))
                         .append("</span> ")

@@ -41,6 +41,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  * }</pre>
  */
 public final class TribuoLearner {
+    private static final int NO_LOSS_LOGGING = -1;
+    private static final int MINIBATCH = 1;
     private final String label;
     private final List<String> numberColumns;
     private final List<String> stringColumns;
@@ -144,7 +146,8 @@ public final class TribuoLearner {
         for (int r = 0; r < rows.size(); r++) {
             data.add(encoding.example(rows.get(r), new Label(labels.get(r))));
         }
-        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.5, 0.1), epochs, seed);
+        LinearSGDTrainer trainer = new LinearSGDTrainer(
+                new LogMulticlass(), new AdaGrad(0.5, 0.1), epochs, NO_LOSS_LOGGING, MINIBATCH, seed);
         LinearSGDModel model = (LinearSGDModel) trainer.train(data);
         return new TrainedModel(model, encoding, this);
     }
