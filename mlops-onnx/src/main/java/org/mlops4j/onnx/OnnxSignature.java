@@ -109,6 +109,7 @@ public final class OnnxSignature {
                         + "' needs a finite offset and a finite, non-zero scale, got offset " + offset + " and scale "
                         + scale);
             }
+            offset += 0.0; // -0.0 becomes 0.0, so that a signature equals itself after a round trip through JSON
         }
 
         /** Returns whether this is a one-hot feature of a string column. */
@@ -171,6 +172,9 @@ public final class OnnxSignature {
             }
         }
         b.output(text(root, "output"));
+        if (b.features.isEmpty()) {
+            throw new IllegalArgumentException("signature field 'features' must list at least one feature");
+        }
         JsonNode labels = root.get("labels");
         if (labels != null) {
             List<String> names = new ArrayList<>();

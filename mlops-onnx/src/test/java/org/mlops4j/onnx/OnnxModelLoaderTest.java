@@ -91,6 +91,13 @@ class OnnxModelLoaderTest {
     }
 
     @Test
+    void shouldBeFoundByTheServiceLoaderWhenOnTheClassPath() {
+        assertThat(java.util.ServiceLoader.load(org.mlops4j.deploy.ModelLoader.class).stream()
+                        .map(java.util.ServiceLoader.Provider::type))
+                .contains(OnnxModelLoader.class);
+    }
+
+    @Test
     void shouldNameRowAndColumnWhenAValueIsMissing() {
         List<Map<String, Object>> rows = List.of(Map.of("x", 1.0, "color", "red"), Map.of("x", 2.0));
 
