@@ -74,7 +74,7 @@ final class OnnxPredictor implements Predictor {
                 OnnxSignature.Feature feature = features.get(f);
                 Object value = row.get(feature.column());
                 out[r * width + f] = feature.isOneHot()
-                        ? (feature.equals().equals(value) ? 1.0 : 0.0)
+                        ? (feature.category().equals(value) ? 1.0 : 0.0)
                         : (((Number) value).doubleValue() - feature.offset()) / feature.scale();
             }
         }

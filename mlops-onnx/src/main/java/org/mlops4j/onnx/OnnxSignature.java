@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -73,7 +74,7 @@ public final class OnnxSignature {
     private final List<String> labels;
 
     private OnnxSignature(Builder b) {
-        this.columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.columns));
+        this.columns = Collections.unmodifiableMap(new LinkedHashMap<>(b.columns));
         this.input = Objects.requireNonNull(b.input, "input");
         this.features = List.copyOf(b.features);
         this.output = Objects.requireNonNull(b.output, "output");
@@ -92,11 +93,12 @@ public final class OnnxSignature {
      * One column of the input tensor.
      *
      * @param column the input column it is computed from
-     * @param equals for a one-hot feature of a string column, the value that gives 1; null for a numeric feature
+     * @param category for a one-hot feature of a string column, the value that gives 1 (the JSON field
+     *     {@code equals}); null for a numeric feature
      * @param offset subtracted from a numeric value
      * @param scale a numeric value is divided by it (after the offset); not zero
      */
-    public record Feature(String column, @Nullable String equals, double offset, double scale) {
+    public record Feature(String column, @Nullable String category, double offset, double scale) {
         /**
          * Validates the feature.
          *
@@ -114,7 +116,7 @@ public final class OnnxSignature {
 
         /** Returns whether this is a one-hot feature of a string column. */
         public boolean isOneHot() {
-            return equals != null;
+            return category != null;
         }
     }
 
@@ -236,7 +238,7 @@ public final class OnnxSignature {
         for (Feature f : features) {
             ObjectNode node = feats.addObject().put("column", f.column());
             if (f.isOneHot()) {
-                node.put("equals", f.equals());
+                node.put("equals", f.category());
             } else {
                 if (f.offset() != 0) {
                     node.put("offset", f.offset());
@@ -303,10 +305,7 @@ public final class OnnxSignature {
         if (value == null || !value.isArray()) {
             throw new IllegalArgumentException("signature field '" + field + "' must be an array, got " + value);
         }
-        return () -> {
-            Iterator<JsonNode> it = value.elements();
-            return it;
-        };
+        return value::elements;
     }
 
     /**
@@ -429,8 +428,8 @@ public final class OnnxSignature {
             ColumnType declared = columns.get(Objects.requireNonNull(column, "column"));
             if (declared != type) {
                 throw new IllegalArgumentException(
-                        "feature needs a declared " + type.name().toLowerCase(java.util.Locale.ROOT) + " column '"
-                                + column + "', but the columns are " + columns);
+                        "feature needs a declared " + type.name().toLowerCase(Locale.ROOT) + " column '" + column
+                                + "', but the columns are " + columns);
             }
         }
 

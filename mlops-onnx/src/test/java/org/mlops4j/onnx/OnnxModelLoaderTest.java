@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.deploy.ModelLoader;
 import org.mlops4j.deploy.Predictor;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
@@ -92,8 +94,7 @@ class OnnxModelLoaderTest {
 
     @Test
     void shouldBeFoundByTheServiceLoaderWhenOnTheClassPath() {
-        assertThat(java.util.ServiceLoader.load(org.mlops4j.deploy.ModelLoader.class).stream()
-                        .map(java.util.ServiceLoader.Provider::type))
+        assertThat(ServiceLoader.load(ModelLoader.class).stream().map(ServiceLoader.Provider::type))
                 .contains(OnnxModelLoader.class);
     }
 

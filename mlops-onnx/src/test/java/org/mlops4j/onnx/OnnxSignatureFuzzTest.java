@@ -13,9 +13,9 @@ import org.junit.jupiter.api.AfterAll;
  * accepted signature must survive a round trip through {@link OnnxSignature#toJson()}.
  *
  * <p>{@code ./mvnw verify} replays the seeds in {@code src/test/resources/org/mlops4j/onnx/
- * OnnxSignatureFuzzTestInputs/fuzzSignature/}; a fuzzing run is
- * {@code JAZZER_FUZZ=1 ./mvnw -B -pl mlops-onnx -am verify -Dtest=OnnxSignatureFuzzTest
- * -Dsurefire.failIfNoSpecifiedTests=false}.
+ * OnnxSignatureFuzzTestInputs/fuzzSignature/}; a fuzzing run (10 minutes, see {@code docs/lake-format.md}) is
+ * {@code JAZZER_FUZZ=1 JAZZER_INSTRUMENT='org.mlops4j.**,com.fasterxml.jackson.**' ./mvnw -B -pl mlops-onnx -am test
+ * -Dtest=OnnxSignatureFuzzTest -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true}.
  */
 class OnnxSignatureFuzzTest {
     private static final AtomicLong INPUTS = new AtomicLong();
