@@ -75,7 +75,7 @@ class RolloutUnderTrafficTest {
         var unused = deploy(models.get(0), Rollout.blueGreen());
         int total = 12_000;
         int clients = 4;
-        int switchEvery = 1_900;
+        int switchEvery = 600;
         String uri = deployer.scoringUri("churn");
         AtomicInteger next = new AtomicInteger();
         AtomicInteger switches = new AtomicInteger();
