@@ -452,4 +452,72 @@ class LocalDeployerTest {
         assertThat(event.findPrevious()).isEmpty();
         assertThat(event.model()).isEqualTo(new ModelRef("churn", 1));
     }
+
+    @Test
+    void shouldLetOneOfTwoDeployersWinWhenBothApplyAgainstTheSameEvent() throws Exception {
+        var unused = deploy(v1, Rollout.blueGreen(), "op-0");
+        List<ModelVersion> models = List.of(v1, v2, v3);
+        try (LocalDeployer other = newDeployer(mlops, 64 * 1024)) {
+            for (int round = 1; round <= 5; round++) {
+                ModelRef live = deployer.status("churn").findLiveModel().orElseThrow();
+                List<ModelVersion> candidates =
+                        models.stream().filter(m -> !m.getRef().equals(live)).toList();
+                DeploymentPlan mine =
+                        deployer.plan("churn", candidates.get(0), Rollout.blueGreen(), OperationId.of("mine-" + round));
+                DeploymentPlan theirs =
+                        other.plan("churn", candidates.get(1), Rollout.blueGreen(), OperationId.of("theirs-" + round));
+                java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+                try {
+                    var a = pool.submit(() -> applyAfter(barrier, deployer, mine));
+                    var b = pool.submit(() -> applyAfter(barrier, other, theirs));
+                    List<String> outcomes = List.of(a.get(), b.get());
+
+                    assertThat(outcomes).containsExactlyInAnyOrder("won", "conflict");
+                    ModelRef winner = outcomes.get(0).equals("won") ? mine.getModel() : theirs.getModel();
+                    assertThat(deployer.status("churn").getEvent()).isEqualTo(round + 1);
+                    assertThat(deployer.status("churn").findLiveModel()).hasValue(winner);
+                    assertThat(mlops.deployments().getEvent("churn", round + 1).model())
+                            .isEqualTo(winner);
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
+    private static String applyAfter(java.util.concurrent.CyclicBarrier barrier, LocalDeployer by, DeploymentPlan plan)
+            throws Exception {
+        barrier.await();
+        try {
+            var unused = by.beginApply(plan).getFinalResult();
+            return "won";
+        } catch (ConflictException e) {
+            return "conflict";
+        }
+    }
+
+    @Test
+    void shouldRewriteTheEventOfTheLastMoveWhenItsWriterDiedBeforeWritingIt() {
+        var unused = deploy(v1, Rollout.blueGreen(), "op-1");
+        var unused2 = deploy(v2, Rollout.blueGreen(), "op-2");
+        org.mlops4j.store.ObjectStore lake = mlops.objectStore();
+        // what a process killed between its compare-and-set and its event writes leaves behind
+        assertThat(lake.delete(org.mlops4j.store.StoreKey.of("deployments/churn/events/00000002.json")))
+                .isTrue();
+        assertThat(lake.delete(org.mlops4j.store.StoreKey.of("deployments/churn/operations/op-2.json")))
+                .isTrue();
+        assertThat(mlops.deployments().findEvent("churn", 2)).isEmpty();
+        deployer.close();
+
+        deployer = newDeployer(mlops, 64 * 1024);
+
+        DeploymentEvent healed = mlops.deployments().getEvent("churn", 2);
+        assertThat(healed.operationId()).isEqualTo(OperationId.of("op-2"));
+        assertThat(healed.findLive()).hasValue(v2.getRef());
+        assertThat(lake.exists(org.mlops4j.store.StoreKey.of("deployments/churn/operations/op-2.json")))
+                .isTrue();
+        assertThat(mlops.lineage().upstream(LineageNode.deployment("churn", 2)).nodes())
+                .contains(LineageNode.model("churn", 2), LineageNode.dataset("train", 1));
+    }
 }
