@@ -29,7 +29,8 @@ final class ScoringHandler implements HttpHandler {
 
     private final LocalDeployer deployer;
     private final int maxRequestBytes;
-    private final ObjectMapper json = new ObjectMapper();
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     ScoringHandler(LocalDeployer deployer, int maxRequestBytes) {
         this.deployer = deployer;
@@ -206,9 +207,9 @@ final class ScoringHandler implements HttpHandler {
         }
         byte[] bytes;
         try {
-            bytes = json.writeValueAsBytes(answer);
+            bytes = JSON.writeValueAsBytes(answer);
         } catch (JsonProcessingException e) {
-            bytes = json.writeValueAsBytes(error("model " + model.ref() + " returned predictions that are not JSON"));
+            bytes = JSON.writeValueAsBytes(error("model " + model.ref() + " returned predictions that are not JSON"));
             status = 500;
         }
         model.counters().record(System.nanoTime() - start, status >= 500);
@@ -241,13 +242,22 @@ final class ScoringHandler implements HttpHandler {
         model.counters().record(System.nanoTime() - start, failed);
     }
 
-    private List<Map<String, Object>> parseRows(byte[] body) {
+    /**
+     * Reads a scoring request's rows.
+     *
+     * @param body {@code {"rows":[{"column": value, …}, …]}}
+     * @return one map per row; values are numbers, strings or booleans
+     * @throws IllegalArgumentException saying what is wrong with the body, for a 400 answer
+     */
+    static List<Map<String, Object>> parseRows(byte[] body) {
         JsonNode root;
         try {
-            root = json.readTree(body);
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the request body is not valid JSON (" + e.getOriginalMessage()
+                    + "); send {\"rows\":[{\"column\":value, …}]}");
         } catch (IOException e) {
-            throw new IllegalArgumentException("the request body is not valid JSON ("
-                    + e.getMessage().lines().findFirst().orElse("") + "); send {\"rows\":[{\"column\":value, …}]}");
+            throw new IllegalArgumentException("the request body cannot be read as JSON: " + e);
         }
         if (root == null || !root.isObject() || !root.path("rows").isArray()) {
             throw new IllegalArgumentException(
@@ -306,7 +316,7 @@ final class ScoringHandler implements HttpHandler {
     }
 
     private void send(HttpExchange exchange, int status, Object body, Map<String, String> headers) throws IOException {
-        sendBytes(exchange, status, json.writeValueAsBytes(body), headers);
+        sendBytes(exchange, status, JSON.writeValueAsBytes(body), headers);
     }
 
     private static void sendBytes(HttpExchange exchange, int status, byte[] bytes, Map<String, String> headers)
