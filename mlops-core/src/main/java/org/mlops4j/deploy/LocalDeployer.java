@@ -115,6 +115,7 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
     private final ConcurrentHashMap<String, EndpointRuntime> runtimes = new ConcurrentHashMap<>();
     private final String baseUri;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final DeployerEventPublisher events = new DeployerEventPublisher();
 
     private LocalDeployer(Builder b, Mlops mlops) throws IOException {
         this.store = mlops.objectStore();
@@ -165,6 +166,11 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
     /** Returns the first step of the builder: the {@link Mlops} whose lake, registry and clock the deployer uses. */
     public static MlopsStep builder() {
         return new Builder();
+    }
+
+    /** Returns where this deployer publishes the changes it makes: deployments, rollbacks, canary steps. */
+    public DeployerEventPublisher getEventPublisher() {
+        return events;
     }
 
     /** Returns the server's base URI, e.g. {@code http://127.0.0.1:41234}. */
@@ -640,7 +646,7 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
             prepared.values().forEach(LoadedModel::retire);
             return false;
         }
-        heal(next);
+        DeploymentEvent event = heal(next);
         reconcile(next, prepared);
         EndpointState.OperationState op = next.operation();
         if (op != null && op.isRunning()) {
@@ -651,6 +657,19 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
                             op.step(),
                             slot.model(),
                             slot.model().counters().snapshot()));
+            if (op.step() > 0) {
+                events.publish(new CanaryStepEvent(
+                        endpoint,
+                        op.id(),
+                        op.step() + 1,
+                        op.steps().size(),
+                        op.steps().get(op.step()),
+                        op.reason(),
+                        op.stepStarted()));
+            }
+        }
+        if (event != null) {
+            events.publish(event);
         }
         return true;
     }
@@ -659,12 +678,13 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
      * Writes the records a state implies: its last event (with the lineage edge) and its ended operation. Idempotent,
      * and called before every move too, so that a writer that died between its move and these writes is healed.
      */
-    private void heal(EndpointState state) {
+    @CanIgnoreReturnValue
+    private @Nullable DeploymentEvent heal(EndpointState state) {
         EndpointState.OperationState op = state.operation();
         if (op == null || op.isRunning() || op.event() == 0 || op.event() != state.event()) {
-            return;
+            return null;
         }
-        var unused = history.record(new DeploymentEvent(
+        DeploymentEvent event = new DeploymentEvent(
                 state.endpoint(),
                 op.event(),
                 TARGET,
@@ -675,9 +695,11 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
                 op.rollout(),
                 op.status(),
                 op.reason(),
-                Objects.requireNonNull(op.ended(), "an ended operation has an end")));
+                Objects.requireNonNull(op.ended(), "an ended operation has an end"));
+        var unused = history.record(event);
         boolean unusedCreated = store.createIfAbsent(
                 operationKey(state.endpoint(), op.id()), EndpointState.encodeOperation(state.endpoint(), op));
+        return event;
     }
 
     // --- serving -----------------------------------------------------------------------------------------------

@@ -170,6 +170,8 @@ class RolloutUnderTrafficTest {
         ModelVersion broken = register(mlops, temp, "churn", 200, "failing");
         var unused = deploy(good, Rollout.blueGreen());
         HealthGate gate = HealthGate.custom().minRequests(20).maxErrorRate(0.05).build();
+        List<DeploymentEvent> rolledBack = new java.util.concurrent.CopyOnWriteArrayList<>();
+        deployer.getEventPublisher().onRolledBack(rolledBack::add);
         Poller<DeploymentProgress, Deployment> canary = deployer.beginApply(
                 deployer.plan("churn", broken, Rollout.canary(gate, 10, 50, 100), OperationId.of("canary-1")));
 
@@ -219,6 +221,7 @@ class RolloutUnderTrafficTest {
         assertThat(event.model()).isEqualTo(broken.getRef());
         assertThat(event.findLive()).hasValue(good.getRef());
         assertThat(mlops.deployments().explain("churn").getModel().getRef()).isEqualTo(good.getRef());
+        assertThat(rolledBack).containsExactly(event);
     }
 
     @Test
@@ -255,6 +258,9 @@ class RolloutUnderTrafficTest {
         ModelVersion next = register(mlops, temp, "churn", 200, "linear");
         var unused = deploy(good, Rollout.blueGreen());
         HealthGate gate = HealthGate.custom().minRequests(10).build();
+        List<CanaryStepEvent> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<DeploymentEvent> deployed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        deployer.getEventPublisher().onCanaryStep(steps::add).onDeployed(deployed::add);
         Poller<DeploymentProgress, Deployment> canary = deployer.beginApply(
                 deployer.plan("churn", next, Rollout.canary(gate, 10, 50, 100), OperationId.of("canary-3")));
 
@@ -282,5 +288,14 @@ class RolloutUnderTrafficTest {
                         org.assertj.core.groups.Tuple.tuple("blue", 0),
                         org.assertj.core.groups.Tuple.tuple("green", 100));
         assertThat(deployer.rollback("churn", "changed my mind").getModel()).isEqualTo(good.getRef());
+        assertThat(steps)
+                .extracting(CanaryStepEvent::step, CanaryStepEvent::newSlotPercent)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2, 50), org.assertj.core.groups.Tuple.tuple(3, 100));
+        assertThat(deployed)
+                .extracting(DeploymentEvent::number, DeploymentEvent::rollout)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2L, "canary[10, 50, 100]"),
+                        org.assertj.core.groups.Tuple.tuple(3L, "rollback"));
     }
 }
