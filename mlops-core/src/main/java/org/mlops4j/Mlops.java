@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.data.Datasets;
+import org.mlops4j.deploy.DeploymentHistory;
 import org.mlops4j.lake.LakeDescriptor;
 import org.mlops4j.lineage.Lineage;
 import org.mlops4j.lineage.LineageEdge;
@@ -55,6 +56,7 @@ public final class Mlops implements AutoCloseable {
     private final Datasets datasets;
     private final Lineage lineage;
     private final ModelRegistry registry;
+    private final DeploymentHistory deployments;
     private final List<AutoCloseable> owned;
 
     private Mlops(
@@ -80,7 +82,12 @@ public final class Mlops implements AutoCloseable {
         this.registry = registry != null ? registry : new LakeModelRegistry(store, datasets, versions, clock);
         ModelRegistry models = this.registry;
         this.lineage = new Lineage(
-                datasets.lineageIndex(), List.of(datasets.upstreamResolver(), node -> modelInputs(models, node)));
+                datasets.lineageIndex(),
+                List.of(
+                        datasets.upstreamResolver(),
+                        node -> modelInputs(models, node),
+                        DeploymentHistory.upstreamResolver(store)));
+        this.deployments = new DeploymentHistory(store, versions, this.registry, lineage, datasets.lineageIndex());
         this.owned = List.copyOf(owned);
         LOG.info("MLOps4J ready: lake {}", store);
     }
@@ -172,6 +179,14 @@ public final class Mlops implements AutoCloseable {
      */
     public TriggerStep pipeline(String name) {
         return RetrainingPipeline.builder(this, name);
+    }
+
+    /**
+     * Returns the deployment events of every endpoint in the lake, whichever deployer wrote them, and the answer to
+     * "why is this model live?" ({@link DeploymentHistory#explain}).
+     */
+    public DeploymentHistory deployments() {
+        return deployments;
     }
 
     /** Returns the version allocator shared by every versioned record of this lake. */

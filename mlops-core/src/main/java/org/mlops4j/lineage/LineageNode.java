@@ -15,6 +15,8 @@ public record LineageNode(String kind, String name, long version) {
     public static final String DATASET = "dataset";
     /** Kind of a model version. */
     public static final String MODEL = "model";
+    /** Kind of a deployment event: the name is the endpoint, the version the event's number. */
+    public static final String DEPLOYMENT = "deployment";
 
     /**
      * Validates the node.
@@ -52,6 +54,17 @@ public record LineageNode(String kind, String name, long version) {
      */
     public static LineageNode model(String name, long version) {
         return new LineageNode(MODEL, name, version);
+    }
+
+    /**
+     * Returns a deployment event's node.
+     *
+     * @param endpoint the endpoint's name
+     * @param event the event's number, from 1
+     * @return the node
+     */
+    public static LineageNode deployment(String endpoint, long event) {
+        return new LineageNode(DEPLOYMENT, endpoint, event);
     }
 
     /** Returns {@code kind:name@version}, e.g. {@code dataset:churn-raw@3}. */

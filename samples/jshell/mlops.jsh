@@ -1,0 +1,30 @@
+// MLOps4J in JShell. Start it with scripts/jshell (it builds the class path), or:
+//   jshell --class-path <mlops-core and its dependencies> samples/jshell/mlops.jsh
+// The lake is $MLOPS4J_HOME/lake, or ./.mlops4j/lake when MLOPS4J_HOME is not set.
+import java.nio.file.*;
+import java.time.*;
+import java.util.*;
+import org.mlops4j.*;
+import org.mlops4j.compare.*;
+import org.mlops4j.data.*;
+import org.mlops4j.data.profile.*;
+import org.mlops4j.deploy.*;
+import org.mlops4j.drift.*;
+import org.mlops4j.lake.*;
+import org.mlops4j.lineage.*;
+import org.mlops4j.registry.*;
+import org.mlops4j.report.*;
+import org.mlops4j.store.*;
+
+var mlops = Mlops.local();
+
+System.out.println("""
+    MLOps4J — lake: %s
+    `mlops` is open on it. A few lines to try:
+      var v = mlops.datasets().snapshot("demo").directory(Path.of("some/dir")).commit();
+      mlops.datasets().history("demo").stream().forEach(System.out::println);
+      mlops.datasets().findProfile(v, "file.csv").ifPresent(System.out::println);
+      mlops.registry().register(new ModelRegistration("demo-model").artifacts(Path.of("model/dir")).input(v.getRef(), "train"));
+      System.out.println(LineageExport.toMermaid(mlops.lineage().upstream(LineageNode.model("demo-model", 1))));
+      Policies.metric("auc").higherIsBetter().atLeast(0.7)
+    /exit (or Ctrl-D) closes JShell.""".formatted(mlops.objectStore()));
