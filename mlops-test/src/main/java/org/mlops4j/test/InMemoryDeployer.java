@@ -16,6 +16,7 @@ import org.mlops4j.ConflictException;
 import org.mlops4j.NotFoundException;
 import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.Deployment;
+import org.mlops4j.deploy.DeploymentHistory;
 import org.mlops4j.deploy.DeploymentPlan;
 import org.mlops4j.deploy.DeploymentProgress;
 import org.mlops4j.deploy.EndpointStatus;
@@ -58,6 +59,9 @@ import org.mlops4j.store.StoredObject;
  * (create-if-absent). Thread-safe; several processes may share a store.
  */
 public final class InMemoryDeployer implements Deployer {
+    /** The target name under which events are recorded in a shared {@link DeploymentHistory}. */
+    public static final String TARGET = "in-memory";
+
     private static final RecordFormat STATE = RecordFormat.of("mlops4j.test.deployer-state", 1);
     private static final RecordFormat OPERATION = RecordFormat.of("mlops4j.test.deployer-operation", 1);
     private static final RecordFormat EVENT = RecordFormat.of("mlops4j.test.deployer-event", 1);
@@ -65,12 +69,14 @@ public final class InMemoryDeployer implements Deployer {
     private final ObjectStore store;
     private final Clock clock;
     private final BiFunction<String, ModelRef, SlotMetrics> slotMetrics;
+    private final @Nullable DeploymentHistory history;
     private final List<Consumer<DeploymentEvent>> listeners = new CopyOnWriteArrayList<>();
 
     private InMemoryDeployer(Builder builder) {
         this.store = builder.store == null ? new InMemoryObjectStore() : builder.store;
         this.clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
         this.slotMetrics = builder.slotMetrics;
+        this.history = builder.history;
     }
 
     /** Returns a deployer on its own in-memory store with the system clock and healthy slots. */
@@ -210,7 +216,11 @@ public final class InMemoryDeployer implements Deployer {
             throw new ConflictException("endpoint '" + endpoint + "' changed during the rollback; try again");
         }
         Instant now = clock.instant();
-        ensureEvent(new DeploymentEvent(endpoint, after.event, id, "rollback", s.previous, s.live(), now));
+        ensureEvent(
+                new DeploymentEvent(endpoint, after.event, id, "rollback", s.previous, s.live(), now),
+                "rollback",
+                OperationStatus.SUCCEEDED,
+                reason);
         Deployment done = new Deployment(
                 endpoint,
                 id,
@@ -473,7 +483,11 @@ public final class InMemoryDeployer implements Deployer {
 
         private PollResponse<DeploymentProgress> finish(StoredObject record, Operation op, State s, int steps) {
             Instant now = clock.instant();
-            ensureEvent(new DeploymentEvent(endpoint, s.event, id, "apply", op.model(), op.previous(), now));
+            ensureEvent(
+                    new DeploymentEvent(endpoint, s.event, id, "apply", op.model(), op.previous(), op.started()),
+                    op.rollout(),
+                    OperationStatus.SUCCEEDED,
+                    op.reason());
             Operation done = op.with(OperationStatus.SUCCEEDED.toString(), op.reason(), steps, s.event, now);
             var unused = store.compareAndSet(operationKey(endpoint, id), record.getTag(), done.encode());
             return response(Operation.decode(store.get(operationKey(endpoint, id))), steps);
@@ -490,7 +504,12 @@ public final class InMemoryDeployer implements Deployer {
                     throw new ConflictException("endpoint '" + endpoint + "' changed during rollback; poll again");
                 }
                 event = restored.event;
-                ensureEvent(new DeploymentEvent(endpoint, event, id, "gate-rollback", s.liveModel, op.model(), now));
+                ensureEvent(
+                        new DeploymentEvent(
+                                endpoint, event, id, "gate-rollback", s.liveModel, op.model(), op.started()),
+                        op.rollout(),
+                        OperationStatus.ROLLED_BACK,
+                        why);
             }
             Operation done = op.with(OperationStatus.ROLLED_BACK.toString(), why, op.step(), event, now);
             var unused = store.compareAndSet(operationKey(endpoint, id), record.getTag(), done.encode());
@@ -535,7 +554,24 @@ public final class InMemoryDeployer implements Deployer {
         return s == null ? null : s.live();
     }
 
-    private void ensureEvent(DeploymentEvent event) {
+    private void ensureEvent(DeploymentEvent event, String rollout, OperationStatus status, String reason) {
+        if (history != null) {
+            // First, and with the operation's start as its time: a re-attached operation writes the same bytes again.
+            boolean gateRollback = event.kind().equals("gate-rollback");
+            ModelRef attempted = gateRollback ? Objects.requireNonNull(event.previous()) : event.model();
+            var unused = history.record(new org.mlops4j.deploy.DeploymentEvent(
+                    event.endpoint(),
+                    event.event(),
+                    TARGET,
+                    event.operation(),
+                    attempted,
+                    gateRollback ? event.model() : event.previous(),
+                    event.model(),
+                    rollout,
+                    status,
+                    reason,
+                    event.at()));
+        }
         byte[] bytes = RecordWriter.create(EVENT)
                 .put("event", event.event())
                 .put("operation", event.operation().value())
@@ -599,7 +635,22 @@ public final class InMemoryDeployer implements Deployer {
         private BiFunction<String, ModelRef, SlotMetrics> slotMetrics =
                 (slot, model) -> new SlotMetrics(slot, 1_000_000, 0, Duration.ofMillis(1), Duration.ofMillis(1));
 
+        private @Nullable DeploymentHistory history;
+
         private Builder() {}
+
+        /**
+         * Also records every deployment event in the lake's shared history ({@code mlops.deployments()}), as the
+         * real deployers do, so that {@code explain(endpoint)} and lineage see this deployer's changes.
+         *
+         * @param history the history
+         * @return this builder
+         */
+        @com.google.errorprone.annotations.CanIgnoreReturnValue
+        public Builder history(DeploymentHistory history) {
+            this.history = Objects.requireNonNull(history, "history");
+            return this;
+        }
 
         /**
          * Keeps the books in this store (e.g. the lake), so they survive a restart.

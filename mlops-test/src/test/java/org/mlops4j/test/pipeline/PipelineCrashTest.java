@@ -36,7 +36,7 @@ import org.mlops4j.test.process.KillPlan;
  * random times. After each death the parent resumes the pipeline until no trigger fires, then checks, by parsing every
  * run's journal and cross-checking the registry and the deployer's books: every run finished, with exactly one
  * registration (the registry version whose request id is the run id) and exactly one deployment (one deployment event
- * of operation = run id); no model version or deployment event belongs to no run.
+ * of operation = run id, in the deployer's books and in the lake's {@code mlops.deployments()} history); no model version or deployment event belongs to no run.
  *
  * <p>The parent's pipeline clock runs an hour ahead, so that a dead child's lease (10 minutes) has expired for it.
  * Replay with {@code -D}{@value #SEED_PROPERTY}{@code =<seed>}.
@@ -177,6 +177,10 @@ class PipelineCrashTest {
         for (InMemoryDeployer.DeploymentEvent event : deployer.events(PipelineCrashWorkload.ENDPOINT)) {
             eventsByOperation.merge(event.operation(), 1, Integer::sum);
         }
+        Map<OperationId, Integer> sharedByOperation = new HashMap<>();
+        for (org.mlops4j.deploy.DeploymentEvent event : mlops.deployments().events(PipelineCrashWorkload.ENDPOINT)) {
+            sharedByOperation.merge(event.operationId(), 1, Integer::sum);
+        }
         List<RunId> runs = pipeline.listRuns();
         ModelRef latest = null;
         for (RunId runId : runs) {
@@ -202,6 +206,9 @@ class PipelineCrashTest {
             assertThat(eventsByOperation.get(OperationId.of(runId.value())))
                     .as("deployment events of operation %s", runId)
                     .isEqualTo(1);
+            assertThat(sharedByOperation.get(OperationId.of(runId.value())))
+                    .as("events of operation %s in the lake's deployment history", runId)
+                    .isEqualTo(1);
             for (String step : List.of("train", "evaluate", "compare", "promote")) {
                 assertThat(steps(journal, step))
                         .as("%s records of %s", step, runId)
@@ -211,6 +218,7 @@ class PipelineCrashTest {
         }
         assertThat(registeredByRequest).as("model versions, one per run").hasSize(runs.size());
         assertThat(eventsByOperation).as("deployments, one per run").hasSize(runs.size());
+        assertThat(sharedByOperation).as("history events, one per run").hasSize(runs.size());
         assertThat(mlops.registry()
                         .findAlias(PipelineCrashWorkload.PIPELINE, "champion")
                         .orElseThrow()

@@ -49,6 +49,7 @@ public final class PipelineCrashWorkload {
         InMemoryDeployer deployer = InMemoryDeployer.builder()
                 .store(mlops.objectStore())
                 .clock(clock)
+                .history(mlops.deployments())
                 .build();
         RetrainingPipeline pipeline = mlops.pipeline(PIPELINE)
                 .trigger(Triggers.newVersionOf(PipelineFixture.RAW))

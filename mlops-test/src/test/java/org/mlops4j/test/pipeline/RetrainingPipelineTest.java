@@ -47,7 +47,11 @@ class RetrainingPipelineTest {
         clock = new ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
         mlops = PipelineFixture.open(store, clock);
         fixture = new PipelineFixture(dir);
-        deployer = InMemoryDeployer.builder().store(store).clock(clock).build();
+        deployer = InMemoryDeployer.builder()
+                .store(store)
+                .clock(clock)
+                .history(mlops.deployments())
+                .build();
         var unusedHoldout = fixture.snapshotHoldout(mlops);
     }
 
@@ -93,6 +97,7 @@ class RetrainingPipelineTest {
                 .extracting(StepOutcome::step)
                 .containsExactly("trigger", "train", "register", "evaluate", "compare", "promote", "deploy");
         assertThat(pipeline.runIfTriggered()).as("the new version is consumed").isEmpty();
+        assertThat(mlops.deployments().explain("churn-endpoint").toString()).contains(registered.toString());
     }
 
     @Test
