@@ -505,6 +505,7 @@ public final class RetrainingPipeline {
             outputs.put("artifacts", tree.digest().toString());
             result.getMetrics().forEach((k, v) -> outputs.put("metric." + k, Double.toString(v)));
             result.getParams().forEach((k, v) -> outputs.put("param." + k, v));
+            result.getTags().forEach((k, v) -> outputs.put("tag." + k, v));
             return x.finish(STEP_TRAIN, describe(pinned), outputs);
         });
 
@@ -531,6 +532,8 @@ public final class RetrainingPipeline {
                     registration.metric(k.substring("metric.".length()), Double.parseDouble(v));
                 } else if (k.startsWith("param.")) {
                     registration.param(k.substring("param.".length()), v);
+                } else if (k.startsWith("tag.")) {
+                    registration.tag(k.substring("tag.".length()), v);
                 }
             });
             pinned.forEach(

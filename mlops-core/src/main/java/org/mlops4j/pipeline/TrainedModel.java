@@ -16,6 +16,7 @@ public final class TrainedModel {
     private final Path artifacts;
     private final Map<String, Double> metrics = new TreeMap<>();
     private final Map<String, String> params = new TreeMap<>();
+    private final Map<String, String> tags = new TreeMap<>();
 
     private TrainedModel(Path artifacts) {
         this.artifacts = artifacts;
@@ -67,6 +68,29 @@ public final class TrainedModel {
         return this;
     }
 
+    /**
+     * Adds a tag to register with the model, e.g. {@code flavor=linear} for a deployer's model loader.
+     *
+     * @param name the tag's name (not starting with {@code mlops4j.}, which the pipeline sets)
+     * @param value its value
+     * @return this model
+     * @throws IllegalArgumentException if the name starts with {@code mlops4j.}
+     */
+    @CanIgnoreReturnValue
+    public TrainedModel tag(String name, String value) {
+        Objects.requireNonNull(name, "name");
+        if (name.startsWith("mlops4j.")) {
+            throw new IllegalArgumentException("tag '" + name + "' is reserved: the pipeline sets mlops4j.* tags");
+        }
+        tags.put(name, Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /** Returns the tags to register. */
+    public Map<String, String> getTags() {
+        return Collections.unmodifiableMap(tags);
+    }
+
     /** Returns the artifacts' directory. */
     public Path getArtifacts() {
         return artifacts;
@@ -84,6 +108,6 @@ public final class TrainedModel {
 
     @Override
     public String toString() {
-        return "TrainedModel{" + artifacts + ", metrics=" + metrics + ", params=" + params + "}";
+        return "TrainedModel{" + artifacts + ", metrics=" + metrics + ", params=" + params + ", tags=" + tags + "}";
     }
 }
