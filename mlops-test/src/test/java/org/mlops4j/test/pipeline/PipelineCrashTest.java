@@ -15,6 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.OperationId;
 import org.mlops4j.deploy.OperationStatus;
 import org.mlops4j.pipeline.JournalEntry;
@@ -37,6 +38,9 @@ import org.mlops4j.test.process.KillPlan;
  * run's journal and cross-checking the registry and the deployer's books: every run finished, with exactly one
  * registration (the registry version whose request id is the run id) and exactly one deployment (one deployment event
  * of operation = run id, in the deployer's books and in the lake's {@code mlops.deployments()} history); no model version or deployment event belongs to no run.
+ *
+ * <p>The deployer is the {@link InMemoryDeployer}, or the real {@code LocalDeployer} with
+ * {@code -D}{@value PipelineCrashWorkload#DEPLOYER_PROPERTY}{@code =local}.
  *
  * <p>The parent's pipeline clock runs an hour ahead, so that a dead child's lease (10 minutes) has expired for it.
  * Replay with {@code -D}{@value #SEED_PROPERTY}{@code =<seed>}.
@@ -64,6 +68,8 @@ class PipelineCrashTest {
     Path dir;
 
     private Path lake;
+    private final String deployerKind =
+            System.getProperty(PipelineCrashWorkload.DEPLOYER_PROPERTY, InMemoryDeployer.TARGET);
     private int runsChecked;
     private int resumedRuns;
 
@@ -73,7 +79,7 @@ class PipelineCrashTest {
         System.out.println("pipeline crash test seed: -D" + SEED_PROPERTY + "=" + seed);
         Random random = new Random(seed);
         lake = dir.resolve("lake");
-        withPipeline((mlops, fixture, pipeline) -> {
+        withPipeline((mlops, fixture, pipeline, deployer) -> {
             var unusedHoldout = fixture.snapshotHoldout(mlops);
             var unusedRaw = PipelineCrashWorkload.snapshotNext(mlops, fixture, "parent-0");
         });
@@ -101,8 +107,9 @@ class PipelineCrashTest {
 
         System.out.printf(
                 Locale.ROOT,
-                "pipeline crash test: %d deaths (%d halts, %d SIGKILLs) in %.1f s; %d logical runs checked,"
+                "pipeline crash test (%s deployer): %d deaths (%d halts, %d SIGKILLs) in %.1f s; %d logical runs checked,"
                         + " %d resumed by the parent%n%s",
+                deployerKind,
                 histogram.total(),
                 histogram.countOf(CrashLoop.HALT),
                 histogram.countOf(CrashLoop.SIGKILL),
@@ -122,7 +129,7 @@ class PipelineCrashTest {
     private ChildJvm child(KillPlan plan) {
         ChildJvm.Builder builder = ChildJvm.builder(PipelineCrashWorkload.class)
                 .outputDirectory(dir.resolve("children"))
-                .args(lake.toString(), dir.resolve("child-work").toString());
+                .args(lake.toString(), dir.resolve("child-work").toString(), deployerKind);
         if (plan instanceof KillPlan.Halt halt) {
             builder.haltAt(halt.point());
         }
@@ -130,7 +137,7 @@ class PipelineCrashTest {
     }
 
     private interface LakeAction {
-        void accept(Mlops mlops, PipelineFixture fixture, RetrainingPipeline pipeline);
+        void accept(Mlops mlops, PipelineFixture fixture, RetrainingPipeline pipeline, Deployer deployer);
     }
 
     private void withPipeline(LakeAction action) {
@@ -139,14 +146,25 @@ class PipelineCrashTest {
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
             PipelineFixture fixture = new PipelineFixture(dir.resolve("parent-work"));
-            RetrainingPipeline pipeline =
-                    PipelineCrashWorkload.pipeline(mlops, fixture, dir.resolve("parent-runs"), ahead, null);
-            action.accept(mlops, fixture, pipeline);
+            Deployer deployer = PipelineCrashWorkload.deployer(mlops, ahead, deployerKind);
+            try {
+                RetrainingPipeline pipeline = PipelineCrashWorkload.pipeline(
+                        mlops, fixture, dir.resolve("parent-runs"), ahead, deployer, null);
+                action.accept(mlops, fixture, pipeline, deployer);
+            } finally {
+                if (deployer instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("cannot close " + deployer, e);
+                    }
+                }
+            }
         }
     }
 
     private void checkAfterDeath(Random random) {
-        withPipeline((mlops, fixture, pipeline) -> {
+        withPipeline((mlops, fixture, pipeline, deployer) -> {
             for (int i = 0; i < 5; i++) {
                 var run = pipeline.runIfTriggered();
                 if (run.isEmpty()) {
@@ -157,15 +175,13 @@ class PipelineCrashTest {
                 }
             }
             assertThat(pipeline.runIfTriggered()).as("nothing left to run").isEmpty();
-            checkBooks(mlops, pipeline);
+            checkBooks(mlops, pipeline, deployer);
             var unused = PipelineCrashWorkload.snapshotNext(mlops, fixture, "parent-" + random.nextLong());
         });
     }
 
     /** Parses every journal and cross-checks the registry and the deployer's records. */
-    private void checkBooks(Mlops mlops, RetrainingPipeline pipeline) {
-        InMemoryDeployer deployer =
-                InMemoryDeployer.builder().store(mlops.objectStore()).build();
+    private void checkBooks(Mlops mlops, RetrainingPipeline pipeline, Deployer deployer) {
         Map<String, ModelRef> registeredByRequest = new HashMap<>();
         for (ModelVersion version : mlops.registry().versions(PipelineCrashWorkload.PIPELINE)) {
             ModelRef before = registeredByRequest.put(version.getRequestId(), version.getRef());
@@ -173,9 +189,19 @@ class PipelineCrashTest {
                     .as("a second version for request %s", version.getRequestId())
                     .isNull();
         }
+        // The deployer's own books: the InMemoryDeployer's event log, or for the LocalDeployer its operations.
         Map<OperationId, Integer> eventsByOperation = new HashMap<>();
-        for (InMemoryDeployer.DeploymentEvent event : deployer.events(PipelineCrashWorkload.ENDPOINT)) {
-            eventsByOperation.merge(event.operation(), 1, Integer::sum);
+        if (deployer instanceof InMemoryDeployer books) {
+            for (InMemoryDeployer.DeploymentEvent event : books.events(PipelineCrashWorkload.ENDPOINT)) {
+                eventsByOperation.merge(event.operation(), 1, Integer::sum);
+            }
+        } else {
+            for (RunId runId : pipeline.listRuns()) {
+                OperationId operation = OperationId.of(runId.value());
+                deployer.findOperation(PipelineCrashWorkload.ENDPOINT, operation)
+                        .filter(d -> d.getStatus().equals(OperationStatus.SUCCEEDED))
+                        .ifPresent(d -> eventsByOperation.merge(operation, 1, Integer::sum));
+            }
         }
         Map<OperationId, Integer> sharedByOperation = new HashMap<>();
         for (org.mlops4j.deploy.DeploymentEvent event : mlops.deployments().events(PipelineCrashWorkload.ENDPOINT)) {

@@ -6,6 +6,9 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.deploy.Deployer;
+import org.mlops4j.deploy.LinearModelLoader;
+import org.mlops4j.deploy.LocalDeployer;
 import org.mlops4j.deploy.Rollout;
 import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.Triggers;
@@ -24,7 +27,7 @@ import org.mlops4j.test.process.StepTracker;
  * <p>Steps reported: {@code <step>.started} and {@code <step>.finished} from the pipeline's events, and each store write
  * as {@code <phase>/<store step>}, where the phase is {@code journal} for journal records and otherwise the pipeline
  * step in progress ({@code trigger} until the trigger step's record is written). Arguments: lake directory, work
- * directory.
+ * directory, deployer ({@code in-memory} or {@code local}).
  */
 public final class PipelineCrashWorkload {
     static final String PIPELINE = "churn";
@@ -43,14 +46,36 @@ public final class PipelineCrashWorkload {
         return phase + "/" + step;
     }
 
-    /** Defines the crash test's pipeline on a lake; the deployer keeps its books in the same lake. */
-    static RetrainingPipeline pipeline(
-            Mlops mlops, PipelineFixture fixture, Path work, Clock clock, @Nullable StepTracker steps) {
-        InMemoryDeployer deployer = InMemoryDeployer.builder()
+    /** The system property naming the deployer of the crash test: {@code in-memory} (default) or {@code local}. */
+    static final String DEPLOYER_PROPERTY = "mlops4j.pipeline.crash.deployer";
+
+    /**
+     * Creates the crash test's deployer on a lake: the {@link InMemoryDeployer} (books and history in the lake) or
+     * the real {@link LocalDeployer} (desired state and history in the lake; close it).
+     */
+    static Deployer deployer(Mlops mlops, Clock clock, String kind) {
+        if (kind.equals(LocalDeployer.TARGET)) {
+            return LocalDeployer.builder()
+                    .mlops(mlops)
+                    .loader(new LinearModelLoader())
+                    .clock(clock)
+                    .build();
+        }
+        return InMemoryDeployer.builder()
                 .store(mlops.objectStore())
                 .clock(clock)
                 .history(mlops.deployments())
                 .build();
+    }
+
+    /** Defines the crash test's pipeline on a lake. */
+    static RetrainingPipeline pipeline(
+            Mlops mlops,
+            PipelineFixture fixture,
+            Path work,
+            Clock clock,
+            Deployer deployer,
+            @Nullable StepTracker steps) {
         RetrainingPipeline pipeline = mlops.pipeline(PIPELINE)
                 .trigger(Triggers.newVersionOf(PipelineFixture.RAW))
                 .train(fixture.trainer())
@@ -117,7 +142,9 @@ public final class PipelineCrashWorkload {
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
             PipelineFixture fixture = new PipelineFixture(work);
-            RetrainingPipeline pipeline = pipeline(mlops, fixture, work.resolve("runs"), Clock.systemUTC(), steps);
+            Deployer deployer = deployer(mlops, Clock.systemUTC(), args.length > 2 ? args[2] : InMemoryDeployer.TARGET);
+            RetrainingPipeline pipeline =
+                    pipeline(mlops, fixture, work.resolve("runs"), Clock.systemUTC(), deployer, steps);
             parent.ready();
             for (long i = 1; ; i++) {
                 phase = "trigger";

@@ -13,6 +13,7 @@ import org.mlops4j.compare.ComparisonPolicy;
 import org.mlops4j.compare.Evaluation;
 import org.mlops4j.compare.Policies;
 import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.deploy.LinearModelLoader;
 import org.mlops4j.pipeline.Evaluator;
 import org.mlops4j.pipeline.TrainedModel;
 import org.mlops4j.pipeline.Trainer;
@@ -73,7 +74,13 @@ final class PipelineFixture {
                 Path model = ctx.getWorkDirectory().resolve("model");
                 Files.createDirectories(model);
                 Files.writeString(model.resolve("model.txt"), lines[lines.length - 1]);
-                return TrainedModel.of(model).param("trained-on", raw.getRef().toString());
+                // A linear model too, so that the LocalDeployer's loader can serve it.
+                Files.writeString(
+                        model.resolve(LinearModelLoader.FILE),
+                        "{\"intercept\": 0.0, \"weights\": {\"x\": 1.0}, \"link\": \"identity\"}");
+                return TrainedModel.of(model)
+                        .param("trained-on", raw.getRef().toString())
+                        .tag(LinearModelLoader.FLAVOR_TAG, LinearModelLoader.FLAVOR);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
