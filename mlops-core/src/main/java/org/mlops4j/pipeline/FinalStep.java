@@ -114,7 +114,9 @@ public interface FinalStep {
 
     /**
      * Sets how long the pipeline's lease lasts without renewal (default 5 minutes). A process that dies holding it
-     * blocks others for at most this long.
+     * blocks others for at most this long. The lease is checked and renewed at every step boundary, not during a
+     * step: make it longer than the longest step (usually training), or the run stops at the next check with a
+     * conflict (and resumes from its journal on the next call).
      *
      * @param duration positive
      * @return this step
