@@ -19,6 +19,8 @@ import org.mlops4j.lake.LakeDescriptor;
 import org.mlops4j.lineage.Lineage;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageNode;
+import org.mlops4j.pipeline.RetrainingPipeline;
+import org.mlops4j.pipeline.TriggerStep;
 import org.mlops4j.registry.LakeModelRegistry;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistry;
@@ -164,6 +166,27 @@ public final class Mlops implements AutoCloseable {
      */
     public DeploymentHistory deployments() {
         return deployments;
+    }
+
+    /**
+     * Starts defining a retraining pipeline: trigger, train, evaluate, promote, then optional settings and
+     * {@code build()}. The pipeline's journal and lease live in this instance's lake.
+     *
+     * <pre>{@code
+     * RetrainingPipeline pipeline = mlops.pipeline("churn")
+     *         .trigger(Triggers.newVersionOf("churn-raw"))
+     *         .train(trainer)
+     *         .evaluateOn("churn-holdout", evaluator)
+     *         .promoteWhen(policy)
+     *         .build();
+     * }</pre>
+     *
+     * @param name the pipeline's name: 1..64 letters, digits, {@code .}, {@code _} or {@code -}
+     * @return the first step
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    public TriggerStep pipeline(String name) {
+        return RetrainingPipeline.builder(this, name);
     }
 
     /** Returns the version allocator shared by every versioned record of this lake. */

@@ -1,0 +1,205 @@
+package org.mlops4j.pipeline;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.ConflictException;
+import org.mlops4j.lake.RecordFormat;
+import org.mlops4j.lake.RecordReader;
+import org.mlops4j.lake.RecordWriter;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.ObjectTag;
+import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.StoredObject;
+
+/**
+ * A pipeline's lease: one pointer {@code pipelines/<name>/lease.json}, moved by compare-and-set, holding the holder,
+ * a fencing token that rises with every acquisition, the expiry on the pipeline's clock and the run the holder
+ * works on. A holder checks it before each side effect ({@link #check}), renewing it when half its time is used.
+ * Not thread-safe: one run holds one lease object.
+ */
+final class Lease {
+    static final RecordFormat FORMAT = RecordFormat.of("mlops4j.pipeline-lease", 1);
+
+    /** What the pointer says. */
+    record State(String holder, long token, Instant expires, boolean released, String run) {
+        byte[] encode() {
+            return RecordWriter.create(FORMAT)
+                    .put("holder", holder)
+                    .put("token", token)
+                    .put("expires", expires.toString())
+                    .put("released", released)
+                    .put("run", run)
+                    .toBytes();
+        }
+
+        static State decode(StoredObject object) {
+            RecordReader r = RecordReader.parse(
+                    object.getBytes(), FORMAT, object.getKey().toString());
+            var unusedFormat = r.requireFormat(FORMAT);
+            State state = new State(
+                    r.getString("holder"),
+                    r.getLong("token"),
+                    r.getParsed("expires", Instant::parse),
+                    r.getBoolean("released"),
+                    r.getString("run"));
+            r.finish();
+            return state;
+        }
+
+        boolean isFree(Instant now) {
+            return released || !now.isBefore(expires);
+        }
+    }
+
+    private final ObjectStore store;
+    private final StoreKey key;
+    private final String pipeline;
+    private final String holder;
+    private final Clock clock;
+    private final Duration duration;
+    private State state;
+    private ObjectTag tag;
+    private final String previousRun;
+
+    private Lease(
+            ObjectStore store,
+            StoreKey key,
+            String pipeline,
+            String holder,
+            Clock clock,
+            Duration duration,
+            State state,
+            ObjectTag tag,
+            String previousRun) {
+        this.store = store;
+        this.key = key;
+        this.pipeline = pipeline;
+        this.holder = holder;
+        this.clock = clock;
+        this.duration = duration;
+        this.state = state;
+        this.tag = tag;
+        this.previousRun = previousRun;
+    }
+
+    static StoreKey key(String pipeline) {
+        return StoreKey.of("pipelines/" + pipeline + "/lease.json");
+    }
+
+    /** Reads the lease as it is, for dry runs and diagnostics. */
+    static Optional<State> read(ObjectStore store, String pipeline) {
+        return store.find(key(pipeline)).map(State::decode);
+    }
+
+    /**
+     * Takes the lease if it is free (absent, released or expired), once; throws a conflict naming the holder and the
+     * expiry otherwise.
+     */
+    static Optional<Lease> tryAcquire(
+            ObjectStore store, String pipeline, String holder, Clock clock, Duration duration) {
+        StoreKey key = key(pipeline);
+        Optional<StoredObject> current = store.find(key);
+        @Nullable State before = current.map(State::decode).orElse(null);
+        Instant now = clock.instant();
+        if (before != null && !before.isFree(now)) {
+            return Optional.empty();
+        }
+        State after = new State(
+                holder,
+                before == null ? 1 : before.token() + 1,
+                now.plus(duration),
+                false,
+                before == null ? "" : before.run());
+        Optional<ObjectTag> tag =
+                store.compareAndSet(key, current.map(StoredObject::getTag).orElse(null), after.encode());
+        return tag.map(t -> new Lease(store, key, pipeline, holder, clock, duration, after, t, after.run()));
+    }
+
+    /** Describes the current holder for a conflict message. */
+    static ConflictException busy(ObjectStore store, String pipeline, Duration waited) {
+        String who = read(store, pipeline)
+                .map(s -> "held by " + s.holder() + " (fencing token " + s.token() + ") until " + s.expires()
+                        + (s.run().isEmpty() ? "" : ", running " + s.run()))
+                .orElse("taken by another process");
+        return new ConflictException("pipeline '" + pipeline + "' is " + who + "; waited " + waited
+                + ". Run it again after that process finishes or its lease expires (leaseDuration), or wait longer"
+                + " with leaseWait(...)");
+    }
+
+    long token() {
+        return state.token();
+    }
+
+    /** Returns the run the previous holder last worked on ("" if none). */
+    String previousRun() {
+        return previousRun;
+    }
+
+    /** Records the run this holder works on, so that the next holder can resume it if this one dies. */
+    void startRun(RunId runId) {
+        check();
+        write(new State(holder, state.token(), clock.instant().plus(duration), false, runId.value()));
+    }
+
+    /**
+     * Checks, before a side effect, that this process still holds the lease; renews it when half its time is used.
+     *
+     * @throws ConflictException if another process took it (this one's expired) — the fencing token moved on
+     */
+    void check() {
+        StoredObject current = store.find(key).orElseThrow(() -> lost("the lease record is gone"));
+        State now = State.decode(current);
+        if (now.token() != state.token() || !now.holder().equals(holder)) {
+            throw lost("it is held by " + now.holder() + " with fencing token " + now.token());
+        }
+        if (!current.getTag().equals(tag)) {
+            state = now;
+            tag = current.getTag();
+        }
+        Instant time = clock.instant();
+        if (!time.isBefore(state.expires())) {
+            throw lost("it expired at " + state.expires() + " (now " + time + ")");
+        }
+        if (Duration.between(time, state.expires()).compareTo(duration.dividedBy(2)) < 0) {
+            write(new State(holder, state.token(), time.plus(duration), false, state.run()));
+        }
+    }
+
+    /** Releases the lease (keeping its token, so that the next holder's is higher); quiet if it was lost. */
+    void release() {
+        Optional<StoredObject> current = store.find(key);
+        if (current.isEmpty()) {
+            return;
+        }
+        State now = State.decode(current.get());
+        if (now.token() == state.token() && now.holder().equals(holder)) {
+            var unused = store.compareAndSet(
+                    key,
+                    current.get().getTag(),
+                    new State(holder, state.token(), clock.instant(), true, now.run()).encode());
+        }
+    }
+
+    private void write(State next) {
+        Optional<ObjectTag> written = store.compareAndSet(key, tag, next.encode());
+        if (written.isEmpty()) {
+            throw lost("another process moved it while this one renewed it");
+        }
+        state = next;
+        tag = written.get();
+    }
+
+    private ConflictException lost(String why) {
+        return new ConflictException("lost the lease of pipeline '" + pipeline + "' (fencing token " + state.token()
+                + "): " + why + "; stopped before the next side effect. Run the pipeline again to resume the run from"
+                + " its journal");
+    }
+
+    @Override
+    public String toString() {
+        return "Lease{" + pipeline + " " + state + "}";
+    }
+}

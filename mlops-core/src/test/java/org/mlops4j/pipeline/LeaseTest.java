@@ -1,0 +1,126 @@
+package org.mlops4j.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.ConflictException;
+import org.mlops4j.store.LocalObjectStore;
+
+class LeaseTest {
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private LocalObjectStore store;
+    private final StepClock clock = new StepClock(Instant.parse("2026-11-29T10:00:00Z"));
+
+    @BeforeEach
+    void setUp() {
+        store = LocalObjectStore.open(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    @Test
+    void shouldKeepOthersOutUntilItExpiresWhenHeld() {
+        Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
+
+        assertThat(Lease.tryAcquire(store, "p", "B", clock, LEASE)).isEmpty();
+        clock.advance(LEASE.minusMillis(1));
+        assertThat(Lease.tryAcquire(store, "p", "B", clock, LEASE)).isEmpty();
+        assertThat(Lease.busy(store, "p", Duration.ZERO).getMessage())
+                .contains("held by A (fencing token 1) until 2026-11-29T10:00:30Z");
+        assertThat(a.token()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldFenceTheOldHolderWhenTheLeaseExpiredAndWasTaken() {
+        Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
+        clock.advance(LEASE);
+
+        Lease b = Lease.tryAcquire(store, "p", "B", clock, LEASE).orElseThrow();
+
+        assertThat(b.token()).isEqualTo(2);
+        assertThatThrownBy(a::check)
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("held by B with fencing token 2");
+        b.check();
+    }
+
+    @Test
+    void shouldStopBeforeTheNextSideEffectWhenItsOwnLeaseExpired() {
+        Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
+        clock.advance(LEASE.plusSeconds(1));
+
+        assertThatThrownBy(a::check)
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("expired at 2026-11-29T10:00:30Z");
+    }
+
+    @Test
+    void shouldRenewWhenHalfTheTimeIsUsed() {
+        Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
+        clock.advance(Duration.ofSeconds(20));
+        a.check();
+        clock.advance(Duration.ofSeconds(20));
+
+        a.check();
+
+        assertThat(Lease.read(store, "p").orElseThrow().expires()).isEqualTo(Instant.parse("2026-11-29T10:01:10Z"));
+        assertThat(Lease.tryAcquire(store, "p", "B", clock, LEASE)).isEmpty();
+    }
+
+    @Test
+    void shouldLetTheNextHolderInWithAHigherTokenWhenReleased() {
+        Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
+        a.startRun(RunId.of("0123456789abcdef0123", 1));
+        a.release();
+
+        Lease b = Lease.tryAcquire(store, "p", "B", clock, LEASE).orElseThrow();
+
+        assertThat(b.token()).isEqualTo(2);
+        assertThat(b.previousRun()).isEqualTo("0123456789abcdef0123-1");
+    }
+
+    /** A clock moved by the test. */
+    private static final class StepClock extends Clock {
+        private Instant now;
+
+        StepClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.mlops4j.test.pipeline;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.Mlops;
+import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.deploy.Rollout;
+import org.mlops4j.pipeline.RetrainingPipeline;
+import org.mlops4j.pipeline.Triggers;
+import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.StoreKey;
+import org.mlops4j.test.InMemoryDeployer;
+import org.mlops4j.test.process.ParentChannel;
+import org.mlops4j.test.process.StepTracker;
+
+/**
+ * A child of {@link PipelineCrashTest}: runs the pipeline until no trigger fires, snapshots a new raw version (a new
+ * logical run), and again, until it is halted or killed. Every version's data yields a better model than the last, so
+ * every run promotes and deploys and every step is reached.
+ *
+ * <p>Steps reported: {@code <step>.started} and {@code <step>.finished} from the pipeline's events, and each store write
+ * as {@code <phase>/<store step>}, where the phase is {@code journal} for journal records and otherwise the pipeline
+ * step in progress ({@code trigger} until the trigger step's record is written). Arguments: lake directory, work
+ * directory.
+ */
+public final class PipelineCrashWorkload {
+    static final String PIPELINE = "churn";
+    static final String ENDPOINT = "churn-endpoint";
+
+    private static volatile String phase = "other";
+
+    private PipelineCrashWorkload() {}
+
+    /** Returns the name a store write is reported under. */
+    static String stepName(String step, StoreKey key) {
+        String value = key.value();
+        if (value.startsWith("pipelines/") && value.contains("/journal/")) {
+            return "journal/" + step;
+        }
+        return phase + "/" + step;
+    }
+
+    /** Defines the crash test's pipeline on a lake; the deployer keeps its books in the same lake. */
+    static RetrainingPipeline pipeline(
+            Mlops mlops, PipelineFixture fixture, Path work, Clock clock, @Nullable StepTracker steps) {
+        InMemoryDeployer deployer = InMemoryDeployer.builder()
+                .store(mlops.objectStore())
+                .clock(clock)
+                .build();
+        RetrainingPipeline pipeline = mlops.pipeline(PIPELINE)
+                .trigger(Triggers.newVersionOf(PipelineFixture.RAW))
+                .train(fixture.trainer())
+                .evaluateOn(PipelineFixture.HOLDOUT, fixture.evaluator(mlops))
+                .promoteWhen(PipelineFixture.policy())
+                .prepare("features", (ctx, out) -> copy(ctx.getMlops(), ctx.dataset(PipelineFixture.RAW), out))
+                .deployTo(deployer, ENDPOINT, Rollout.replace())
+                .codeRevision("git:crash")
+                .clock(clock)
+                .leaseDuration(Duration.ofMinutes(10))
+                .workDirectory(work)
+                .build();
+        if (steps != null) {
+            var unused = pipeline.getEventPublisher()
+                    .onStepStarted(e -> {
+                        String step = base(e.step());
+                        phase = step;
+                        steps.reach(step + ".started");
+                    })
+                    .onStepFinished(e -> {
+                        String step = base(e.outcome().step());
+                        steps.reach(step + ".finished");
+                        phase = "between";
+                    })
+                    .onRunFinished(e -> phase = "other");
+        }
+        return pipeline;
+    }
+
+    private static String base(String step) {
+        int colon = step.indexOf(':');
+        return colon < 0 ? step : step.substring(0, colon);
+    }
+
+    private static void copy(Mlops mlops, DatasetVersion raw, Path out) {
+        try (var in = mlops.datasets().open(raw, "data.csv")) {
+            java.nio.file.Files.write(out.resolve("features.csv"), in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Snapshots the next raw version: its quality rises with its number, so that the challenger always wins. */
+    static DatasetVersion snapshotNext(Mlops mlops, PipelineFixture fixture, String salt) {
+        long next = mlops.datasets()
+                        .findLatest(PipelineFixture.RAW)
+                        .map(DatasetVersion::getNumber)
+                        .orElse(0L)
+                + 1;
+        // +0.002 per version: above the policy's minimum gain of 0.001
+        return fixture.snapshotRaw(mlops, String.format(java.util.Locale.ROOT, "%.4f", 0.1 + next * 0.002), salt);
+    }
+
+    public static void main(String[] args) {
+        ParentChannel parent = ParentChannel.open();
+        StepTracker steps = StepTracker.fromSystemProperties();
+        Path lake = Path.of(args[0]);
+        Path work =
+                Path.of(args[1]).resolve(Long.toString(ProcessHandle.current().pid()));
+        try (ObjectStore store = LocalObjectStore.builder()
+                        .root(lake)
+                        .stepListener((step, key) -> steps.reach(stepName(step, key)))
+                        .build();
+                Mlops mlops =
+                        Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
+            PipelineFixture fixture = new PipelineFixture(work);
+            RetrainingPipeline pipeline = pipeline(mlops, fixture, work.resolve("runs"), Clock.systemUTC(), steps);
+            parent.ready();
+            for (long i = 1; ; i++) {
+                phase = "trigger";
+                while (pipeline.runIfTriggered().isPresent()) {
+                    phase = "trigger";
+                }
+                phase = "workload";
+                var unused = snapshotNext(
+                        mlops, fixture, "child-" + ProcessHandle.current().pid() + "-" + i);
+            }
+        }
+    }
+}
