@@ -9,13 +9,14 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What a {@link Trainer} returns: the directory of the model's artifacts and the metrics and parameters to register
+ * What a {@link Trainer} returns: the directory of the model's artifacts and the metrics, parameters and tags to register
  * with them. Not thread-safe; create one per training.
  */
 public final class TrainedModel {
     private final Path artifacts;
     private final Map<String, Double> metrics = new TreeMap<>();
     private final Map<String, String> params = new TreeMap<>();
+    private final Map<String, String> tags = new TreeMap<>();
 
     private TrainedModel(Path artifacts) {
         this.artifacts = artifacts;
@@ -67,6 +68,19 @@ public final class TrainedModel {
         return this;
     }
 
+    /**
+     * Adds a tag to register with the version, e.g. the {@code flavor} a deployer's model loader looks for.
+     *
+     * @param name the tag's name
+     * @param value its value
+     * @return this model
+     */
+    @CanIgnoreReturnValue
+    public TrainedModel tag(String name, String value) {
+        tags.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
     /** Returns the artifacts' directory. */
     public Path getArtifacts() {
         return artifacts;
@@ -82,8 +96,13 @@ public final class TrainedModel {
         return Collections.unmodifiableMap(params);
     }
 
+    /** Returns the tags. */
+    public Map<String, String> getTags() {
+        return Collections.unmodifiableMap(tags);
+    }
+
     @Override
     public String toString() {
-        return "TrainedModel{" + artifacts + ", metrics=" + metrics + ", params=" + params + "}";
+        return "TrainedModel{" + artifacts + ", metrics=" + metrics + ", params=" + params + ", tags=" + tags + "}";
     }
 }
