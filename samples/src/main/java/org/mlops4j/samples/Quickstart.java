@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.mlops4j.Mlops;
 import org.mlops4j.compare.ComparisonPolicy;
 import org.mlops4j.compare.Decision;
@@ -22,8 +24,10 @@ import org.mlops4j.deploy.HealthGate;
 import org.mlops4j.deploy.LocalDeployer;
 import org.mlops4j.deploy.Rollout;
 import org.mlops4j.drift.Drift;
+import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageExport;
 import org.mlops4j.lineage.LineageGraph;
+import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.onnx.OnnxModelLoader;
 import org.mlops4j.pipeline.PipelineListener;
 import org.mlops4j.pipeline.PipelineRun;
@@ -57,6 +61,8 @@ public final class Quickstart {
     static final String ENDPOINT = "churn";
     private static final int ROWS = 6_000;
     private static final int TRAIN_ROWS = 4_000;
+    // Tribuo logs each training at INFO through java.util.logging; held here because JUL keeps loggers weakly.
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
 
     private Quickstart() {}
 
@@ -79,6 +85,8 @@ public final class Quickstart {
      * @return what happened, for tests
      */
     public static QuickstartResult run(Path home, PrintStream out) {
+        long started = System.nanoTime();
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         List<ReportEvent> events = new ArrayList<>();
         ChurnWorkflow workflow = new ChurnWorkflow(home.resolve("work"));
         try (Mlops mlops = Mlops.local(home);
@@ -134,7 +142,7 @@ public final class Quickstart {
                 served = traffic.servedBy();
                 failedCalls = traffic.failed();
             }
-            events.add(event(mlops, "drift", retrain.getTrigger().toString()));
+            events.add(event(mlops, "drift", describeDrift(retrain, month1)));
             events.add(event(mlops, "deploy", describe(retrain)));
             out.println("run 2    " + describe(retrain));
             out.println("         callers during the canary: " + served + ", failed " + failedCalls);
@@ -171,7 +179,15 @@ public final class Quickstart {
                     + why.getEvent().reason() + " (" + why.getEvent().rollout() + ", deployment event "
                     + why.getEvent().number() + ")");
             out.println("It was trained and evaluated on " + why.getDatasets());
-            LineageGraph lineage = why.getUpstream();
+            LineageGraph lineage = union(
+                    mlops.lineage()
+                            .upstream(LineageNode.deployment(
+                                    ENDPOINT, why.getEvent().number())),
+                    mlops.lineage().upstream(LineageNode.deployment(ENDPOINT, 1)),
+                    mlops.lineage()
+                            .upstream(LineageNode.model(
+                                    MODEL,
+                                    rejected.findRegisteredModel().orElseThrow().version())));
             StoryReport report = StoryReport.builder(MODEL + ": retraining after drift")
                     .lineage(lineage)
                     .champion(championEval)
@@ -188,6 +204,16 @@ public final class Quickstart {
             out.println("report   " + markdown.toAbsolutePath());
             out.println("report   " + html.toAbsolutePath());
             ModelVersion champion = mlops.registry().get(why.getModel().getRef());
+            out.println();
+            out.printf(
+                    Locale.ROOT,
+                    "Summary: 3 pipeline runs, 2 promoted and deployed by canary, 1 rejected; %s answers at %s;"
+                            + " %d calls answered during the canary, %d failed; %.1f s.%n",
+                    champion.getRef(),
+                    deployer.scoringUri(ENDPOINT),
+                    served.values().stream().mapToLong(Long::longValue).sum(),
+                    failedCalls,
+                    (System.nanoTime() - started) / 1e9);
             return new QuickstartResult(
                     first,
                     retrain,
@@ -239,6 +265,32 @@ public final class Quickstart {
                         .map(d -> ", deployment " + d.getStatus() + " by " + d.getRollout())
                         .orElse(", not deployed")
                 + " [" + run.getTrigger().kind() + "]";
+    }
+
+    private static String describeDrift(PipelineRun run, DatasetVersion reference) {
+        return run.getTrigger().driftReports().stream()
+                .map(report -> "PSI on " + run.getTrigger().datasets() + " vs " + reference.getRef() + ": "
+                        + report.getDriftedColumns().size() + " of "
+                        + report.getColumns().size()
+                        + " columns drifted ("
+                        + String.join(
+                                ", ",
+                                report.getDriftedColumns().stream()
+                                        .map(c -> c.column())
+                                        .toList())
+                        + ")")
+                .findFirst()
+                .orElse("no drift report: " + run.getTrigger().kind());
+    }
+
+    private static LineageGraph union(LineageGraph first, LineageGraph... more) {
+        Set<LineageNode> nodes = new LinkedHashSet<>(first.nodes());
+        Set<LineageEdge> edges = new LinkedHashSet<>(first.edges());
+        for (LineageGraph graph : more) {
+            nodes.addAll(graph.nodes());
+            edges.addAll(graph.edges());
+        }
+        return new LineageGraph(first.start(), List.copyOf(nodes), List.copyOf(edges));
     }
 
     private static ReportEvent event(Mlops mlops, String kind, String text) {

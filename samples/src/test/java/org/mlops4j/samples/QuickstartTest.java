@@ -48,7 +48,10 @@ class QuickstartTest {
 
     @Test
     void shouldRetrainOnDriftAndPromoteThroughTheCanaryWhileCallersScore() {
-        assertThat(result.retrain().getTrigger().kind()).startsWith("drift(churn-raw");
+        assertThat(result.retrain().getTrigger().kind()).contains("drift(churn-raw");
+        assertThat(result.retrain().getTrigger().driftReports())
+                .singleElement()
+                .satisfies(report -> assertThat(report.isDrifted()).isTrue());
         assertThat(result.retrain().findDecision()).contains(Decision.PROMOTE);
         assertThat(result.retrain().findChampion()).contains(new ModelRef(Quickstart.MODEL, 1));
         assertThat(result.retrain().findDeployment().orElseThrow().getStatus()).isEqualTo(OperationStatus.SUCCEEDED);
@@ -99,7 +102,8 @@ class QuickstartTest {
                 .contains("Why is churn-classifier@2 live on 'churn'?")
                 .contains("dataset:churn-train@2")
                 .contains("dataset:churn-holdout@2")
-                .contains("flowchart LR");
+                .contains("flowchart LR")
+                .contains("Summary: 3 pipeline runs");
     }
 
     @Test
@@ -116,7 +120,15 @@ class QuickstartTest {
         for (int i = 0; i < texts1.getLength(); i++) {
             texts.add(texts1.item(i).getTextContent());
         }
-        assertThat(texts).contains("churn-classifier@2", "churn-train@2", "churn-holdout@2", "churn-raw@2");
+        assertThat(texts)
+                .contains(
+                        "churn-classifier@1",
+                        "churn-classifier@2",
+                        "churn-classifier@3",
+                        "churn-train@2",
+                        "churn-holdout@2",
+                        "churn-raw@2",
+                        "churn@2");
         NodeList metas = html.getElementsByTagName("meta");
         boolean csp = false;
         for (int i = 0; i < metas.getLength(); i++) {
