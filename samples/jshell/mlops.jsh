@@ -12,6 +12,8 @@ import org.mlops4j.deploy.*;
 import org.mlops4j.drift.*;
 import org.mlops4j.lake.*;
 import org.mlops4j.lineage.*;
+import org.mlops4j.onnx.*;
+import org.mlops4j.pipeline.*;
 import org.mlops4j.registry.*;
 import org.mlops4j.report.*;
 import org.mlops4j.store.*;
@@ -27,4 +29,7 @@ System.out.println("""
       mlops.registry().register(new ModelRegistration("demo-model").artifacts(Path.of("model/dir")).input(v.getRef(), "train"));
       System.out.println(LineageExport.toMermaid(mlops.lineage().upstream(LineageNode.model("demo-model", 1))));
       Policies.metric("auc").higherIsBetter().atLeast(0.7)
+      Triggers.drift("demo", Drift.psi(0.2)).or(Triggers.newVersionOf("demo"))
+      var deployer = LocalDeployer.builder().mlops(mlops).loader(new OnnxModelLoader()).build();
+      Rollout.canary(10, 50, 100)
     /exit (or Ctrl-D) closes JShell.""".formatted(mlops.objectStore()));

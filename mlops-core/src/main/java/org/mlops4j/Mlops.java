@@ -161,6 +161,14 @@ public final class Mlops implements AutoCloseable {
     }
 
     /**
+     * Returns the deployment events of every endpoint in the lake, whichever deployer wrote them, and the answer to
+     * "why is this model live?" ({@link DeploymentHistory#explain}).
+     */
+    public DeploymentHistory deployments() {
+        return deployments;
+    }
+
+    /**
      * Starts defining a retraining pipeline: trigger, train, evaluate, promote, then optional settings and
      * {@code build()}. The pipeline's journal and lease live in this instance's lake.
      *
@@ -179,14 +187,6 @@ public final class Mlops implements AutoCloseable {
      */
     public TriggerStep pipeline(String name) {
         return RetrainingPipeline.builder(this, name);
-    }
-
-    /**
-     * Returns the deployment events of every endpoint in the lake, whichever deployer wrote them, and the answer to
-     * "why is this model live?" ({@link DeploymentHistory#explain}).
-     */
-    public DeploymentHistory deployments() {
-        return deployments;
     }
 
     /** Returns the version allocator shared by every versioned record of this lake. */

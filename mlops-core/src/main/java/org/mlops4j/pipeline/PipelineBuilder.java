@@ -220,10 +220,6 @@ final class PipelineBuilder implements TriggerStep, TrainStep, EvaluateStep, Pro
 
     @Override
     public RetrainingPipeline build() {
-        if (preparations.containsKey(holdout)) {
-            throw new IllegalStateException("prepare(\"" + holdout + "\", …) would overwrite the holdout dataset '"
-                    + holdout + "'; prepare a dataset of another name");
-        }
         List<String> watchedOrInputs =
                 new ArrayList<>(Objects.requireNonNull(trigger).datasets());
         watchedOrInputs.addAll(inputs);

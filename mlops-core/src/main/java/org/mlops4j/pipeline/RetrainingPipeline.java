@@ -344,7 +344,8 @@ public final class RetrainingPipeline {
         names.addAll(inputs);
         names.add(holdout);
         for (String dataset : names) {
-            if (!pinned.containsKey(dataset)) {
+            // A dataset this pipeline prepares is pinned when its preparation has run, not before.
+            if (!pinned.containsKey(dataset) && !preparations.containsKey(dataset)) {
                 pinned.put(
                         dataset,
                         mlops.datasets()
@@ -431,6 +432,11 @@ public final class RetrainingPipeline {
         Execution x = new Execution(lease, runId, journal);
         boolean finished = journal.isFinished();
         Map<String, DatasetVersion> pinned = new LinkedHashMap<>(inputs);
+        // Prepared datasets derive from the run's own inputs only, never from each other's or an older preparation.
+        DatasetVersion[] sources = inputs.entrySet().stream()
+                .filter(e -> !preparations.containsKey(e.getKey()))
+                .map(Map.Entry::getValue)
+                .toArray(DatasetVersion[]::new);
         if (journal.find(JournalEntry.RUN, JournalEntry.STARTED).isEmpty()) {
             lease.startRun(runId);
             var unused = journal.append(
@@ -475,7 +481,7 @@ public final class RetrainingPipeline {
                 lease.check();
                 DatasetVersion version = mlops.datasets()
                         .derive(dataset)
-                        .from(pinned.values().toArray(DatasetVersion[]::new))
+                        .from(sources)
                         .transform(step, codeRevision, Map.of("pipeline", name))
                         .directory(dir)
                         .author("pipeline " + name)

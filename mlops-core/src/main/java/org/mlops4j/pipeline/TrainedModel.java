@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What a {@link Trainer} returns: the directory of the model's artifacts and the metrics and parameters to register
+ * What a {@link Trainer} returns: the directory of the model's artifacts and the metrics, parameters and tags to register
  * with them. Not thread-safe; create one per training.
  */
 public final class TrainedModel {
@@ -86,11 +86,6 @@ public final class TrainedModel {
         return this;
     }
 
-    /** Returns the tags to register. */
-    public Map<String, String> getTags() {
-        return Collections.unmodifiableMap(tags);
-    }
-
     /** Returns the artifacts' directory. */
     public Path getArtifacts() {
         return artifacts;
@@ -104,6 +99,11 @@ public final class TrainedModel {
     /** Returns the parameters. */
     public Map<String, String> getParams() {
         return Collections.unmodifiableMap(params);
+    }
+
+    /** Returns the tags. */
+    public Map<String, String> getTags() {
+        return Collections.unmodifiableMap(tags);
     }
 
     @Override

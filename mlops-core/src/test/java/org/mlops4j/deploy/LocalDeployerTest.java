@@ -237,6 +237,23 @@ class LocalDeployerTest {
     }
 
     @Test
+    void shouldServeSeveralEndpointsOnOneServer() {
+        var unused = deploy(v1, Rollout.blueGreen(), "op-1");
+        var unused2 = deployer.beginApply(deployer.plan("fraud", v3, Rollout.replace(), OperationId.of("op-f")))
+                .getFinalResult();
+
+        HttpResponse<String> churn = score(1);
+        HttpResponse<String> fraud = post(deployer.scoringUri("fraud"), rows(1));
+
+        assertThat(deployer.scoringUri("fraud")).startsWith(deployer.getBaseUri());
+        assertThat(model(churn)).isEqualTo("churn@1");
+        assertThat(model(fraud)).isEqualTo("churn@3");
+        assertThat(fraud.body()).isEqualTo("{\"predictions\":[301.0]}");
+        assertThat(get(deployer.getBaseUri() + "/health").body()).contains("\"endpoints\":[\"churn\",\"fraud\"]");
+        assertThat(mlops.deployments().explain("fraud").getModel().getRef()).isEqualTo(v3.getRef());
+    }
+
+    @Test
     void shouldAnswer404And405WhenPathOrMethodIsWrong() {
         var unused = deploy(v1, Rollout.blueGreen(), "op-1");
 

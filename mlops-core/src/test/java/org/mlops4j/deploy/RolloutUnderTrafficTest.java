@@ -298,4 +298,38 @@ class RolloutUnderTrafficTest {
                         org.assertj.core.groups.Tuple.tuple(2L, "canary[10, 50, 100]"),
                         org.assertj.core.groups.Tuple.tuple(3L, "rollback"));
     }
+
+    @Test
+    void shouldReattachToARunningCanaryWhenANewDeployerAppliesTheSamePlan() {
+        ModelVersion good = register(mlops, temp, "churn", 100, "linear");
+        ModelVersion next = register(mlops, temp, "churn", 200, "linear");
+        var unused = deploy(good, Rollout.blueGreen());
+        HealthGate gate = HealthGate.custom().minRequests(10).build();
+        DeploymentPlan plan =
+                deployer.plan("churn", next, Rollout.canary(gate, 20, 100), OperationId.of("pipeline-run-9"));
+        assertThat(deployer.beginApply(plan).poll().status()).isEqualTo(OperationStatus.IN_PROGRESS);
+        deployer.close(); // the process that started the canary is gone
+
+        deployer = LocalDeployer.builder()
+                .mlops(mlops)
+                .loader(new LinearModelLoader())
+                .pollInterval(Duration.ofMillis(1))
+                .build();
+        Poller<DeploymentProgress, Deployment> resumed = deployer.beginApply(plan);
+        PollResponse<DeploymentProgress> progress = resumed.poll();
+        assertThat(progress.status()).isEqualTo(OperationStatus.IN_PROGRESS);
+        assertThat(progress.value().newSlotPercent()).isEqualTo(20);
+        int sent = 0;
+        while (!progress.status().isTerminal() && sent < 10_000) {
+            assertThat(post(deployer.scoringUri("churn"), rows(sent)).statusCode())
+                    .isEqualTo(200);
+            sent++;
+            progress = resumed.poll();
+        }
+
+        assertThat(progress.status()).isEqualTo(OperationStatus.SUCCEEDED);
+        assertThat(resumed.getFinalResult().getEvent()).isEqualTo(2);
+        assertThat(mlops.deployments().events("churn").stream()).hasSize(2);
+        assertThat(model(post(deployer.scoringUri("churn"), rows(1)))).isEqualTo("churn@2");
+    }
 }

@@ -1,217 +1,299 @@
 package org.mlops4j.samples;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
+import java.util.Set;
 import org.mlops4j.Mlops;
+import org.mlops4j.compare.ComparisonPolicy;
+import org.mlops4j.compare.Decision;
+import org.mlops4j.compare.Evaluation;
+import org.mlops4j.compare.Policies;
+import org.mlops4j.compare.Verdict;
 import org.mlops4j.data.DatasetVersion;
-import org.mlops4j.data.Datasets;
 import org.mlops4j.data.profile.ColumnProfile;
-import org.mlops4j.data.profile.TableProfile;
+import org.mlops4j.deploy.DeploymentExplanation;
+import org.mlops4j.deploy.HealthGate;
+import org.mlops4j.deploy.LocalDeployer;
+import org.mlops4j.deploy.Rollout;
+import org.mlops4j.drift.Drift;
+import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageExport;
 import org.mlops4j.lineage.LineageGraph;
 import org.mlops4j.lineage.LineageNode;
-import org.mlops4j.registry.AliasUpdate;
-import org.mlops4j.registry.ModelAlias;
-import org.mlops4j.registry.ModelInput;
-import org.mlops4j.registry.ModelRegistration;
+import org.mlops4j.onnx.OnnxModelLoader;
+import org.mlops4j.pipeline.PipelineListener;
+import org.mlops4j.pipeline.PipelineRun;
+import org.mlops4j.pipeline.RetrainingPipeline;
+import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.report.ReportEvent;
+import org.mlops4j.report.StoryReport;
+import org.mlops4j.samples.learn.ChurnData;
 
 /**
- * The README's first command: a tour of the library on the embedded defaults (no account, no server).
+ * The README's first command: the whole loop on the embedded defaults, with no account and no server to start.
  *
- * <p>Synthetic churn data is snapshotted as a dataset version, split into derived train and holdout versions, a small
- * threshold model is fitted and registered with its metrics and inputs, promoted to {@code champion}, and the lineage
- * answers "why is this model in production, and on what data?". Run it with
- * {@code ./mvnw -q -B -Pquickstart -pl samples -am verify -DskipTests}.
+ * <ol>
+ *   <li>Synthetic churn data arrives and is snapshotted as {@code churn-raw@1}, with a profile.
+ *   <li>A retraining pipeline (trigger {@code drift(churn-raw) or newVersionOf(churn-raw)}) derives train and holdout
+ *       datasets, trains a Tribuo logistic regression exported to ONNX, registers it, compares it with the champion
+ *       and deploys it to a local HTTP endpoint by canary.
+ *   <li>Drifted data arrives as {@code churn-raw@2}: the drift trigger fires, the pipeline retrains, the challenger
+ *       beats the champion on the new holdout and goes live through a canary while callers keep scoring.
+ *   <li>A deliberately worse model (trained on shuffled labels) is rejected with its reasons; the champion keeps
+ *       answering {@code /score}.
+ *   <li>Lineage answers "why is this model in production, and on what data?", and a report is written as Markdown
+ *       (Mermaid lineage) and a self-contained HTML page.
+ * </ol>
+ *
+ * <p>Run it with {@code ./mvnw -q -B -Pquickstart -pl samples -am verify -DskipTests}.
  */
 public final class Quickstart {
+    static final String MODEL = "churn-classifier";
+    static final String ENDPOINT = "churn";
+    private static final int ROWS = 6_000;
+    private static final int TRAIN_ROWS = 4_000;
+    // Tribuo logs each training at INFO through java.util.logging; held here because JUL keeps loggers weakly.
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
     private Quickstart() {}
 
     /**
-     * Runs the tour.
+     * Runs the story in a new folder below the given one.
      *
-     * @param args optional: the home directory (default {@code ./.mlops4j})
+     * @param args optional: the folder for the runs (default {@code target/quickstart}); each run gets its own lake
      */
     public static void main(String[] args) {
-        Path home = Path.of(args.length > 0 ? args[0] : ".mlops4j");
-        run(home, System.out);
+        Path base = Path.of(args.length > 0 ? args[0] : "target/quickstart");
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+        var unused = run(base.resolve("run-" + stamp), System.out);
     }
 
     /**
-     * Runs the tour in a home directory, printing to {@code out}.
+     * Runs the story in a lake at {@code home}.
      *
-     * @param home the embedded default's home directory
+     * @param home the lake's home directory; a fresh one tells the story from the start
      * @param out where the story is printed
-     * @return the champion's version
+     * @return what happened, for tests
      */
-    public static ModelVersion run(Path home, PrintStream out) {
-        try (Mlops mlops = Mlops.local(home)) {
-            out.println("MLOps4J quickstart — lake: " + mlops.objectStore());
-            Datasets datasets = mlops.datasets();
-            Path work = Files.createDirectories(home.resolve("quickstart"));
+    public static QuickstartResult run(Path home, PrintStream out) {
+        long started = System.nanoTime();
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+        List<ReportEvent> events = new ArrayList<>();
+        ChurnWorkflow workflow = new ChurnWorkflow(home.resolve("work"));
+        try (Mlops mlops = Mlops.local(home);
+                LocalDeployer deployer = LocalDeployer.builder()
+                        .mlops(mlops)
+                        .loader(new OnnxModelLoader())
+                        .build()) {
+            out.println("MLOps4J quickstart — lake " + home.toAbsolutePath() + ", endpoint "
+                    + deployer.scoringUri(ENDPOINT));
 
-            // 1. Raw data arrives: snapshot it as an immutable, content-addressed version.
-            Path raw = writeCsv(work.resolve("raw/customers.csv"), 5_000, 42);
-            DatasetVersion rawVersion = datasets.snapshot("churn-raw")
-                    .directory(raw.getParent())
-                    .message("weekly export")
-                    .progress(new ProgressBar(out, "snapshot churn-raw"))
-                    .commit();
-            out.println("dataset  " + rawVersion);
-            TableProfile profile =
-                    datasets.findProfile(rawVersion, "customers.csv").orElseThrow();
-            for (ColumnProfile column : profile.getColumns()) {
-                out.printf(
-                        "         column %-8s %-8s nulls=%d%s%n",
-                        column.getName(),
-                        column.getType(),
-                        column.getNullCount(),
-                        column.getNumeric()
-                                .map(n -> String.format(" mean=%.3f p50=%.3f", n.getMean(), n.getPercentile(50)))
-                                .orElse(""));
+            // 1. Month 1: raw data arrives as an immutable, content-addressed dataset version with a profile.
+            DatasetVersion month1 = workflow.arrive(mlops, ChurnData.normal(), ROWS, 42, out);
+            events.add(event(mlops, "snapshot", month1.getRef() + " arrived: " + ROWS + " customers"));
+            printProfile(mlops, month1, out);
+
+            // 2. The retraining pipeline: drift or a new version → prepare → train → evaluate → compare → deploy.
+            HealthGate gate = HealthGate.custom()
+                    .minRequests(40)
+                    .maxErrorRate(0.01)
+                    .maxP95Latency(Duration.ofMillis(500))
+                    .maxWait(Duration.ofSeconds(60))
+                    .build();
+            ComparisonPolicy policy = Policies.allOf(
+                    Policies.metric("auc").higherIsBetter().atLeast(0.7).minAbsoluteGain(0.005),
+                    Policies.significantGain("accuracy").pairedBootstrap(2_000).confidence(0.95));
+            RetrainingPipeline pipeline = mlops.pipeline("churn-retrain")
+                    .trigger(Triggers.drift(ChurnWorkflow.RAW, Drift.psi(0.2))
+                            .or(Triggers.newVersionOf(ChurnWorkflow.RAW)))
+                    .train(workflow.trainer(mlops, ChurnWorkflow.learner(7)))
+                    .evaluateOn(ChurnWorkflow.HOLDOUT, workflow.evaluator(mlops))
+                    .promoteWhen(policy)
+                    .prepare(ChurnWorkflow.TRAIN, workflow.split(0, TRAIN_ROWS))
+                    .prepare(ChurnWorkflow.HOLDOUT, workflow.split(TRAIN_ROWS, ROWS))
+                    .modelName(MODEL)
+                    .codeRevision("quickstart@2")
+                    .deployTo(deployer, ENDPOINT, Rollout.canary(gate, 10, 50, 100))
+                    .listener(steps(out))
+                    .build();
+
+            PipelineRun first = pipeline.runIfTriggered().orElseThrow();
+            events.add(event(mlops, "train", describe(first)));
+            out.println("run 1    " + describe(first));
+
+            // 3. Month 2: the data drifts. Callers keep scoring while the canary moves traffic.
+            DatasetVersion month2 = workflow.arrive(mlops, ChurnData.drifted(), ROWS, 43, out);
+            events.add(event(mlops, "snapshot", month2.getRef() + " arrived: " + ROWS + " customers, drifted"));
+            PipelineRun retrain;
+            Map<String, Long> served;
+            long failedCalls;
+            try (ScoringTraffic traffic = ScoringTraffic.start(
+                    deployer.scoringUri(ENDPOINT), workflow.rows(mlops, month1).subList(TRAIN_ROWS, ROWS), 2)) {
+                retrain = pipeline.runIfTriggered().orElseThrow();
+                served = traffic.servedBy();
+                failedCalls = traffic.failed();
             }
+            events.add(event(mlops, "drift", describeDrift(retrain, month1)));
+            events.add(event(mlops, "deploy", describe(retrain)));
+            out.println("run 2    " + describe(retrain));
+            out.println("         callers during the canary: " + served + ", failed " + failedCalls);
+            Evaluation championEval =
+                    workflow.evaluationOf(first.findRegisteredModel().orElseThrow());
+            Evaluation challengerEval =
+                    workflow.evaluationOf(retrain.findRegisteredModel().orElseThrow());
+            Verdict verdict = policy.compare(championEval, challengerEval);
 
-            // 2. Derive train and holdout splits: each records its parent and the transform that made it.
-            String[] lines = Files.readString(raw).split("\n");
-            Path trainFile = writeLines(work.resolve("train/train.csv"), lines, 0, 4_000);
-            Path holdoutFile = writeLines(work.resolve("holdout/holdout.csv"), lines, 4_000, 5_000);
-            Map<String, String> split = Map.of("rows", "4000/1000", "order", "as exported");
-            DatasetVersion train = datasets.derive("churn-train")
-                    .from(rawVersion)
-                    .transform("split", "quickstart@1", split)
-                    .directory(trainFile.getParent())
-                    .commit();
-            DatasetVersion holdout = datasets.derive("churn-holdout")
-                    .from(rawVersion)
-                    .transform("split", "quickstart@1", split)
-                    .directory(holdoutFile.getParent())
-                    .commit();
-            out.println("dataset  " + train);
-            out.println("dataset  " + holdout);
-
-            // 3. Fit a one-feature threshold model on train, measure it on holdout, register it.
-            double threshold = fitThreshold(lines, 1, 4_000);
-            double accuracy = accuracy(lines, 4_000, 5_000, threshold);
-            double baseline = majorityBaseline(lines, 4_000, 5_000);
-            Path modelDir = Files.createDirectories(work.resolve("model"));
-            Files.writeString(
-                    modelDir.resolve("model.json"),
-                    "{\"feature\":\"monthly_charges\",\"threshold\":" + threshold + "}\n");
-            ModelVersion model = mlops.registry()
-                    .register(new ModelRegistration("churn-classifier")
-                            .artifacts(modelDir)
-                            .metric("accuracy", accuracy)
-                            .metric("baseline_accuracy", baseline)
-                            .param("threshold", Double.toString(threshold))
-                            .input(train.getRef(), ModelInput.TRAIN)
-                            .input(holdout.getRef(), ModelInput.EVAL)
-                            .codeRevision("quickstart@1")
-                            .requestId("quickstart/" + train.getDigest() + "/" + holdout.getDigest()));
-            out.printf("model    %s accuracy=%.3f (majority baseline %.3f)%n", model.getRef(), accuracy, baseline);
-
-            // 4. Promote it, by compare-and-set on the alias, with the reason in the alias's history.
-            long current = mlops.registry()
-                    .findAlias("churn-classifier", "champion")
-                    .map(ModelAlias::version)
-                    .orElse(0L);
-            if (current != model.getVersion()) {
-                AliasUpdate update = current == 0 ? AliasUpdate.expectingAbsent() : AliasUpdate.expecting(current);
-                mlops.registry()
-                        .setAlias(
-                                "churn-classifier",
-                                "champion",
-                                model.getVersion(),
-                                update.by("quickstart")
-                                        .reason(String.format(
-                                                "accuracy %.3f beats baseline %.3f", accuracy, baseline)));
-            }
-            ModelAlias champion =
-                    mlops.registry().findAlias("churn-classifier", "champion").orElseThrow();
+            // 4. A deliberately worse model: trained on shuffled labels. The gate rejects it; the champion stays live.
+            RetrainingPipeline shortcut = mlops.pipeline("churn-shortcut")
+                    .trigger(Triggers.manual())
+                    .train(workflow.trainer(mlops, ChurnWorkflow.shuffledLearner(7)))
+                    .evaluateOn(ChurnWorkflow.HOLDOUT, workflow.evaluator(mlops))
+                    .promoteWhen(policy)
+                    .input(ChurnWorkflow.TRAIN)
+                    .modelName(MODEL)
+                    .codeRevision("quickstart@2-shuffled")
+                    .deployTo(deployer, ENDPOINT, Rollout.canary(gate, 10, 50, 100))
+                    .listener(steps(out))
+                    .build();
+            PipelineRun rejected = shortcut.run();
+            events.add(event(mlops, "reject", describe(rejected)));
+            out.println("run 3    " + describe(rejected));
+            rejected.getFindings().forEach(f -> out.println("         " + f));
+            ScoringTraffic.Answer answer = ScoringTraffic.scoreOnce(
+                    deployer.scoringUri(ENDPOINT), workflow.rows(mlops, month2).get(TRAIN_ROWS));
+            out.println("score    HTTP " + answer.status() + " from " + answer.model() + ": " + answer.body());
 
             // 5. Why is this model in production, and on what data?
+            DeploymentExplanation why = mlops.deployments().explain(ENDPOINT);
             out.println();
-            out.println("Why is " + champion.ref() + " the champion? " + champion.reason() + " (moved by "
-                    + champion.movedBy() + " at " + champion.movedAt() + ")");
-            LineageGraph lineage = mlops.lineage().upstream(LineageNode.model(champion.model(), champion.version()));
-            out.println("Trained and evaluated on:");
-            lineage.edges().forEach(edge -> out.println("  " + edge.from() + " --" + edge.role() + "--> " + edge.to()));
+            out.println("Why is " + why.getModel().getRef() + " live on '" + ENDPOINT + "'? "
+                    + why.getEvent().reason() + " (" + why.getEvent().rollout() + ", deployment event "
+                    + why.getEvent().number() + ")");
+            out.println("It was trained and evaluated on " + why.getDatasets());
+            LineageGraph lineage = union(
+                    mlops.lineage()
+                            .upstream(LineageNode.deployment(
+                                    ENDPOINT, why.getEvent().number())),
+                    mlops.lineage().upstream(LineageNode.deployment(ENDPOINT, 1)),
+                    mlops.lineage()
+                            .upstream(LineageNode.model(
+                                    MODEL,
+                                    rejected.findRegisteredModel().orElseThrow().version())));
+            StoryReport report = StoryReport.builder(MODEL + ": retraining after drift")
+                    .lineage(lineage)
+                    .champion(championEval)
+                    .challenger(challengerEval)
+                    .verdict(verdict)
+                    .events(events)
+                    .build();
+            Path markdown = report.writeMarkdown(home.resolve("report/quickstart.md"));
+            Path html = report.writeHtml(home.resolve("report/quickstart.html"));
             out.println();
             out.println("```mermaid");
             out.print(LineageExport.toMermaid(lineage));
             out.println("```");
-            return mlops.registry().get(champion.ref());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            out.println("report   " + markdown.toAbsolutePath());
+            out.println("report   " + html.toAbsolutePath());
+            ModelVersion champion = mlops.registry().get(why.getModel().getRef());
+            out.println();
+            out.printf(
+                    Locale.ROOT,
+                    "Summary: 3 pipeline runs, 2 promoted and deployed by canary, 1 rejected; %s answers at %s;"
+                            + " %d calls answered during the canary, %d failed; %.1f s.%n",
+                    champion.getRef(),
+                    deployer.scoringUri(ENDPOINT),
+                    served.values().stream().mapToLong(Long::longValue).sum(),
+                    failedCalls,
+                    (System.nanoTime() - started) / 1e9);
+            return new QuickstartResult(
+                    first,
+                    retrain,
+                    rejected,
+                    champion,
+                    challengerEval,
+                    workflow.baselineAccuracy(mlops, month2, TRAIN_ROWS),
+                    answer.status(),
+                    answer.model(),
+                    served,
+                    failedCalls,
+                    markdown,
+                    html);
         }
     }
 
-    /** Customers with tenure and monthly charges; churn is likelier with high charges and short tenure. */
-    private static Path writeCsv(Path file, int rows, long seed) throws IOException {
-        Random random = new Random(seed);
-        StringBuilder csv = new StringBuilder("tenure,monthly_charges,plan,churned\n");
-        String[] plans = {"basic", "plus", "pro"};
-        for (int i = 0; i < rows; i++) {
-            int tenure = 1 + random.nextInt(72);
-            double charges = 20 + random.nextDouble() * 100;
-            double risk = 1 / (1 + Math.exp(-(charges - 70) / 10 + tenure / 24.0));
-            boolean churned = random.nextDouble() < risk;
-            csv.append(tenure)
-                    .append(',')
-                    .append(String.format("%.2f", charges))
-                    .append(',')
-                    .append(plans[random.nextInt(3)])
-                    .append(',')
-                    .append(churned)
-                    .append('\n');
+    private static void printProfile(Mlops mlops, DatasetVersion version, PrintStream out) {
+        for (ColumnProfile column : mlops.datasets()
+                .findProfile(version, ChurnWorkflow.RAW_FILE)
+                .orElseThrow()
+                .getColumns()) {
+            out.printf(
+                    "         column %-15s %-8s nulls=%d%s%n",
+                    column.getName(),
+                    column.getType(),
+                    column.getNullCount(),
+                    column.getNumeric()
+                            .map(n ->
+                                    String.format(Locale.ROOT, " mean=%.2f p50=%.2f", n.getMean(), n.getPercentile(50)))
+                            .orElse(""));
         }
-        Files.createDirectories(file.getParent());
-        return Files.writeString(file, csv, StandardCharsets.UTF_8);
     }
 
-    private static Path writeLines(Path file, String[] lines, int from, int to) throws IOException {
-        StringBuilder csv = new StringBuilder(lines[0]).append('\n');
-        for (int i = 1 + from; i <= to; i++) {
-            csv.append(lines[i]).append('\n');
-        }
-        Files.createDirectories(file.getParent());
-        return Files.writeString(file, csv, StandardCharsets.UTF_8);
-    }
-
-    /** The monthly-charges threshold that best separates churners on rows [from, to). */
-    private static double fitThreshold(String[] lines, int from, int to) {
-        double best = 0;
-        double bestAccuracy = -1;
-        for (double t = 20; t <= 120; t += 0.5) {
-            double a = accuracy(lines, from - 1, to, t);
-            if (a > bestAccuracy) {
-                bestAccuracy = a;
-                best = t;
+    private static PipelineListener steps(PrintStream out) {
+        return new PipelineListener() {
+            @Override
+            public void onStepFinished(org.mlops4j.pipeline.PipelineEvent.StepFinished event) {
+                out.println("  step   " + event.outcome().step() + " "
+                        + event.outcome().status());
             }
-        }
-        return best;
+        };
     }
 
-    private static double accuracy(String[] lines, int from, int to, double threshold) {
-        int correct = 0;
-        for (int i = 1 + from; i <= to; i++) {
-            String[] f = lines[i].split(",");
-            boolean predicted = Double.parseDouble(f[1]) > threshold;
-            correct += predicted == Boolean.parseBoolean(f[3]) ? 1 : 0;
-        }
-        return correct / (double) (to - from);
+    private static String describe(PipelineRun run) {
+        return run.findDecision().map(Decision::toString).orElse("no decision")
+                + " " + run.findRegisteredModel().map(Object::toString).orElse("-")
+                + run.findChampion().map(c -> " over " + c).orElse(" (first model)")
+                + run.findDeployment()
+                        .map(d -> ", deployment " + d.getStatus() + " by " + d.getRollout())
+                        .orElse(", not deployed")
+                + " [" + run.getTrigger().kind() + "]";
     }
 
-    private static double majorityBaseline(String[] lines, int from, int to) {
-        int churned = 0;
-        for (int i = 1 + from; i <= to; i++) {
-            churned += lines[i].endsWith("true") ? 1 : 0;
+    private static String describeDrift(PipelineRun run, DatasetVersion reference) {
+        return run.getTrigger().driftReports().stream()
+                .map(report -> "PSI on " + run.getTrigger().datasets() + " vs " + reference.getRef() + ": "
+                        + report.getDriftedColumns().size() + " of "
+                        + report.getColumns().size()
+                        + " columns drifted ("
+                        + String.join(
+                                ", ",
+                                report.getDriftedColumns().stream()
+                                        .map(c -> c.column())
+                                        .toList())
+                        + ")")
+                .findFirst()
+                .orElse("no drift report: " + run.getTrigger().kind());
+    }
+
+    private static LineageGraph union(LineageGraph first, LineageGraph... more) {
+        Set<LineageNode> nodes = new LinkedHashSet<>(first.nodes());
+        Set<LineageEdge> edges = new LinkedHashSet<>(first.edges());
+        for (LineageGraph graph : more) {
+            nodes.addAll(graph.nodes());
+            edges.addAll(graph.edges());
         }
-        return Math.max(churned, (to - from) - churned) / (double) (to - from);
+        return new LineageGraph(first.start(), List.copyOf(nodes), List.copyOf(edges));
+    }
+
+    private static ReportEvent event(Mlops mlops, String kind, String text) {
+        return new ReportEvent(mlops.clock().instant(), kind, text);
     }
 }

@@ -30,6 +30,8 @@ class JshellScriptTest {
                 var v = mlops.datasets().snapshot("jshell-demo").directory(Path.of("%s")).commit();
                 System.out.println("SNAPSHOT " + v.getRef() + " " + v.getDigest());
                 System.out.println("ROWS " + mlops.datasets().findProfile(v, "rows.csv").orElseThrow().getRowCount());
+                System.out.println("ROLLOUT " + Rollout.canary(10, 50, 100) + " " + Triggers.newVersionOf("jshell-demo"));
+                System.out.println("LOADER " + new OnnxModelLoader().getClass().getSimpleName());
                 mlops.close();
                 /exit
                 """.formatted(data.toString().replace("\\", "\\\\")));
@@ -63,6 +65,8 @@ class JshellScriptTest {
                 .contains("MLOps4J — lake: LocalObjectStore{root=" + home.resolve("lake"))
                 .contains("SNAPSHOT jshell-demo@1 sha256:")
                 .contains("ROWS 2")
+                .contains("ROLLOUT canary[10, 50, 100] newVersionOf(jshell-demo)")
+                .contains("LOADER OnnxModelLoader")
                 .doesNotContain("Error")
                 .doesNotContain("Exception")
                 .doesNotContain("|  ");

@@ -96,14 +96,6 @@ class PipelineBuilderTest {
     }
 
     @Test
-    void shouldRefuseToBuildWhenAPreparationOverwritesTheHoldout() {
-        FinalStep step = define().prepare(PipelineFixture.HOLDOUT, noop);
-        assertThatThrownBy(step::build)
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("would overwrite the holdout");
-    }
-
-    @Test
     void shouldRefuseToBuildWhenAPreparationDerivesATriggerDataset() {
         FinalStep step = define().prepare(PipelineFixture.RAW, noop);
         assertThatThrownBy(step::build)

@@ -314,6 +314,42 @@ class RetrainingPipelineTest {
     }
 
     @Test
+    void shouldEvaluateOnThePreparedHoldoutWhenThePipelinePreparesItFromTheRawData() {
+        // No holdout version exists before the first run: the run prepares it, from the raw input only.
+        org.mlops4j.data.DatasetVersion raw = fixture.snapshotRaw(mlops, "0.80", "a");
+        java.util.List<org.mlops4j.data.DatasetRef> evaluatedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.mlops4j.pipeline.Evaluator evaluator = fixture.evaluator(mlops);
+        RetrainingPipeline pipeline = mlops.pipeline("churn")
+                .trigger(Triggers.newVersionOf(PipelineFixture.RAW))
+                .train(fixture.trainer())
+                .evaluateOn(PipelineFixture.HOLDOUT, (model, holdout) -> {
+                    evaluatedOn.add(holdout.getRef());
+                    return evaluator.evaluate(model, holdout);
+                })
+                .promoteWhen(PipelineFixture.policy())
+                .prepare("train-split", (ctx, out) -> write(out, "train of " + ctx.dataset(PipelineFixture.RAW)))
+                .prepare(PipelineFixture.HOLDOUT, (ctx, out) -> write(out, "holdout of " + ctx.dataset("raw")))
+                .workDirectory(dir.resolve("work"))
+                .build();
+
+        PipelineRun run = pipeline.run();
+
+        org.mlops4j.data.DatasetRef holdout = run.getInputs().get(PipelineFixture.HOLDOUT);
+        assertThat(evaluatedOn).containsOnly(holdout);
+        assertThat(mlops.datasets().get(holdout).getParents()).containsExactly(raw.getRef());
+        assertThat(mlops.datasets().get(run.getInputs().get("train-split")).getParents())
+                .containsExactly(raw.getRef());
+    }
+
+    private static void write(java.nio.file.Path out, String text) {
+        try {
+            java.nio.file.Files.writeString(out.resolve("data.csv"), text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void shouldRecordTheDeploymentRollbackWhenTheCanaryGateFails() {
         var unused = fixture.snapshotRaw(mlops, "0.80", "a");
         InMemoryDeployer failing = InMemoryDeployer.builder()

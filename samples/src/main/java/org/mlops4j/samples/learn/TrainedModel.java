@@ -173,6 +173,22 @@ public final class TrainedModel {
     }
 
     /**
+     * Writes the artifacts and describes them for a retraining pipeline's register step: the {@code flavor=onnx} tag
+     * the deployer's loader looks for, the learner's parameters and the training accuracy.
+     *
+     * @param directory the directory to write {@link #writeArtifacts} into
+     * @param trainRows the rows it was trained on, for the training accuracy
+     * @return what the pipeline's trainer returns
+     */
+    public org.mlops4j.pipeline.TrainedModel toPipelineModel(Path directory, List<Map<String, Object>> trainRows) {
+        org.mlops4j.pipeline.TrainedModel model = org.mlops4j.pipeline.TrainedModel.of(writeArtifacts(directory))
+                .tag(OnnxModelLoader.FLAVOR_TAG, OnnxModelLoader.FLAVOR)
+                .metric("train_accuracy", accuracy(trainRows));
+        learner.params().forEach(model::param);
+        return model;
+    }
+
+    /**
      * Returns the accuracy of always predicting the most common label of the training rows: the baseline to beat.
      *
      * @param train the training rows
