@@ -106,6 +106,8 @@ public final class RetrainingPipeline {
     public static final String STEP_PROMOTE = "promote";
     /** Deploying the new champion. */
     public static final String STEP_DEPLOY = "deploy";
+    /** Putting the champion alias back after a deployment that did not go live (a failed canary). */
+    public static final String STEP_RESTORE = "restore";
 
     static final RecordFormat STATE_FORMAT = RecordFormat.of("mlops4j.pipeline-state", 1);
     private static final Logger LOG = LoggerFactory.getLogger(RetrainingPipeline.class);
@@ -331,6 +333,43 @@ public final class RetrainingPipeline {
 
     private StoreKey stateKey() {
         return StoreKey.of("pipelines/" + name + "/state.json");
+    }
+
+    /**
+     * Moves the champion alias back when the promoted challenger did not go live, so that the alias never names a model
+     * the endpoint does not serve. Idempotent: only an alias still on the challenger is moved.
+     */
+    private void restoreChampion(
+            Execution x,
+            Lease lease,
+            RunId runId,
+            ModelRef challengerRef,
+            @Nullable ModelRef championRef,
+            Deployment deployment) {
+        if (x.done(STEP_RESTORE).isPresent()) {
+            x.replay(STEP_RESTORE);
+            return;
+        }
+        x.started(STEP_RESTORE);
+        lease.check();
+        ModelRegistry registry = mlops.registry();
+        Optional<ModelAlias> current = registry.findAlias(model, championAlias);
+        if (current.isPresent() && current.get().version() == challengerRef.version()) {
+            AliasUpdate update = AliasUpdate.expecting(challengerRef.version());
+            update.by("pipeline " + name)
+                    .run(runId.value())
+                    .reason("deployment " + deployment.getStatus() + ": " + deployment.getReason());
+            if (championRef == null) {
+                registry.deleteAlias(model, championAlias, update);
+            } else {
+                var unused = registry.setAlias(model, championAlias, championRef.version(), update);
+            }
+        }
+        var unused = x.finish(
+                STEP_RESTORE,
+                Map.of(),
+                Journal.outputs(
+                        "alias", championAlias, "from", challengerRef, "to", championRef == null ? "" : championRef));
     }
 
     /** Pins the event's versions and the newest versions of the other inputs. */
@@ -651,6 +690,10 @@ public final class RetrainingPipeline {
             } else {
                 x.replay(STEP_DEPLOY);
             }
+        }
+
+        if (deployment != null && !deployment.isSucceeded()) {
+            restoreChampion(x, lease, runId, challengerRef, championRef, deployment);
         }
 
         RunStatus status = switch (decision) {

@@ -374,6 +374,13 @@ class RetrainingPipelineTest {
         assertThat(run.getStatus()).isEqualTo(RunStatus.DEPLOYMENT_FAILED);
         assertThat(run.findDeployment().orElseThrow().getReason()).contains("error rate");
         assertThat(failing.status("churn-endpoint").findLiveModel()).isEqualTo(first.findRegisteredModel());
+        // The alias follows what is live: back on the first model, with the reason in its history.
+        assertThat(mlops.registry().findAlias("churn", "champion").orElseThrow().ref())
+                .isEqualTo(first.findRegisteredModel().orElseThrow());
+        assertThat(run.findStep(RetrainingPipeline.STEP_RESTORE).orElseThrow().status())
+                .isEqualTo(StepOutcome.DONE);
+        assertThat(mlops.registry().findAlias("churn", "champion").orElseThrow().reason())
+                .contains("RolledBack");
     }
 
     private List<StoreKey> keys() {
