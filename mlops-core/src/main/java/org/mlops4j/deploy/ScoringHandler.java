@@ -28,6 +28,9 @@ final class ScoringHandler implements HttpHandler {
     private static final int MAX_ACQUIRE_ATTEMPTS = 100;
 
     private final LocalDeployer deployer;
+    /** How much of an oversized body is read and discarded so that the 413 reaches the client. */
+    private static final long DRAIN_LIMIT = 4L << 20;
+
     private final int maxRequestBytes;
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -294,6 +297,17 @@ final class ScoringHandler implements HttpHandler {
     }
 
     private void tooLarge(HttpExchange exchange) throws IOException {
+        // Read what the client is still sending (up to a bound) before answering: closing a socket with unread input
+        // makes TCP reset it, and the reset can overtake the 413 so that the client never sees why.
+        try (InputStream in = exchange.getRequestBody()) {
+            long drained = 0;
+            byte[] sink = new byte[8192];
+            for (int n; drained < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
+                drained += n;
+            }
+        } catch (IOException e) {
+            LOG.debug("client left while an oversized body was drained", e);
+        }
         exchange.getResponseHeaders().set("Connection", "close");
         send(
                 exchange,
