@@ -2,12 +2,14 @@ package org.mlops4j.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -270,7 +272,7 @@ final class Snapshotter {
             }
         }
         submit(() -> {
-            try (InputStream in = Files.newInputStream(file)) {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
                 ContentInfo info = store.putContent(in);
                 finish(path, slot, info, attributes.executable(), stat);
             }
