@@ -4,14 +4,18 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p>It also remembers each directory's tree digest with its number of entries, so that a directory whose entries
  * are all unchanged is neither re-encoded nor re-hashed (see {@link #lookupTreeAndRecord}).
  *
+ * <p>The previous snapshot's file entries stay in the bytes read from the disk, found through an open-addressing
+ * index of offsets: two arrays instead of a million small objects, so that a re-snapshot of a large tree neither
+ * builds them nor makes the garbage collector copy them.
+ *
  * <p>Git's "racy" rule: an entry whose mtime or ctime is not older than the cache's own timestamp minus the
  * timestamp granularity could hide a change made within the same tick, so it is re-hashed. The timestamp is taken
  * before the walk starts, so a file changed during a snapshot is always re-hashed next time.
@@ -39,27 +47,29 @@ final class StatCache {
     private static final Logger LOG = LoggerFactory.getLogger(StatCache.class);
     private static final int MAGIC = 0x4d4c5343; // "MLSC"
     private static final int VERSION = 3;
+    /** A file entry after its path: device, inode, size, mtime, ctime (8 bytes each), executable (1), hash (32). */
+    private static final int FILE_FIELDS = 5 * 8 + 1 + 32;
 
     /** What one stat of a file says. */
     record FileStat(long device, long inode, long size, long mtimeNanos, long ctimeNanos, boolean executable) {}
 
-    /** An entry; {@code hash} holds the digest's 32 bytes when known, so saving needs no hex parsing. */
-    private record Entry(FileStat stat, Digest digest, byte @Nullable [] hash) {}
+    /** An entry recorded in this snapshot. */
+    private record Entry(FileStat stat, Digest digest) {}
 
     /** A directory's tree digest, and how many entries the tree has. */
     private record TreeEntry(int entries, Digest tree) {}
 
-    private final Map<String, Entry> previous;
+    private final FileIndex previous;
     private final Map<String, TreeEntry> previousTrees;
     private final long previousTimestampNanos;
     private final long granularityNanos;
-    private final Map<String, Entry> current;
+    private final Map<String, Entry> current = new HashMap<>();
     private final Map<String, TreeEntry> currentTrees;
     private int hits;
     private int treeHits;
 
     private StatCache(
-            Map<String, Entry> previous,
+            FileIndex previous,
             Map<String, TreeEntry> previousTrees,
             long previousTimestampNanos,
             long granularityNanos) {
@@ -67,7 +77,6 @@ final class StatCache {
         this.previousTrees = previousTrees;
         this.previousTimestampNanos = previousTimestampNanos;
         this.granularityNanos = granularityNanos;
-        this.current = new HashMap<>(capacity(previous.size()));
         this.currentTrees = new HashMap<>(capacity(previousTrees.size()));
     }
 
@@ -76,7 +85,7 @@ final class StatCache {
     }
 
     private static StatCache empty(long granularityNanos) {
-        return new StatCache(Map.of(), Map.of(), Long.MIN_VALUE, granularityNanos);
+        return new StatCache(FileIndex.EMPTY, Map.of(), Long.MIN_VALUE, granularityNanos);
     }
 
     /**
@@ -109,40 +118,33 @@ final class StatCache {
         try {
             long timestamp = in.getLong();
             int count = in.getInt();
-            Map<String, Entry> entries = new HashMap<>(capacity(Math.min(count, 1 << 24)));
+            if (count < 0 || count > bytes.length / (2 + FILE_FIELDS)) {
+                throw new IllegalArgumentException("entry count " + count);
+            }
+            int[] offsets = new int[count];
             for (int i = 0; i < count; i++) {
-                String path = readPath(in);
-                FileStat stat = new FileStat(
-                        in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.get() != 0);
-                byte[] hash = new byte[32];
-                in.get(hash);
-                entries.put(path, new Entry(stat, Digest.ofHash(hash), hash));
+                offsets[i] = in.position();
+                in.position(in.position() + 2 + Short.toUnsignedInt(in.getShort(in.position())) + FILE_FIELDS);
             }
             int treeCount = in.getInt();
-            Map<String, TreeEntry> trees = new HashMap<>(capacity(Math.min(treeCount, 1 << 24)));
+            Map<String, TreeEntry> trees = new HashMap<>(capacity(Math.min(treeCount, 1 << 20)));
             for (int i = 0; i < treeCount; i++) {
-                String path = readPath(in);
+                int length = Short.toUnsignedInt(in.getShort());
+                String path = new String(bytes, in.position(), length, StandardCharsets.UTF_8);
+                in.position(in.position() + length);
                 int treeEntries = in.getInt();
                 byte[] hash = new byte[32];
                 in.get(hash);
                 trees.put(path, new TreeEntry(treeEntries, Digest.ofHash(hash)));
             }
             if (in.remaining() != 4) {
-                LOG.debug("ignoring damaged stat cache {}: {} bytes after its entries", file, in.remaining() - 4);
-                return empty(granularityNanos);
+                throw new IllegalArgumentException(in.remaining() - 4 + " bytes after the entries");
             }
-            return new StatCache(entries, trees, timestamp, granularityNanos);
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            return new StatCache(new FileIndex(bytes, offsets), trees, timestamp, granularityNanos);
+        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
             LOG.debug("ignoring damaged stat cache {}", file, e);
             return empty(granularityNanos);
         }
-    }
-
-    private static String readPath(ByteBuffer in) {
-        int length = Short.toUnsignedInt(in.getShort());
-        String path = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
-        in.position(in.position() + length);
-        return path;
     }
 
     /**
@@ -151,8 +153,8 @@ final class StatCache {
      */
     @Nullable
     Digest lookupAndRecord(String path, FileStat stat) {
-        Entry entry = previous.get(path);
-        if (entry == null || !entry.stat().equals(stat)) {
+        int entry = previous.find(path);
+        if (entry < 0 || !previous.statEquals(entry, stat)) {
             return null;
         }
         long safeBefore = previousTimestampNanos - granularityNanos;
@@ -160,15 +162,16 @@ final class StatCache {
             return null; // racy: changed within a timestamp tick of the last snapshot
         }
         synchronized (this) {
-            hits++;
-            current.put(path, entry);
+            if (previous.keep(entry)) {
+                hits++;
+            }
         }
-        return entry.digest();
+        return previous.digest(entry);
     }
 
     /** Records a file's stat key and digest for the next snapshot. */
     synchronized void record(String path, FileStat stat, Digest digest) {
-        current.put(path, new Entry(stat, digest, null));
+        current.put(path, new Entry(stat, digest));
     }
 
     synchronized int hits() {
@@ -204,7 +207,7 @@ final class StatCache {
      */
     synchronized void save(Path file, long timestampNanos) throws IOException {
         if (hits == previous.size()
-                && current.size() == previous.size()
+                && current.isEmpty()
                 && treeHits == previousTrees.size()
                 && currentTrees.size() == previousTrees.size()
                 && Files.exists(file)) {
@@ -238,11 +241,11 @@ final class StatCache {
                     entries.add(e.getValue());
                 }
             }
-            out.writeInt(paths.size());
+            out.writeInt(hits + paths.size());
+            previous.writeKept(out); // hits are never recorded again, so no path is written twice
             for (int i = 0; i < paths.size(); i++) {
                 byte[] path = paths.get(i);
-                Entry entry = entries.get(i);
-                FileStat stat = entry.stat();
+                FileStat stat = entries.get(i).stat();
                 out.writeShort(path.length);
                 out.write(path);
                 out.writeLong(stat.device());
@@ -251,8 +254,7 @@ final class StatCache {
                 out.writeLong(stat.mtimeNanos());
                 out.writeLong(stat.ctimeNanos());
                 out.writeBoolean(stat.executable());
-                byte[] hash = entry.hash();
-                out.write(hash != null ? hash : entry.digest().toBytes());
+                out.write(entries.get(i).digest().toBytes());
             }
             List<byte[]> treePaths = new ArrayList<>(currentTrees.size());
             List<TreeEntry> trees = new ArrayList<>(currentTrees.size());
@@ -271,6 +273,110 @@ final class StatCache {
                 out.write(trees.get(i).tree().toBytes());
             }
             out.writeInt((int) crc.getValue());
+        }
+    }
+
+    /**
+     * The previous snapshot's file entries, left in the cache file's bytes: {@code offsets[i]} is where entry
+     * {@code i} starts (its path length), and {@code slots} an open-addressing table (linear probing, at most half
+     * full) of entry numbers plus one, keyed by a hash of the path's UTF-8 bytes. Not thread-safe: the cache
+     * guards {@link #keep}.
+     */
+    private static final class FileIndex {
+        static final FileIndex EMPTY = new FileIndex(new byte[0], new int[0]);
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+        private final byte[] bytes;
+        private final int[] offsets;
+        private final int[] slots;
+        private final boolean[] kept;
+
+        FileIndex(byte[] bytes, int[] offsets) {
+            this.bytes = bytes;
+            this.offsets = offsets;
+            this.kept = new boolean[offsets.length];
+            this.slots = new int[Math.max(2, Integer.highestOneBit(Math.max(1, offsets.length)) << 2)];
+            int mask = slots.length - 1;
+            for (int i = 0; i < offsets.length; i++) {
+                int length = pathLength(i);
+                int slot = hash(bytes, offsets[i] + 2, length) & mask;
+                while (slots[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                slots[slot] = i + 1;
+            }
+        }
+
+        int size() {
+            return offsets.length;
+        }
+
+        /** Returns the entry of a path, or -1. A later entry of the same path (a damaged file) is never found. */
+        int find(String path) {
+            if (offsets.length == 0) {
+                return -1;
+            }
+            byte[] key = path.getBytes(StandardCharsets.UTF_8);
+            int mask = slots.length - 1;
+            for (int slot = hash(key, 0, key.length) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+                int entry = slots[slot] - 1;
+                int start = offsets[entry] + 2;
+                if (pathLength(entry) == key.length
+                        && Arrays.equals(bytes, start, start + key.length, key, 0, key.length)) {
+                    return entry;
+                }
+            }
+            return -1;
+        }
+
+        boolean statEquals(int entry, FileStat stat) {
+            int at = fieldsOf(entry);
+            return getLong(at) == stat.device()
+                    && getLong(at + 8) == stat.inode()
+                    && getLong(at + 16) == stat.size()
+                    && getLong(at + 24) == stat.mtimeNanos()
+                    && getLong(at + 32) == stat.ctimeNanos()
+                    && (bytes[at + 40] != 0) == stat.executable();
+        }
+
+        Digest digest(int entry) {
+            int at = fieldsOf(entry) + 41;
+            return Digest.ofHash(Arrays.copyOfRange(bytes, at, at + 32));
+        }
+
+        /** Marks an entry to be written again; returns false if it was marked already. */
+        boolean keep(int entry) {
+            boolean first = !kept[entry];
+            kept[entry] = true;
+            return first;
+        }
+
+        void writeKept(DataOutputStream out) throws IOException {
+            for (int i = 0; i < offsets.length; i++) {
+                if (kept[i]) {
+                    out.write(bytes, offsets[i], 2 + pathLength(i) + FILE_FIELDS);
+                }
+            }
+        }
+
+        private int pathLength(int entry) {
+            return ((bytes[offsets[entry]] & 0xff) << 8) | (bytes[offsets[entry] + 1] & 0xff);
+        }
+
+        private int fieldsOf(int entry) {
+            return offsets[entry] + 2 + pathLength(entry);
+        }
+
+        private long getLong(int at) {
+            return (long) LONGS.get(bytes, at);
+        }
+
+        private static int hash(byte[] bytes, int from, int length) {
+            int h = 0x811c9dc5;
+            for (int i = from; i < from + length; i++) {
+                h = (h ^ bytes[i]) * 0x01000193;
+            }
+            return h ^ (h >>> 16);
         }
     }
 }
