@@ -128,11 +128,10 @@ public final class LocalObjectStore implements ObjectStore {
     private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
     /** Buffers per content write, so that reading and writing run ahead of hashing by up to three chunks. */
     private static final int RING_SIZE = 4;
-    /** Each thread's buffers for content writes: 1 MiB per ring, direct for channels, heap for streams. */
-    private static final ThreadLocal<ByteBuffer[]> DIRECT_RINGS = ThreadLocal.withInitial(() -> ring(true));
+    /** Each thread's buffers for content writes: direct ones for channels, heap ones for streams. */
+    private static final ThreadLocal<Chunk[]> DIRECT_RINGS = ThreadLocal.withInitial(() -> ring(true));
 
-    private static final ThreadLocal<ByteBuffer[]> HEAP_RINGS = ThreadLocal.withInitial(() -> ring(false));
-    private static final ByteBuffer END_OF_CONTENT = ByteBuffer.allocate(0);
+    private static final ThreadLocal<Chunk[]> HEAP_RINGS = ThreadLocal.withInitial(() -> ring(false));
 
     private final Path root;
     private final boolean defaultFileSystem;
@@ -232,19 +231,19 @@ public final class LocalObjectStore implements ObjectStore {
      * no temp file; larger content goes through {@link #writeWhileHashing}. Either way each byte is read once, and
      * what is hashed is what was written.
      */
-    private ContentInfo writeContent(@Nullable Digest expected, ChunkReader reader, ByteBuffer[] ring) {
+    private ContentInfo writeContent(@Nullable Digest expected, ChunkReader reader, Chunk[] ring) {
         Path temp = null;
         boolean tempRenamed = false;
         try {
-            ByteBuffer first = ring[0];
-            boolean more = fill(reader, first);
+            Chunk first = ring[0];
+            boolean more = first.fill(reader);
             MessageDigest sha = Digest.newSha256();
             long size;
             Digest digest;
             BasicFileAttributes existing;
             if (!more) {
-                size = first.remaining();
-                sha.update(first.duplicate());
+                size = first.length;
+                first.hashInto(sha);
                 digest = Digest.ofHash(sha.digest());
                 requireExpected(expected, digest, size);
                 existing = findExisting(digest);
@@ -254,7 +253,7 @@ public final class LocalObjectStore implements ObjectStore {
                 temp = newTempPath();
                 try (FileChannel out =
                         FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    writeFully(out, first);
+                    writeFully(out, first.io);
                     if (durable) {
                         out.force(true);
                     }
@@ -309,39 +308,38 @@ public final class LocalObjectStore implements ObjectStore {
      *
      * @return the number of bytes written
      */
-    private long writeWhileHashing(ChunkReader reader, ByteBuffer[] ring, Path temp, MessageDigest sha)
-            throws IOException {
-        BlockingQueue<ByteBuffer> toHash = new ArrayBlockingQueue<>(ring.length + 1); // every chunk, plus the end
+    private long writeWhileHashing(ChunkReader reader, Chunk[] ring, Path temp, MessageDigest sha) throws IOException {
+        BlockingQueue<Chunk> toHash = new ArrayBlockingQueue<>(ring.length + 1); // every chunk, plus the end
         Semaphore free = new Semaphore(ring.length - 1);
         Future<?> hasher = hashers.submit(() -> {
-            for (ByteBuffer chunk = toHash.take(); chunk != END_OF_CONTENT; chunk = toHash.take()) {
-                sha.update(chunk);
+            for (Chunk chunk = toHash.take(); chunk != Chunk.END; chunk = toHash.take()) {
+                chunk.hashInto(sha);
                 free.release();
             }
             return null;
         });
         long size = 0;
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer chunk = ring[0]; // full, so more may follow
+            Chunk chunk = ring[0]; // full, so more may follow
             boolean more = true;
             for (int j = 1; ; j++) {
-                if (chunk.hasRemaining()) {
-                    size += chunk.remaining();
-                    toHash.add(chunk.duplicate()); // never full: at most ring.length chunks are out, plus the end
-                    writeFully(out, chunk);
+                if (chunk.length > 0) {
+                    size += chunk.length;
+                    toHash.add(chunk); // never full: at most ring.length chunks are out, plus the end
+                    writeFully(out, chunk.io);
                 }
                 if (!more) {
                     break;
                 }
                 acquire(free, hasher);
                 chunk = ring[j % ring.length];
-                more = fill(reader, chunk);
+                more = chunk.fill(reader);
             }
             if (durable) {
                 out.force(true);
             }
         } finally {
-            toHash.add(END_OF_CONTENT);
+            toHash.add(Chunk.END);
             awaitHasher(hasher);
         }
         return size;
@@ -397,29 +395,65 @@ public final class LocalObjectStore implements ObjectStore {
         return n;
     }
 
-    /**
-     * Fills a buffer and flips it for reading.
-     *
-     * @return true if it is full, so more may follow; false at the end of the content
-     */
-    private static boolean fill(ChunkReader reader, ByteBuffer buffer) throws IOException {
-        buffer.clear();
-        while (buffer.hasRemaining()) {
-            if (reader.read(buffer) < 0) {
-                buffer.flip();
-                return false;
-            }
-        }
-        buffer.flip();
-        return true;
-    }
-
-    private static ByteBuffer[] ring(boolean direct) {
-        ByteBuffer[] ring = new ByteBuffer[RING_SIZE];
+    private static Chunk[] ring(boolean direct) {
+        Chunk[] ring = new Chunk[RING_SIZE];
         for (int i = 0; i < RING_SIZE; i++) {
-            ring[i] = direct ? ByteBuffer.allocateDirect(BUFFER_SIZE) : ByteBuffer.allocate(BUFFER_SIZE);
+            ring[i] = direct
+                    ? new Chunk(ByteBuffer.allocateDirect(BUFFER_SIZE), new byte[BUFFER_SIZE])
+                    : Chunk.onHeap(new byte[BUFFER_SIZE]);
         }
         return ring;
+    }
+
+    /**
+     * One buffer of a content write: {@code io} is read into and written from, {@code hashed} holds the same bytes
+     * for the hasher. A direct {@code io} is copied into {@code hashed} in one bulk copy by the reading thread, so
+     * that the hasher, the slower side, only hashes (the JDK would copy a direct buffer into 4 KiB arrays for it);
+     * a heap {@code io} shares its array. Used by one write at a time: its thread, then the hasher.
+     */
+    private static final class Chunk {
+        /** Ends the hasher's queue. */
+        static final Chunk END = onHeap(new byte[0]);
+
+        final ByteBuffer io;
+        final byte[] hashed;
+        /** The bytes read by the last {@link #fill}. */
+        int length;
+
+        Chunk(ByteBuffer io, byte[] hashed) {
+            this.io = io;
+            this.hashed = hashed;
+        }
+
+        static Chunk onHeap(byte[] array) {
+            return new Chunk(ByteBuffer.wrap(array), array);
+        }
+
+        /**
+         * Fills the buffer, flips it for writing and mirrors it for hashing.
+         *
+         * @return true if it is full, so more may follow; false at the end of the content
+         */
+        boolean fill(ChunkReader reader) throws IOException {
+            io.clear();
+            boolean full = true;
+            while (io.hasRemaining()) {
+                if (reader.read(io) < 0) {
+                    full = false;
+                    break;
+                }
+            }
+            io.flip();
+            length = io.remaining();
+            if (io.isDirect()) {
+                io.get(0, hashed, 0, length);
+            }
+            return full;
+        }
+
+        void hashInto(MessageDigest sha) {
+            sha.update(hashed, 0, length);
+        }
     }
 
     @Override
