@@ -2,12 +2,14 @@ package org.mlops4j.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -57,6 +59,8 @@ final class Snapshotter {
     /** A directory being assembled; children sorted by UTF-8 bytes. */
     private static final class Dir {
         final TreeMap<String, Object> children = new TreeMap<>(StoreKey::compareUtf8);
+        /** Whether every file was a stat-cache hit (set by the walking thread only). */
+        boolean filesUnchanged = true;
     }
 
     /** A file whose entry a worker fills in. */
@@ -128,7 +132,7 @@ final class Snapshotter {
         }
         checkFailure();
         long[] totals = new long[2];
-        Digest digest = writeTree(root, "", totals);
+        Digest digest = writeTree(root, "", totals).digest();
         return new Result(digest, totals[0], totals[1], storedFiles, cache == null ? 0 : cache.hits());
     }
 
@@ -223,6 +227,7 @@ final class Snapshotter {
         String[] segments = PathRules.checkRelativePath(source.path());
         Dir parent = directoryFor(root, segments, source.path());
         String name = segments[segments.length - 1];
+        parent.filesUnchanged = false;
         Slot slot = claim(parent, name, source.path());
         submit(() -> {
             try (InputStream in = source.opener().open()) {
@@ -269,8 +274,9 @@ final class Snapshotter {
                 return;
             }
         }
+        parent.filesUnchanged = false;
         submit(() -> {
-            try (InputStream in = Files.newInputStream(file)) {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
                 ContentInfo info = store.putContent(in);
                 finish(path, slot, info, attributes.executable(), stat);
             }
@@ -360,13 +366,23 @@ final class Snapshotter {
 
     // --- trees -----------------------------------------------------------------------------------------------
 
-    /** Writes the trees bottom-up; totals[0] += files, totals[1] += bytes. */
-    private Digest writeTree(Dir dir, String path, long[] totals) {
+    /** A directory's tree, and whether it is the one the stat cache remembered. */
+    private record WrittenTree(Digest digest, boolean unchanged) {}
+
+    /**
+     * Writes the trees bottom-up; totals[0] += files, totals[1] += bytes. A directory whose files were all stat-cache
+     * hits and whose subdirectories are all unchanged reuses the tree digest the cache remembers for it, when its
+     * tree is still in the lake: a no-change re-snapshot then encodes and hashes no tree at all.
+     */
+    private WrittenTree writeTree(Dir dir, String path, long[] totals) {
+        boolean unchanged = cache != null && dir.filesUnchanged;
         List<Trees.Entry> entries = new ArrayList<>(dir.children.size());
         for (Map.Entry<String, Object> child : dir.children.entrySet()) {
             if (child.getValue() instanceof Dir sub) {
                 String subPath = path.isEmpty() ? child.getKey() : path + "/" + child.getKey();
-                entries.add(new Trees.DirEntry(child.getKey(), writeTree(sub, subPath, totals)));
+                WrittenTree tree = writeTree(sub, subPath, totals);
+                unchanged &= tree.unchanged();
+                entries.add(new Trees.DirEntry(child.getKey(), tree.digest()));
             } else {
                 Trees.FileEntry entry = Objects.requireNonNull(((Slot) child.getValue()).entry, "unfinished file");
                 totals[0]++;
@@ -374,6 +390,21 @@ final class Snapshotter {
                 entries.add(entry);
             }
         }
+        if (cache == null) {
+            return new WrittenTree(encodeAndStore(entries), false);
+        }
+        if (unchanged) {
+            Digest known = cache.lookupTreeAndRecord(path, entries.size());
+            if (known != null && store.exists(Trees.key(known))) {
+                return new WrittenTree(known, true);
+            }
+        }
+        Digest digest = encodeAndStore(entries);
+        cache.recordTree(path, entries.size(), digest);
+        return new WrittenTree(digest, false);
+    }
+
+    private Digest encodeAndStore(List<Trees.Entry> entries) {
         byte[] bytes = Trees.encode(entries);
         Digest digest = Digest.of(bytes);
         boolean unused = store.createIfAbsent(Trees.key(digest), bytes);

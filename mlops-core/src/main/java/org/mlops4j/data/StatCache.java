@@ -1,24 +1,25 @@
 package org.mlops4j.data;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.Digest;
@@ -31,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * written atomically and ended by a CRC-32C of everything before it: a damaged file, which could otherwise hand out
  * a wrong digest, is ignored as a whole.
  *
+ * <p>It also remembers each directory's tree digest with its number of entries, so that a directory whose entries
+ * are all unchanged is neither re-encoded nor re-hashed (see {@link #lookupTreeAndRecord}).
+ *
+ * <p>The previous snapshot's file entries stay in the bytes read from the disk, found through an open-addressing
+ * index of offsets: two arrays instead of a million small objects, so that a re-snapshot of a large tree neither
+ * builds them nor makes the garbage collector copy them.
+ *
  * <p>Git's "racy" rule: an entry whose mtime or ctime is not older than the cache's own timestamp minus the
  * timestamp granularity could hide a change made within the same tick, so it is re-hashed. The timestamp is taken
  * before the walk starts, so a file changed during a snapshot is always re-hashed next time.
@@ -38,65 +46,105 @@ import org.slf4j.LoggerFactory;
 final class StatCache {
     private static final Logger LOG = LoggerFactory.getLogger(StatCache.class);
     private static final int MAGIC = 0x4d4c5343; // "MLSC"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
+    /** A file entry after its path: device, inode, size, mtime, ctime (8 bytes each), executable (1), hash (32). */
+    private static final int FILE_FIELDS = 5 * 8 + 1 + 32;
 
     /** What one stat of a file says. */
     record FileStat(long device, long inode, long size, long mtimeNanos, long ctimeNanos, boolean executable) {}
 
-    /** An entry; {@code hash} holds the digest's 32 bytes when known, so saving needs no hex parsing. */
-    private record Entry(FileStat stat, Digest digest, byte @Nullable [] hash) {}
+    /** An entry recorded in this snapshot. */
+    private record Entry(FileStat stat, Digest digest) {}
 
-    private final Map<String, Entry> previous;
+    /** A directory's tree digest, and how many entries the tree has. */
+    private record TreeEntry(int entries, Digest tree) {}
+
+    private final FileIndex previous;
+    private final Map<String, TreeEntry> previousTrees;
     private final long previousTimestampNanos;
     private final long granularityNanos;
-    private final Map<String, Entry> current;
+    private final Map<String, Entry> current = new HashMap<>();
+    private final Map<String, TreeEntry> currentTrees;
     private int hits;
+    private int treeHits;
 
-    private StatCache(Map<String, Entry> previous, long previousTimestampNanos, long granularityNanos) {
+    private StatCache(
+            FileIndex previous,
+            Map<String, TreeEntry> previousTrees,
+            long previousTimestampNanos,
+            long granularityNanos) {
         this.previous = previous;
+        this.previousTrees = previousTrees;
         this.previousTimestampNanos = previousTimestampNanos;
         this.granularityNanos = granularityNanos;
-        this.current = new HashMap<>(Math.max(16, (int) (previous.size() / 0.75f) + 1));
+        this.currentTrees = new HashMap<>(capacity(previousTrees.size()));
     }
 
-    /** Loads a cache file; a missing, damaged or older-format file gives an empty cache (it is only a cache). */
+    private static int capacity(int entries) {
+        return Math.max(16, (int) (entries / 0.75f) + 1);
+    }
+
+    private static StatCache empty(long granularityNanos) {
+        return new StatCache(FileIndex.EMPTY, Map.of(), Long.MIN_VALUE, granularityNanos);
+    }
+
+    /**
+     * Loads a cache file; a missing, damaged or older-format file gives an empty cache (it is only a cache). Reads
+     * the file whole and checks its checksum before parsing a byte of it.
+     */
     static StatCache load(Path file, long granularityNanos) {
-        Map<String, Entry> entries = new HashMap<>();
-        long timestamp = Long.MIN_VALUE;
-        CRC32C crc = new CRC32C();
-        try (InputStream raw = Files.newInputStream(file);
-                DataInputStream in =
-                        new DataInputStream(new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc))) {
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
-                return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
-            }
-            timestamp = in.readLong();
-            int count = in.readInt();
-            entries = new HashMap<>(Math.max(16, (int) (Math.min(count, 1 << 24) / 0.75f) + 1));
-            for (int i = 0; i < count; i++) {
-                byte[] hash = new byte[32];
-                byte[] pathBytes = new byte[in.readUnsignedShort()];
-                in.readFully(pathBytes);
-                FileStat stat = new FileStat(
-                        in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readBoolean());
-                in.readFully(hash);
-                entries.put(new String(pathBytes, StandardCharsets.UTF_8), new Entry(stat, Digest.ofHash(hash), hash));
-            }
-            int expected = (int) crc.getValue();
-            if (in.readInt() != expected || in.read() != -1) {
-                LOG.debug("ignoring damaged stat cache {}: its checksum does not match", file);
-                return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
-            }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
-        } catch (EOFException | RuntimeException e) {
-            LOG.debug("ignoring damaged stat cache {}", file, e);
-            return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
+            return empty(granularityNanos);
         } catch (IOException e) {
             LOG.debug("cannot read stat cache {}", file, e);
-            return new StatCache(Map.of(), Long.MIN_VALUE, granularityNanos);
+            return empty(granularityNanos);
         }
-        return new StatCache(entries, timestamp, granularityNanos);
+        if (bytes.length < 24) {
+            return empty(granularityNanos);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        if (in.getInt() != MAGIC || in.getInt() != VERSION) {
+            return empty(granularityNanos);
+        }
+        if (in.getInt(bytes.length - 4) != (int) crc.getValue()) {
+            LOG.debug("ignoring damaged stat cache {}: its checksum does not match", file);
+            return empty(granularityNanos);
+        }
+        try {
+            long timestamp = in.getLong();
+            int count = in.getInt();
+            if (count < 0 || count > bytes.length / (2 + FILE_FIELDS)) {
+                throw new IllegalArgumentException("entry count " + count);
+            }
+            int[] offsets = new int[count];
+            for (int i = 0; i < count; i++) {
+                offsets[i] = in.position();
+                in.position(in.position() + 2 + Short.toUnsignedInt(in.getShort(in.position())) + FILE_FIELDS);
+            }
+            int treeCount = in.getInt();
+            Map<String, TreeEntry> trees = new HashMap<>(capacity(Math.min(treeCount, 1 << 20)));
+            for (int i = 0; i < treeCount; i++) {
+                int length = Short.toUnsignedInt(in.getShort());
+                String path = new String(bytes, in.position(), length, StandardCharsets.UTF_8);
+                in.position(in.position() + length);
+                int treeEntries = in.getInt();
+                byte[] hash = new byte[32];
+                in.get(hash);
+                trees.put(path, new TreeEntry(treeEntries, Digest.ofHash(hash)));
+            }
+            if (in.remaining() != 4) {
+                throw new IllegalArgumentException(in.remaining() - 4 + " bytes after the entries");
+            }
+            return new StatCache(new FileIndex(bytes, offsets), trees, timestamp, granularityNanos);
+        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            LOG.debug("ignoring damaged stat cache {}", file, e);
+            return empty(granularityNanos);
+        }
     }
 
     /**
@@ -105,8 +153,8 @@ final class StatCache {
      */
     @Nullable
     Digest lookupAndRecord(String path, FileStat stat) {
-        Entry entry = previous.get(path);
-        if (entry == null || !entry.stat().equals(stat)) {
+        int entry = previous.find(path);
+        if (entry < 0 || !previous.statEquals(entry, stat)) {
             return null;
         }
         long safeBefore = previousTimestampNanos - granularityNanos;
@@ -114,19 +162,42 @@ final class StatCache {
             return null; // racy: changed within a timestamp tick of the last snapshot
         }
         synchronized (this) {
-            hits++;
-            current.put(path, entry);
+            if (previous.keep(entry)) {
+                hits++;
+            }
         }
-        return entry.digest();
+        return previous.digest(entry);
     }
 
     /** Records a file's stat key and digest for the next snapshot. */
     synchronized void record(String path, FileStat stat, Digest digest) {
-        current.put(path, new Entry(stat, digest, null));
+        current.put(path, new Entry(stat, digest));
     }
 
     synchronized int hits() {
         return hits;
+    }
+
+    /**
+     * Returns the tree digest remembered for a directory, and records it for the next snapshot; null if none. The
+     * caller may use it only when every entry of the directory is unchanged: each file a hit of
+     * {@link #lookupAndRecord}, each subdirectory's tree reused the same way, and as many entries as
+     * {@code entries}. Then the directory holds exactly the entries it held when the digest was recorded (each
+     * current entry was one of them, and there are as many), so its tree encodes to the same bytes.
+     */
+    synchronized @Nullable Digest lookupTreeAndRecord(String path, int entries) {
+        TreeEntry entry = previousTrees.get(path);
+        if (entry == null || entry.entries() != entries) {
+            return null;
+        }
+        treeHits++;
+        currentTrees.put(path, entry);
+        return entry.tree();
+    }
+
+    /** Records a directory's tree digest for the next snapshot. */
+    synchronized void recordTree(String path, int entries, Digest tree) {
+        currentTrees.put(path, new TreeEntry(entries, tree));
     }
 
     /**
@@ -135,7 +206,11 @@ final class StatCache {
      * timestamp, and a later change alters the stat key, so a newer timestamp would change no later lookup.
      */
     synchronized void save(Path file, long timestampNanos) throws IOException {
-        if (hits == previous.size() && current.size() == previous.size() && Files.exists(file)) {
+        if (hits == previous.size()
+                && current.isEmpty()
+                && treeHits == previousTrees.size()
+                && currentTrees.size() == previousTrees.size()
+                && Files.exists(file)) {
             return;
         }
         Files.createDirectories(file.getParent());
@@ -166,11 +241,11 @@ final class StatCache {
                     entries.add(e.getValue());
                 }
             }
-            out.writeInt(paths.size());
+            out.writeInt(hits + paths.size());
+            previous.writeKept(out); // hits are never recorded again, so no path is written twice
             for (int i = 0; i < paths.size(); i++) {
                 byte[] path = paths.get(i);
-                Entry entry = entries.get(i);
-                FileStat stat = entry.stat();
+                FileStat stat = entries.get(i).stat();
                 out.writeShort(path.length);
                 out.write(path);
                 out.writeLong(stat.device());
@@ -179,10 +254,129 @@ final class StatCache {
                 out.writeLong(stat.mtimeNanos());
                 out.writeLong(stat.ctimeNanos());
                 out.writeBoolean(stat.executable());
-                byte[] hash = entry.hash();
-                out.write(hash != null ? hash : entry.digest().toBytes());
+                out.write(entries.get(i).digest().toBytes());
+            }
+            List<byte[]> treePaths = new ArrayList<>(currentTrees.size());
+            List<TreeEntry> trees = new ArrayList<>(currentTrees.size());
+            for (Map.Entry<String, TreeEntry> e : currentTrees.entrySet()) {
+                byte[] path = e.getKey().getBytes(StandardCharsets.UTF_8);
+                if (path.length <= 0xffff) {
+                    treePaths.add(path);
+                    trees.add(e.getValue());
+                }
+            }
+            out.writeInt(treePaths.size());
+            for (int i = 0; i < treePaths.size(); i++) {
+                out.writeShort(treePaths.get(i).length);
+                out.write(treePaths.get(i));
+                out.writeInt(trees.get(i).entries());
+                out.write(trees.get(i).tree().toBytes());
             }
             out.writeInt((int) crc.getValue());
+        }
+    }
+
+    /**
+     * The previous snapshot's file entries, left in the cache file's bytes: {@code offsets[i]} is where entry
+     * {@code i} starts (its path length), and {@code slots} an open-addressing table (linear probing, at most half
+     * full) of entry numbers plus one, keyed by a hash of the path's UTF-8 bytes. Not thread-safe: the cache
+     * guards {@link #keep}.
+     */
+    private static final class FileIndex {
+        static final FileIndex EMPTY = new FileIndex(new byte[0], new int[0]);
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+        private final byte[] bytes;
+        private final int[] offsets;
+        private final int[] slots;
+        private final boolean[] kept;
+
+        FileIndex(byte[] bytes, int[] offsets) {
+            this.bytes = bytes;
+            this.offsets = offsets;
+            this.kept = new boolean[offsets.length];
+            this.slots = new int[Math.max(2, Integer.highestOneBit(Math.max(1, offsets.length)) << 2)];
+            int mask = slots.length - 1;
+            for (int i = 0; i < offsets.length; i++) {
+                int length = pathLength(i);
+                int slot = hash(bytes, offsets[i] + 2, length) & mask;
+                while (slots[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                slots[slot] = i + 1;
+            }
+        }
+
+        int size() {
+            return offsets.length;
+        }
+
+        /** Returns the entry of a path, or -1. A later entry of the same path (a damaged file) is never found. */
+        int find(String path) {
+            if (offsets.length == 0) {
+                return -1;
+            }
+            byte[] key = path.getBytes(StandardCharsets.UTF_8);
+            int mask = slots.length - 1;
+            for (int slot = hash(key, 0, key.length) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+                int entry = slots[slot] - 1;
+                int start = offsets[entry] + 2;
+                if (pathLength(entry) == key.length
+                        && Arrays.equals(bytes, start, start + key.length, key, 0, key.length)) {
+                    return entry;
+                }
+            }
+            return -1;
+        }
+
+        boolean statEquals(int entry, FileStat stat) {
+            int at = fieldsOf(entry);
+            return getLong(at) == stat.device()
+                    && getLong(at + 8) == stat.inode()
+                    && getLong(at + 16) == stat.size()
+                    && getLong(at + 24) == stat.mtimeNanos()
+                    && getLong(at + 32) == stat.ctimeNanos()
+                    && (bytes[at + 40] != 0) == stat.executable();
+        }
+
+        Digest digest(int entry) {
+            int at = fieldsOf(entry) + 41;
+            return Digest.ofHash(Arrays.copyOfRange(bytes, at, at + 32));
+        }
+
+        /** Marks an entry to be written again; returns false if it was marked already. */
+        boolean keep(int entry) {
+            boolean first = !kept[entry];
+            kept[entry] = true;
+            return first;
+        }
+
+        void writeKept(DataOutputStream out) throws IOException {
+            for (int i = 0; i < offsets.length; i++) {
+                if (kept[i]) {
+                    out.write(bytes, offsets[i], 2 + pathLength(i) + FILE_FIELDS);
+                }
+            }
+        }
+
+        private int pathLength(int entry) {
+            return ((bytes[offsets[entry]] & 0xff) << 8) | (bytes[offsets[entry] + 1] & 0xff);
+        }
+
+        private int fieldsOf(int entry) {
+            return offsets[entry] + 2 + pathLength(entry);
+        }
+
+        private long getLong(int at) {
+            return (long) LONGS.get(bytes, at);
+        }
+
+        private static int hash(byte[] bytes, int from, int length) {
+            int h = 0x811c9dc5;
+            for (int i = from; i < from + length; i++) {
+                h = (h ^ bytes[i]) * 0x01000193;
+            }
+            return h ^ (h >>> 16);
         }
     }
 }

@@ -2,6 +2,8 @@ package org.mlops4j.store;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.NotFoundException;
@@ -51,6 +53,20 @@ public interface ObjectStore extends AutoCloseable {
      */
     @CanIgnoreReturnValue
     ContentInfo putContent(Digest expected, InputStream content);
+
+    /**
+     * Stores content read from a channel (a file's), as {@link #putContent(InputStream)} does. Stores on a local
+     * disk read it without copying it through the Java heap and hash it while they write it; the default reads it
+     * as a stream.
+     *
+     * @param content the bytes, read to the end but not closed
+     * @return the digest and size, and whether this call stored the bytes
+     * @throws org.mlops4j.MlopsException if the channel cannot be read or the store cannot be written
+     */
+    @CanIgnoreReturnValue
+    default ContentInfo putContent(ReadableByteChannel content) {
+        return putContent(Channels.newInputStream(content));
+    }
 
     /**
      * Looks up stored content.

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -274,6 +275,71 @@ class StatCacheTest {
         assertThat(datasets.diff(v1, v2).removed()).containsExactly("deleted.txt");
     }
 
+    @Test
+    void shouldWriteNoTreeWhenNothingChangedAndTheSameTreesAsWithoutTheCacheWhenTheLayoutChanges() throws IOException {
+        Instant old = clock.instant().minus(Duration.ofHours(2));
+        for (int i = 0; i < 12; i++) {
+            write("d" + i % 3 + "/sub/file-" + i + ".txt", "content " + i, old);
+        }
+        DatasetVersion v1 = datasets.snapshot("d").directory(source).commit();
+        assertThat(store.takeHashed()).hasSize(12);
+        assertThat(store.takeTreesWritten()).isPositive();
+
+        assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(v1);
+        assertThat(store.takeTreesWritten()).isZero();
+
+        // every file stays a cache hit in each of these changes; only the directories' entries change
+        List<IoAction> changes = List.of(
+                () -> Files.createDirectories(source.resolve("d1/sub/empty")),
+                () -> Files.delete(source.resolve("d2/sub/file-5.txt")),
+                () -> Files.delete(source.resolve("d1/sub/empty")),
+                () -> Files.createDirectories(source.resolve("d0/sub/file-0.txt.d")),
+                () -> Files.delete(source.resolve("d0/sub/file-3.txt")),
+                () -> Files.createDirectories(source.resolve("d0/sub/file-3.txt")));
+        int version = 1;
+        for (IoAction change : changes) {
+            change.run();
+            DatasetVersion cached = datasets.snapshot("d").directory(source).commit();
+            assertThat(store.takeHashed()).isEmpty();
+            DatasetVersion uncached =
+                    datasets.snapshot("e").directory(source).statCache(false).commit();
+            var unused = store.takeHashed().size() + store.takeTreesWritten();
+            assertThat(cached.getNumber()).isEqualTo(++version);
+            assertThat(cached.getDigest()).isEqualTo(uncached.getDigest());
+            assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(cached);
+            assertThat(store.takeTreesWritten()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRewriteARememberedTreeThatIsMissingFromTheLake() throws IOException {
+        write("sub/a.txt", "a", clock.instant().minus(Duration.ofHours(2)));
+        DatasetVersion v1 = datasets.snapshot("d").directory(source).commit();
+        var unused = store.takeTreesWritten();
+        StoreKey subTree = StoreKey.of("trees/sha256/" + treeOf(v1, "sub").hex().substring(0, 2) + "/"
+                + treeOf(v1, "sub").hex());
+        assertThat(lake.delete(subTree)).isTrue();
+
+        assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(v1);
+
+        assertThat(lake.exists(subTree)).isTrue();
+        assertThat(datasets.verify(v1).isClean()).isTrue();
+    }
+
+    /** An action on the source directory. */
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private Digest treeOf(DatasetVersion version, String directory) {
+        return Trees.read(store, version.getDigest(), "root").stream()
+                .filter(e -> e.name().equals(directory))
+                .map(e -> ((Trees.DirEntry) e).tree())
+                .findFirst()
+                .orElseThrow();
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------------
 
     @com.google.errorprone.annotations.CanIgnoreReturnValue
@@ -351,9 +417,15 @@ class StatCacheTest {
     static final class CountingStore implements ObjectStore {
         private final ObjectStore delegate;
         private final List<Digest> hashed = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicInteger treesWritten = new AtomicInteger();
 
         CountingStore(ObjectStore delegate) {
             this.delegate = delegate;
+        }
+
+        /** Returns how many trees were offered to the store since the last call, and forgets them. */
+        int takeTreesWritten() {
+            return treesWritten.getAndSet(0);
         }
 
         /** Returns the digests written since the last call, and forgets them. */
@@ -391,6 +463,9 @@ class StatCacheTest {
 
         @Override
         public boolean createIfAbsent(StoreKey key, byte[] bytes) {
+            if (key.value().startsWith("trees/")) {
+                treesWritten.incrementAndGet();
+            }
             return delegate.createIfAbsent(key, bytes);
         }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +59,55 @@ class LocalObjectStoreTest {
                 Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
             assertThat(temps).isEmpty();
         }
+    }
+
+    @Test
+    void shouldStoreWhatItHashedWhenContentSpansManyBuffersFromAStreamOrAChannel() throws IOException {
+        int buffer = 256 * 1024;
+        Random random = new Random(42);
+        try (LocalObjectStore store = LocalObjectStore.open(root)) {
+            for (int size : new int[] {0, 1, buffer - 1, buffer, buffer + 1, 4 * buffer, 4 * buffer + 7, 9 * buffer}) {
+                byte[] bytes = new byte[size];
+                random.nextBytes(bytes);
+                Path source = Files.write(root.resolve("source-" + size), bytes);
+
+                ContentInfo fromStream = store.putContent(new ByteArrayInputStream(bytes));
+                Files.delete(
+                        root.resolve(ObjectStore.contentKey(fromStream.digest()).value()));
+                ContentInfo fromChannel;
+                try (FileChannel channel = FileChannel.open(source)) {
+                    fromChannel = store.putContent(channel);
+                }
+
+                assertThat(fromStream.digest()).as("size %d", size).isEqualTo(Digest.of(bytes));
+                assertThat(fromStream.size()).isEqualTo(size);
+                assertThat(fromChannel).isEqualTo(fromStream);
+                try (InputStream in = store.openContent(fromChannel.digest())) {
+                    assertThat(in.readAllBytes()).as("size %d", size).isEqualTo(bytes);
+                }
+            }
+        }
+        try (Stream<Path> temps =
+                Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
+            assertThat(temps).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldWriteNoTempFileWhenSmallContentIsAlreadyStored() {
+        byte[] bytes = "stored once".getBytes(StandardCharsets.UTF_8);
+        List<String> steps = new ArrayList<>();
+        try (LocalObjectStore store = LocalObjectStore.builder()
+                .root(root)
+                .stepListener((step, key) -> steps.add(step))
+                .build()) {
+            assertThat(store.putContent(new ByteArrayInputStream(bytes)).created())
+                    .isTrue();
+            assertThat(store.putContent(new ByteArrayInputStream(bytes)).created())
+                    .isFalse();
+        }
+        assertThat(steps)
+                .containsExactly(LocalObjectStore.STEP_CONTENT_WRITTEN, LocalObjectStore.STEP_CONTENT_COMMITTED);
     }
 
     @Test
