@@ -280,6 +280,21 @@ public final class ChildJvm {
         }
 
         /**
+         * Makes the child halt where a crash loop's plan says, if the plan is a {@link KillPlan.Halt}; a
+         * {@link KillPlan.Sigkill} needs nothing of the child.
+         *
+         * @param plan the plan of the iteration this child serves
+         * @return this builder
+         */
+        @CanIgnoreReturnValue
+        public Builder haltAsPlanned(KillPlan plan) {
+            if (plan instanceof KillPlan.Halt halt) {
+                haltAt(halt.point());
+            }
+            return this;
+        }
+
+        /**
          * Sets the directory for the child's output files (required); created if absent.
          *
          * @param directory the directory
