@@ -24,8 +24,8 @@ import org.mlops4j.data.Datasets;
 import org.mlops4j.lake.Digest;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageNode;
+import org.mlops4j.test.process.ChildGroup;
 import org.mlops4j.test.process.ChildJvm;
-import org.mlops4j.test.process.ChildProcess;
 
 /**
  * Acceptance test 4 of datasets (issue "Foundation 2"), concurrency half: two JVMs with four threads each snapshot
@@ -52,45 +52,29 @@ class DatasetConcurrencyTest {
     void shouldGiveDistinctGapFreeVerifiedVersionsWhenTwoProcessesSnapshotIntoOneDataset() throws IOException {
         int iterations = Integer.getInteger(ITERATIONS_PROPERTY, 20);
         Path lake = dir.resolve("lake");
-        List<ChildProcess> children = new ArrayList<>();
+        List<ChildJvm> snapshotters = new ArrayList<>();
         List<Path> commitFiles = new ArrayList<>();
-        long started;
-        long finished;
-        try {
-            for (int p = 0; p < PROCESSES; p++) {
-                Path commits = dir.resolve("commits-" + p + ".txt");
-                commitFiles.add(commits);
-                children.add(ChildJvm.builder(DatasetConcurrencyWorkload.class)
-                        .name("snapshotter" + p)
-                        .outputDirectory(dir.resolve("children"))
-                        .args(
-                                lake.toString(),
-                                "p" + p,
-                                Integer.toString(THREADS),
-                                Integer.toString(iterations),
-                                dir.resolve("work").toString(),
-                                commits.toString(),
-                                dir.resolve("cache").toString())
-                        .build()
-                        .start());
-            }
-            for (ChildProcess child : children) {
-                child.awaitReady(START_TIMEOUT);
-            }
-            started = System.nanoTime();
-            for (ChildProcess child : children) {
-                child.send("GO");
-            }
-            for (ChildProcess child : children) {
-                int exit = child.awaitExit(Duration.ofMinutes(3));
-                assertThat(exit).as("exit code of %s", child.describe()).isZero();
-                assertThat(child.awaitLineStartingWith("RESULT ", START_TIMEOUT))
-                        .isEqualTo("RESULT commits=" + THREADS * iterations);
-            }
-            finished = System.nanoTime();
-        } finally {
-            children.forEach(ChildProcess::close);
+        for (int p = 0; p < PROCESSES; p++) {
+            Path commits = dir.resolve("commits-" + p + ".txt");
+            commitFiles.add(commits);
+            snapshotters.add(ChildJvm.builder(DatasetConcurrencyWorkload.class)
+                    .name("snapshotter" + p)
+                    .outputDirectory(dir.resolve("children"))
+                    .args(
+                            lake.toString(),
+                            "p" + p,
+                            Integer.toString(THREADS),
+                            Integer.toString(iterations),
+                            dir.resolve("work").toString(),
+                            commits.toString(),
+                            dir.resolve("cache").toString())
+                    .build());
         }
+        ChildGroup.RaceResults results;
+        try (ChildGroup children = ChildGroup.startReady(snapshotters, START_TIMEOUT)) {
+            results = children.race(Duration.ofMinutes(3));
+        }
+        assertThat(results.lines()).as("each child's result").containsOnly("RESULT commits=" + THREADS * iterations);
 
         Map<Long, Commit> byVersion = new HashMap<>();
         for (Path file : commitFiles) {
@@ -159,7 +143,7 @@ class DatasetConcurrencyTest {
                     PROCESSES,
                     THREADS,
                     iterations,
-                    (finished - started) / 1e9,
+                    results.seconds(),
                     n,
                     files);
         }

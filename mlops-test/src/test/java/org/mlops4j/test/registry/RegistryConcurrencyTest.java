@@ -21,8 +21,8 @@ import org.mlops4j.registry.AliasEvent;
 import org.mlops4j.registry.ModelAlias;
 import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.test.process.ChildGroup;
 import org.mlops4j.test.process.ChildJvm;
-import org.mlops4j.test.process.ChildProcess;
 
 /**
  * Acceptance test 2 of issue "Model registry and lineage from data to models": two JVMs with four threads each, for at
@@ -48,47 +48,30 @@ class RegistryConcurrencyTest {
     void shouldLoseNoRegistrationNorAliasMoveWhenTwoProcessesRace() throws IOException {
         Duration duration = Duration.ofSeconds(Long.getLong(DURATION_PROPERTY, 10));
         Path lake = dir.resolve("lake");
-        List<ChildProcess> children = new ArrayList<>();
+        List<ChildJvm> registrars = new ArrayList<>();
         List<Path> outputs = new ArrayList<>();
-        List<String> results = new ArrayList<>();
-        long started;
-        long finished;
-        try {
-            for (int p = 0; p < PROCESSES; p++) {
-                Path output = dir.resolve("writer-" + p + ".txt");
-                outputs.add(output);
-                children.add(ChildJvm.builder(RegistryConcurrencyWorkload.class)
-                        .name("registrar" + p)
-                        .outputDirectory(dir.resolve("children"))
-                        .args(
-                                lake.toString(),
-                                "p" + p,
-                                Integer.toString(THREADS),
-                                Long.toString(duration.toMillis()),
-                                output.toString())
-                        .build()
-                        .start());
-            }
-            for (ChildProcess child : children) {
-                child.awaitReady(START_TIMEOUT);
-            }
-            started = System.nanoTime();
-            for (ChildProcess child : children) {
-                child.send("GO");
-            }
-            for (ChildProcess child : children) {
-                int exit = child.awaitExit(duration.plus(Duration.ofMinutes(2)));
-                assertThat(exit).as("exit code of %s", child.describe()).isZero();
-                results.add(child.awaitLineStartingWith("RESULT ", START_TIMEOUT));
-            }
-            finished = System.nanoTime();
-        } finally {
-            children.forEach(ChildProcess::close);
+        for (int p = 0; p < PROCESSES; p++) {
+            Path output = dir.resolve("writer-" + p + ".txt");
+            outputs.add(output);
+            registrars.add(ChildJvm.builder(RegistryConcurrencyWorkload.class)
+                    .name("registrar" + p)
+                    .outputDirectory(dir.resolve("children"))
+                    .args(
+                            lake.toString(),
+                            "p" + p,
+                            Integer.toString(THREADS),
+                            Long.toString(duration.toMillis()),
+                            output.toString())
+                    .build());
+        }
+        ChildGroup.RaceResults results;
+        try (ChildGroup children = ChildGroup.startReady(registrars, START_TIMEOUT)) {
+            results = children.race(duration.plus(Duration.ofMinutes(2)));
         }
 
-        long registrations = sum(results, "registrations");
-        long moves = sum(results, "moves");
-        long conflicts = sum(results, "conflicts");
+        long registrations = results.sum("registrations");
+        long moves = results.sum("moves");
+        long conflicts = results.sum("conflicts");
         Map<String, Long> versionOfRequest = new HashMap<>();
         Map<Long, String> requestOfVersion = new HashMap<>();
         Map<String, Move> movesById = new HashMap<>();
@@ -187,7 +170,7 @@ class RegistryConcurrencyTest {
                             + " #%d%n",
                     PROCESSES,
                     THREADS,
-                    (finished - started) / 1e9,
+                    results.seconds(),
                     n,
                     moves,
                     conflicts,
@@ -195,20 +178,5 @@ class RegistryConcurrencyTest {
                     current.version(),
                     current.sequence());
         }
-    }
-
-    private static long sum(List<String> results, String field) {
-        long total = 0;
-        for (String result : results) {
-            boolean found = false;
-            for (String part : result.substring("RESULT ".length()).split(" ")) {
-                if (part.startsWith(field + "=")) {
-                    total += Long.parseLong(part.substring(field.length() + 1));
-                    found = true;
-                }
-            }
-            assertThat(found).as("field %s in %s", field, result).isTrue();
-        }
-        return total;
     }
 }

@@ -20,8 +20,8 @@ import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.StoreVerification;
 import org.mlops4j.store.StoredObject;
 import org.mlops4j.store.VersionAllocator;
+import org.mlops4j.test.process.ChildGroup;
 import org.mlops4j.test.process.ChildJvm;
-import org.mlops4j.test.process.ChildProcess;
 
 /**
  * Acceptance test 3 of the object store (issue "Foundation 1"): two JVMs with four threads each, for at least ten
@@ -44,49 +44,32 @@ class ObjectStoreConcurrencyTest {
     void shouldAllocateEachVersionOnceAndChainEveryMoveWhenTwoProcessesRace() throws IOException {
         Duration duration = Duration.ofSeconds(Long.getLong(DURATION_PROPERTY, 10));
         Path lake = dir.resolve("lake");
-        List<ChildProcess> children = new ArrayList<>();
+        List<ChildJvm> writers = new ArrayList<>();
         List<Path> allocationFiles = new ArrayList<>();
-        long started;
-        long finished;
-        List<String> results = new ArrayList<>();
-        try {
-            for (int p = 0; p < PROCESSES; p++) {
-                Path allocations = dir.resolve("allocations-" + p + ".txt");
-                allocationFiles.add(allocations);
-                children.add(ChildJvm.builder(ConcurrencyWorkload.class)
-                        .name("writer" + p)
-                        .outputDirectory(dir.resolve("children"))
-                        .args(
-                                lake.toString(),
-                                "p" + p,
-                                Integer.toString(THREADS),
-                                Long.toString(duration.toMillis()),
-                                allocations.toString())
-                        .build()
-                        .start());
-            }
-            for (ChildProcess child : children) {
-                child.awaitReady(START_TIMEOUT);
-            }
-            started = System.nanoTime();
-            for (ChildProcess child : children) {
-                child.send("GO");
-            }
-            for (ChildProcess child : children) {
-                int exit = child.awaitExit(duration.plus(Duration.ofMinutes(2)));
-                assertThat(exit).as("exit code of %s", child.describe()).isZero();
-                results.add(child.awaitLineStartingWith("RESULT ", START_TIMEOUT));
-            }
-            finished = System.nanoTime();
-        } finally {
-            children.forEach(ChildProcess::close);
+        for (int p = 0; p < PROCESSES; p++) {
+            Path allocations = dir.resolve("allocations-" + p + ".txt");
+            allocationFiles.add(allocations);
+            writers.add(ChildJvm.builder(ConcurrencyWorkload.class)
+                    .name("writer" + p)
+                    .outputDirectory(dir.resolve("children"))
+                    .args(
+                            lake.toString(),
+                            "p" + p,
+                            Integer.toString(THREADS),
+                            Long.toString(duration.toMillis()),
+                            allocations.toString())
+                    .build());
+        }
+        ChildGroup.RaceResults results;
+        try (ChildGroup children = ChildGroup.startReady(writers, START_TIMEOUT)) {
+            results = children.race(duration.plus(Duration.ofMinutes(2)));
         }
 
-        long reportedAllocations = sum(results, "allocations");
-        long createConflicts = sum(results, "createConflicts");
-        long moves = sum(results, "moves");
-        long casConflicts = sum(results, "casConflicts");
-        long recovered = sum(results, "recovered");
+        long reportedAllocations = results.sum("allocations");
+        long createConflicts = results.sum("createConflicts");
+        long moves = results.sum("moves");
+        long casConflicts = results.sum("casConflicts");
+        long recovered = results.sum("recovered");
         Map<String, Long> versionOfCommit = new HashMap<>();
         for (Path file : allocationFiles) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -141,7 +124,7 @@ class ObjectStoreConcurrencyTest {
                             + " recovered=%d, pointer moves=%d, CAS conflicts=%d, store objects=%d%n",
                     PROCESSES,
                     THREADS,
-                    (finished - started) / 1e9,
+                    results.seconds(),
                     n,
                     createConflicts,
                     recovered,
@@ -149,20 +132,5 @@ class ObjectStoreConcurrencyTest {
                     casConflicts,
                     verification.otherObjects());
         }
-    }
-
-    private static long sum(List<String> results, String field) {
-        long total = 0;
-        for (String result : results) {
-            boolean found = false;
-            for (String part : result.substring("RESULT ".length()).split(" ")) {
-                if (part.startsWith(field + "=")) {
-                    total += Long.parseLong(part.substring(field.length() + 1));
-                    found = true;
-                }
-            }
-            assertThat(found).as("field %s in %s", field, result).isTrue();
-        }
-        return total;
     }
 }
