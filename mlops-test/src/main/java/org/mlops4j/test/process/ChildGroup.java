@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * The parent side of a concurrency test: children started together, each awaited until it is set up, then released at
@@ -13,10 +14,9 @@ import java.util.Objects;
  * prints one {@code RESULT <field>=<value> …} line ({@link ParentChannel#reportAndExit}) and exits 0.
  *
  * <pre>{@code
- * try (ChildGroup children = ChildGroup.startReady(List.of(writer0, writer1), Duration.ofMinutes(1))) {
- *     RaceResults results = children.race(Duration.ofMinutes(2));
- *     long allocations = results.sum("allocations");
- * }
+ * RaceResults results = ChildGroup.race(2, p -> writer(p), Duration.ofMinutes(1), Duration.ofMinutes(2));
+ * long allocations = results.sum("allocations");
+ * List<String> allocated = results.reportedLines();
  * }</pre>
  */
 public final class ChildGroup implements AutoCloseable {
@@ -50,6 +50,26 @@ public final class ChildGroup implements AutoCloseable {
         } catch (AssertionError | RuntimeException e) {
             group.close();
             throw e;
+        }
+    }
+
+    /**
+     * Runs a whole race: starts {@code count} children, waits until all are ready, then {@link #race races} them.
+     *
+     * @param count how many children
+     * @param child describes child {@code p}, from 0
+     * @param startTimeout how long each may take to be ready
+     * @param runTimeout how long each may take after {@value #GO}
+     * @return what the children reported
+     * @throws AssertionError if a child fails; every child is killed then
+     */
+    public static RaceResults race(int count, IntFunction<ChildJvm> child, Duration startTimeout, Duration runTimeout) {
+        List<ChildJvm> jvms = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            jvms.add(child.apply(p));
+        }
+        try (ChildGroup children = startReady(jvms, startTimeout)) {
+            return children.race(runTimeout);
         }
     }
 
@@ -88,7 +108,8 @@ public final class ChildGroup implements AutoCloseable {
      * {@code RESULT} line.
      *
      * @param runTimeout how long each child may take after {@value #GO}
-     * @return the result lines, in the children's order, and the time from {@value #GO} to the last exit
+     * @return the result lines and reported lines, in the children's order, and the time from {@value #GO} to the
+     *     last exit
      * @throws AssertionError if a child fails, runs too long or prints no result line
      */
     public RaceResults race(Duration runTimeout) {
@@ -97,12 +118,14 @@ public final class ChildGroup implements AutoCloseable {
             child.send(GO);
         }
         awaitCleanExits(runTimeout);
-        List<String> lines = new ArrayList<>();
+        List<String> results = new ArrayList<>();
+        List<String> reported = new ArrayList<>();
         for (ChildProcess child : children) {
             // The child printed it before it exited: no wait beyond the drained output.
-            lines.add(child.awaitLineStartingWith(ParentChannel.RESULT_PREFIX, Duration.ofSeconds(10)));
+            results.add(child.awaitLineStartingWith(ParentChannel.RESULT_PREFIX, Duration.ofSeconds(10)));
+            reported.addAll(child.readReportedLines());
         }
-        return new RaceResults(lines, Duration.ofNanos(System.nanoTime() - started));
+        return new RaceResults(results, reported, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** Kills the children that still run. */
@@ -119,13 +142,15 @@ public final class ChildGroup implements AutoCloseable {
     /**
      * What the children of a race reported.
      *
-     * @param lines each child's {@code RESULT <field>=<value> …} line, in the children's order
+     * @param results each child's {@code RESULT <field>=<value> …} line, in the children's order
+     * @param reportedLines the lines the children wrote with {@link ParentChannel#reportAndExit}, child after child
      * @param elapsed the time from {@value ChildGroup#GO} until the last child exited
      */
-    public record RaceResults(List<String> lines, Duration elapsed) {
+    public record RaceResults(List<String> results, List<String> reportedLines, Duration elapsed) {
         /** Copies the lines. */
         public RaceResults {
-            lines = List.copyOf(lines);
+            results = List.copyOf(results);
+            reportedLines = List.copyOf(reportedLines);
             Objects.requireNonNull(elapsed, "elapsed");
         }
 
@@ -139,7 +164,7 @@ public final class ChildGroup implements AutoCloseable {
          */
         public long sum(String field) {
             long total = 0;
-            for (String line : lines) {
+            for (String line : results) {
                 boolean found = false;
                 for (String part :
                         line.substring(ParentChannel.RESULT_PREFIX.length()).split(" ")) {

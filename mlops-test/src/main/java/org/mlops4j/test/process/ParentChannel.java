@@ -38,6 +38,9 @@ public final class ParentChannel {
     /** The start of the one line a child of a {@link ChildGroup#race race} sends with its figures. */
     public static final String RESULT_PREFIX = "RESULT ";
 
+    /** The system property naming the file {@link #reportAndExit} writes; set by {@link ChildJvm}. */
+    public static final String LINES_FILE_PROPERTY = "mlops4j.test.linesFile";
+
     /** The exit code of a child whose parent went away. */
     public static final int ORPHAN_EXIT_CODE = 112;
 
@@ -118,16 +121,22 @@ public final class ParentChannel {
     }
 
     /**
-     * Ends a race child: writes its lines to a file for the parent to check, sends the parent
-     * {@code RESULT <fields>} and exits the JVM with 0.
+     * Ends a race child: writes its lines to the file the parent reads them from
+     * ({@link ChildProcess#readReportedLines()}), sends the parent {@code RESULT <fields>} and exits the JVM with 0.
      *
-     * @param linesFile the file the parent reads
      * @param lines the lines, e.g. from {@link WorkerThreads#runAll}
      * @param fields the figures, {@code <field>=<value>} separated by spaces, which {@link ChildGroup.RaceResults#sum}
      *     adds up
      * @throws UncheckedIOException if the file cannot be written
+     * @throws IllegalStateException if the child was not started by a {@link ChildJvm}
      */
-    public void reportAndExit(Path linesFile, List<String> lines, String fields) {
+    public void reportAndExit(List<String> lines, String fields) {
+        String file = System.getProperty(LINES_FILE_PROPERTY, "");
+        if (file.isEmpty()) {
+            throw new IllegalStateException(
+                    "no lines file: -D" + LINES_FILE_PROPERTY + " is not set; start the child with ChildJvm");
+        }
+        Path linesFile = Path.of(file);
         try {
             Files.write(linesFile, lines, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -2,12 +2,8 @@ package org.mlops4j.test.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,43 +45,34 @@ class DatasetConcurrencyTest {
     private record Commit(long version, Digest digest, String commitId, String thread, long parent) {}
 
     @Test
-    void shouldGiveDistinctGapFreeVerifiedVersionsWhenTwoProcessesSnapshotIntoOneDataset() throws IOException {
+    void shouldGiveDistinctGapFreeVerifiedVersionsWhenTwoProcessesSnapshotIntoOneDataset() {
         int iterations = Integer.getInteger(ITERATIONS_PROPERTY, 20);
         Path lake = dir.resolve("lake");
-        List<ChildJvm> snapshotters = new ArrayList<>();
-        List<Path> commitFiles = new ArrayList<>();
-        for (int p = 0; p < PROCESSES; p++) {
-            Path commits = dir.resolve("commits-" + p + ".txt");
-            commitFiles.add(commits);
-            snapshotters.add(ChildJvm.builder(DatasetConcurrencyWorkload.class)
-                    .name("snapshotter" + p)
-                    .outputDirectory(dir.resolve("children"))
-                    .args(
-                            lake.toString(),
-                            "p" + p,
-                            Integer.toString(THREADS),
-                            Integer.toString(iterations),
-                            dir.resolve("work").toString(),
-                            commits.toString(),
-                            dir.resolve("cache").toString())
-                    .build());
-        }
-        ChildGroup.RaceResults results;
-        try (ChildGroup children = ChildGroup.startReady(snapshotters, START_TIMEOUT)) {
-            results = children.race(Duration.ofMinutes(3));
-        }
-        assertThat(results.lines()).as("each child's result").containsOnly("RESULT commits=" + THREADS * iterations);
+        ChildGroup.RaceResults results = ChildGroup.race(
+                PROCESSES,
+                p -> ChildJvm.builder(DatasetConcurrencyWorkload.class)
+                        .name("snapshotter" + p)
+                        .outputDirectory(dir.resolve("children"))
+                        .args(
+                                lake.toString(),
+                                "p" + p,
+                                Integer.toString(THREADS),
+                                Integer.toString(iterations),
+                                dir.resolve("work").toString(),
+                                dir.resolve("cache").toString())
+                        .build(),
+                START_TIMEOUT,
+                Duration.ofMinutes(3));
+        assertThat(results.results()).as("each child's result").containsOnly("RESULT commits=" + THREADS * iterations);
 
         Map<Long, Commit> byVersion = new HashMap<>();
-        for (Path file : commitFiles) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] f = line.split(" ");
-                Commit commit = new Commit(Long.parseLong(f[0]), Digest.parse(f[1]), f[2], f[3], Long.parseLong(f[4]));
-                Commit previous = byVersion.put(commit.version(), commit);
-                assertThat(previous)
-                        .as("version %d reported twice: %s and %s", commit.version(), previous, commit)
-                        .isNull();
-            }
+        for (String line : results.reportedLines()) {
+            String[] f = line.split(" ");
+            Commit commit = new Commit(Long.parseLong(f[0]), Digest.parse(f[1]), f[2], f[3], Long.parseLong(f[4]));
+            Commit previous = byVersion.put(commit.version(), commit);
+            assertThat(previous)
+                    .as("version %d reported twice: %s and %s", commit.version(), previous, commit)
+                    .isNull();
         }
         int n = PROCESSES * THREADS * iterations;
         assertThat(byVersion.keySet())

@@ -24,9 +24,8 @@ import org.mlops4j.test.process.WorkerThreads;
  * both processes share) has entries to hit, and checks after each commit that every file reads back as its source
  * holds it.
  *
- * <p>Arguments: lake directory, writer id, threads, iterations per thread, work directory, commits file, cache
- * directory. Waits for
- * {@code GO} after {@code READY}; writes one line per commit ({@code <version> <digest> <commit id> <thread>
+ * <p>Arguments: lake directory, writer id, threads, iterations per thread, work directory, cache directory. Waits for
+ * {@code GO} after {@code READY}; reports one line per commit ({@code <version> <digest> <commit id> <thread>
  * <parent version or 0>}) and prints {@code RESULT commits=…}.
  */
 public final class DatasetConcurrencyWorkload {
@@ -41,8 +40,7 @@ public final class DatasetConcurrencyWorkload {
         int threads = Integer.parseInt(args[2]);
         int iterations = Integer.parseInt(args[3]);
         Path work = Path.of(args[4]);
-        Path commitsFile = Path.of(args[5]);
-        Path caches = Path.of(args[6]);
+        Path caches = Path.of(args[5]);
 
         List<String> commits;
         try (Mlops mlops =
@@ -65,7 +63,7 @@ public final class DatasetConcurrencyWorkload {
                 }
             });
         }
-        parent.reportAndExit(commitsFile, commits, "commits=" + commits.size());
+        parent.reportAndExit(commits, "commits=" + commits.size());
     }
 
     /** Each file of the version reads back as the source holds it: no stale stat cache entry, no mix-up. */

@@ -2,12 +2,8 @@ package org.mlops4j.test.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,29 +41,18 @@ class RegistryConcurrencyTest {
     private record Move(String moveId, long sequence, long from, long to) {}
 
     @Test
-    void shouldLoseNoRegistrationNorAliasMoveWhenTwoProcessesRace() throws IOException {
+    void shouldLoseNoRegistrationNorAliasMoveWhenTwoProcessesRace() {
         Duration duration = Duration.ofSeconds(Long.getLong(DURATION_PROPERTY, 10));
         Path lake = dir.resolve("lake");
-        List<ChildJvm> registrars = new ArrayList<>();
-        List<Path> outputs = new ArrayList<>();
-        for (int p = 0; p < PROCESSES; p++) {
-            Path output = dir.resolve("writer-" + p + ".txt");
-            outputs.add(output);
-            registrars.add(ChildJvm.builder(RegistryConcurrencyWorkload.class)
-                    .name("registrar" + p)
-                    .outputDirectory(dir.resolve("children"))
-                    .args(
-                            lake.toString(),
-                            "p" + p,
-                            Integer.toString(THREADS),
-                            Long.toString(duration.toMillis()),
-                            output.toString())
-                    .build());
-        }
-        ChildGroup.RaceResults results;
-        try (ChildGroup children = ChildGroup.startReady(registrars, START_TIMEOUT)) {
-            results = children.race(duration.plus(Duration.ofMinutes(2)));
-        }
+        ChildGroup.RaceResults results = ChildGroup.race(
+                PROCESSES,
+                p -> ChildJvm.builder(RegistryConcurrencyWorkload.class)
+                        .name("registrar" + p)
+                        .outputDirectory(dir.resolve("children"))
+                        .args(lake.toString(), "p" + p, Integer.toString(THREADS), Long.toString(duration.toMillis()))
+                        .build(),
+                START_TIMEOUT,
+                duration.plus(Duration.ofMinutes(2)));
 
         long registrations = results.sum("registrations");
         long moves = results.sum("moves");
@@ -75,23 +60,21 @@ class RegistryConcurrencyTest {
         Map<String, Long> versionOfRequest = new HashMap<>();
         Map<Long, String> requestOfVersion = new HashMap<>();
         Map<String, Move> movesById = new HashMap<>();
-        for (Path output : outputs) {
-            for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
-                String[] fields = line.split(" ");
-                if (fields[0].equals("REG")) {
-                    long version = Long.parseLong(fields[2]);
-                    assertThat(versionOfRequest.put(fields[1], version))
-                            .as("request %s registered twice", fields[1])
-                            .isNull();
-                    assertThat(requestOfVersion.put(version, fields[1]))
-                            .as("version %d given to two registrations", version)
-                            .isNull();
-                } else {
-                    assertThat(fields[0]).isEqualTo("MOVE");
-                    Move move = new Move(
-                            fields[1], Long.parseLong(fields[2]), Long.parseLong(fields[3]), Long.parseLong(fields[4]));
-                    assertThat(movesById.put(move.moveId(), move)).isNull();
-                }
+        for (String line : results.reportedLines()) {
+            String[] fields = line.split(" ");
+            if (fields[0].equals("REG")) {
+                long version = Long.parseLong(fields[2]);
+                assertThat(versionOfRequest.put(fields[1], version))
+                        .as("request %s registered twice", fields[1])
+                        .isNull();
+                assertThat(requestOfVersion.put(version, fields[1]))
+                        .as("version %d given to two registrations", version)
+                        .isNull();
+            } else {
+                assertThat(fields[0]).isEqualTo("MOVE");
+                Move move = new Move(
+                        fields[1], Long.parseLong(fields[2]), Long.parseLong(fields[3]), Long.parseLong(fields[4]));
+                assertThat(movesById.put(move.moveId(), move)).isNull();
             }
         }
         assertThat(versionOfRequest).hasSize((int) registrations);

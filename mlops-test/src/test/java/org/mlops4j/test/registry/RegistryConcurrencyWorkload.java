@@ -21,8 +21,8 @@ import org.mlops4j.test.process.WorkerThreads;
  * {@value #MODEL} and move its alias {@value #ALIAS} to it by compare-and-set ({@link AliasUpdate#expecting} the
  * version just read, {@link AliasUpdate#expectingAbsent} when there is none), re-reading after each conflict.
  *
- * <p>Arguments: lake directory, writer id, threads, duration in milliseconds, output file. Waits for {@code GO} after
- * {@code READY}; writes one line per registration ({@code REG <request id> <version>}) and per successful move
+ * <p>Arguments: lake directory, writer id, threads, duration in milliseconds. Waits for {@code GO} after
+ * {@code READY}; reports one line per registration ({@code REG <request id> <version>}) and per successful move
  * ({@code MOVE <move id> <sequence> <from> <to>}), and prints {@code RESULT registrations=… moves=… conflicts=…}.
  */
 public final class RegistryConcurrencyWorkload {
@@ -40,7 +40,6 @@ public final class RegistryConcurrencyWorkload {
         String writer = args[1];
         int threads = Integer.parseInt(args[2]);
         Duration duration = Duration.ofMillis(Long.parseLong(args[3]));
-        Path outputFile = Path.of(args[4]);
 
         AtomicLong registrations = new AtomicLong();
         AtomicLong moves = new AtomicLong();
@@ -64,7 +63,6 @@ public final class RegistryConcurrencyWorkload {
             });
         }
         parent.reportAndExit(
-                outputFile,
                 lines,
                 String.format(
                         Locale.ROOT,

@@ -15,8 +15,8 @@ import org.mlops4j.test.process.WorkerThreads;
  * A child of {@link ObjectStoreConcurrencyTest}: several threads that, until a deadline, allocate a version and
  * move the pointer to it by compare-and-set, logging each move.
  *
- * <p>Arguments: lake directory, writer id, threads, duration in milliseconds, allocations file. Waits for {@code GO}
- * after {@code READY}; writes one line per allocation ({@code <commit> <version> <conflicts> <recovered>}) and
+ * <p>Arguments: lake directory, writer id, threads, duration in milliseconds. Waits for {@code GO}
+ * after {@code READY}; reports one line per allocation ({@code <commit> <version> <conflicts> <recovered>}) and
  * prints {@code RESULT allocations=… createConflicts=… moves=… casConflicts=… recovered=…}.
  */
 public final class ConcurrencyWorkload {
@@ -28,7 +28,6 @@ public final class ConcurrencyWorkload {
         String writer = args[1];
         int threads = Integer.parseInt(args[2]);
         Duration duration = Duration.ofMillis(Long.parseLong(args[3]));
-        Path allocationsFile = Path.of(args[4]);
 
         AtomicLong createConflicts = new AtomicLong();
         AtomicLong casConflicts = new AtomicLong();
@@ -64,7 +63,6 @@ public final class ConcurrencyWorkload {
             });
         }
         parent.reportAndExit(
-                allocationsFile,
                 allocations,
                 String.format(
                         Locale.ROOT,

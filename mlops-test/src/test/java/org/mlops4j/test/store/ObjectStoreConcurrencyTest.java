@@ -2,12 +2,8 @@ package org.mlops4j.test.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,29 +37,18 @@ class ObjectStoreConcurrencyTest {
     Path dir;
 
     @Test
-    void shouldAllocateEachVersionOnceAndChainEveryMoveWhenTwoProcessesRace() throws IOException {
+    void shouldAllocateEachVersionOnceAndChainEveryMoveWhenTwoProcessesRace() {
         Duration duration = Duration.ofSeconds(Long.getLong(DURATION_PROPERTY, 10));
         Path lake = dir.resolve("lake");
-        List<ChildJvm> writers = new ArrayList<>();
-        List<Path> allocationFiles = new ArrayList<>();
-        for (int p = 0; p < PROCESSES; p++) {
-            Path allocations = dir.resolve("allocations-" + p + ".txt");
-            allocationFiles.add(allocations);
-            writers.add(ChildJvm.builder(ConcurrencyWorkload.class)
-                    .name("writer" + p)
-                    .outputDirectory(dir.resolve("children"))
-                    .args(
-                            lake.toString(),
-                            "p" + p,
-                            Integer.toString(THREADS),
-                            Long.toString(duration.toMillis()),
-                            allocations.toString())
-                    .build());
-        }
-        ChildGroup.RaceResults results;
-        try (ChildGroup children = ChildGroup.startReady(writers, START_TIMEOUT)) {
-            results = children.race(duration.plus(Duration.ofMinutes(2)));
-        }
+        ChildGroup.RaceResults results = ChildGroup.race(
+                PROCESSES,
+                p -> ChildJvm.builder(ConcurrencyWorkload.class)
+                        .name("writer" + p)
+                        .outputDirectory(dir.resolve("children"))
+                        .args(lake.toString(), "p" + p, Integer.toString(THREADS), Long.toString(duration.toMillis()))
+                        .build(),
+                START_TIMEOUT,
+                duration.plus(Duration.ofMinutes(2)));
 
         long reportedAllocations = results.sum("allocations");
         long createConflicts = results.sum("createConflicts");
@@ -71,12 +56,10 @@ class ObjectStoreConcurrencyTest {
         long casConflicts = results.sum("casConflicts");
         long recovered = results.sum("recovered");
         Map<String, Long> versionOfCommit = new HashMap<>();
-        for (Path file : allocationFiles) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] fields = line.split(" ");
-                Long previous = versionOfCommit.put(fields[0], Long.parseLong(fields[1]));
-                assertThat(previous).as("commit %s allocated twice", fields[0]).isNull();
-            }
+        for (String line : results.reportedLines()) {
+            String[] fields = line.split(" ");
+            Long previous = versionOfCommit.put(fields[0], Long.parseLong(fields[1]));
+            assertThat(previous).as("commit %s allocated twice", fields[0]).isNull();
         }
         assertThat(versionOfCommit).hasSize((int) reportedAllocations);
 
