@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * How to start a child JVM: a main class run with this JVM's {@code java} and classpath, its arguments, JVM options
  * and system properties, a UTF-8 locale, and a directory for its output. Immutable; {@link #start()} may be called
  * many times, each start gets its own output files ({@code <name>-<n>.stdout.txt}, {@code .stderr.txt},
- * {@code .steps}).
+ * {@code .steps}, and {@code .lines} if the child {@link ParentChannel#reportAndExit reports} lines).
  *
  * <p>The child's standard error goes to a file; its standard output is drained line by line into a file and into
  * memory, where {@link ChildProcess#awaitLine} finds it. Children start with {@link #FAST_START_OPTIONS} unless
@@ -121,6 +121,7 @@ public final class ChildJvm {
         }
         if (trail != null) {
             command.add("-D" + StepTracker.TRAIL_PROPERTY + "=" + trail);
+            command.add("-D" + ParentChannel.LINES_FILE_PROPERTY + "=" + ChildProcess.linesFileBeside(trail));
         }
         command.add("-cp");
         command.add(classpath);
@@ -276,6 +277,21 @@ public final class ChildJvm {
         @CanIgnoreReturnValue
         public Builder haltAt(HaltPoint haltAt) {
             this.haltAt = Objects.requireNonNull(haltAt, "haltAt");
+            return this;
+        }
+
+        /**
+         * Makes the child halt where a crash loop's plan says, if the plan is a {@link KillPlan.Halt}; a
+         * {@link KillPlan.Sigkill} needs nothing of the child.
+         *
+         * @param plan the plan of the iteration this child serves
+         * @return this builder
+         */
+        @CanIgnoreReturnValue
+        public Builder haltAsPlanned(KillPlan plan) {
+            if (plan instanceof KillPlan.Halt halt) {
+                haltAt(halt.point());
+            }
             return this;
         }
 

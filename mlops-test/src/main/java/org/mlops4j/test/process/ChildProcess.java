@@ -103,6 +103,29 @@ public final class ChildProcess implements AutoCloseable {
         return stdoutFile;
     }
 
+    /**
+     * Returns the lines the child wrote with {@link ParentChannel#reportAndExit}.
+     *
+     * @return the lines
+     * @throws AssertionError if the child wrote none (no file)
+     */
+    public List<String> readReportedLines() {
+        Path file = linesFileBeside(trailFile);
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new AssertionError("child " + id + " reported no lines (no " + file + "); " + describe(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Returns the lines file of a start, next to its step trail. */
+    static Path linesFileBeside(Path trailFile) {
+        String name = trailFile.getFileName().toString();
+        return trailFile.resolveSibling(name.substring(0, name.length() - ".steps".length()) + ".lines");
+    }
+
     /** Returns the file with the child's standard error. */
     public Path getStderrFile() {
         return stderrFile;

@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -27,12 +28,14 @@ import org.jspecify.annotations.Nullable;
  * loop per test.
  *
  * <pre>{@code
+ * long seed = CrashLoop.seed("mlops4j.crash.seed", "store crash test");
+ * List<KillPlan> plans = new KillPlans(new Random(seed)).halts(steps, 3).sigkills(10, maxDelay).shuffled();
  * KillHistogram histogram = CrashLoop.builder()
- *         .child(plan -> workload(plan))
+ *         .child(plan -> ChildJvm.builder(Workload.class).outputDirectory(dir).haltAsPlanned(plan).build())
  *         .afterEach(outcome -> assertStoreIsClean(outcome))
+ *         .report("store crash test", System.out)
  *         .build()
  *         .run(plans);
- * System.out.print(histogram.toTable());
  * }</pre>
  */
 public final class CrashLoop {
@@ -50,6 +53,8 @@ public final class CrashLoop {
     private final Duration startTimeout;
     private final Duration haltTimeout;
     private final @Nullable PrintStream log;
+    private final @Nullable String reportTitle;
+    private final @Nullable PrintStream report;
 
     private CrashLoop(Builder builder, Function<KillPlan, ChildJvm> child) {
         this.child = child;
@@ -57,11 +62,27 @@ public final class CrashLoop {
         this.startTimeout = builder.startTimeout;
         this.haltTimeout = builder.haltTimeout;
         this.log = builder.log;
+        this.reportTitle = builder.reportTitle;
+        this.report = builder.report;
     }
 
     /** Returns a builder. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns the seed of a crash test's random choices and prints it as the option that replays the run: the value
+     * of a system property if it is set, a fresh one otherwise.
+     *
+     * @param property the system property, e.g. {@code mlops4j.crash.seed}
+     * @param testName the test's name in the printed line
+     * @return the seed (a property that is not a number is ignored, as by {@link Long#getLong})
+     */
+    public static long seed(String property, String testName) {
+        long seed = Long.getLong(property, System.nanoTime());
+        System.out.println(testName + " seed: -D" + property + "=" + seed);
+        return seed;
     }
 
     /**
@@ -73,6 +94,7 @@ public final class CrashLoop {
      *     {@code afterEach} finds a problem; the message describes the child and the iteration
      */
     public KillHistogram run(List<KillPlan> plans) {
+        long started = System.nanoTime();
         KillHistogram histogram = new KillHistogram();
         for (int i = 0; i < plans.size(); i++) {
             KillPlan plan = plans.get(i);
@@ -92,6 +114,17 @@ public final class CrashLoop {
                                 + outcome.stderr(),
                         e);
             }
+        }
+        if (report != null) {
+            report.printf(
+                    Locale.ROOT,
+                    "%s: %d deaths (%d halts, %d SIGKILLs) in %.1f s%n%s",
+                    reportTitle,
+                    histogram.total(),
+                    histogram.countOf(HALT),
+                    histogram.countOf(SIGKILL),
+                    (System.nanoTime() - started) / 1e9,
+                    histogram.toTable());
         }
         return histogram;
     }
@@ -142,6 +175,8 @@ public final class CrashLoop {
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration haltTimeout = Duration.ofSeconds(120);
         private @Nullable PrintStream log;
+        private @Nullable String reportTitle;
+        private @Nullable PrintStream report;
 
         private Builder() {}
 
@@ -203,6 +238,21 @@ public final class CrashLoop {
         @CanIgnoreReturnValue
         public Builder log(PrintStream log) {
             this.log = Objects.requireNonNull(log, "log");
+            return this;
+        }
+
+        /**
+         * Prints, after the last iteration, a line {@code <title>: <n> deaths (<h> halts, <k> SIGKILLs) in <t> s}
+         * and the {@link KillHistogram#toTable() table} of where the kills landed: a crash test's acceptance figures.
+         *
+         * @param title the test's name
+         * @param out the stream, e.g. {@code System.out}
+         * @return this builder
+         */
+        @CanIgnoreReturnValue
+        public Builder report(String title, PrintStream out) {
+            this.reportTitle = Objects.requireNonNull(title, "title");
+            this.report = Objects.requireNonNull(out, "out");
             return this;
         }
 

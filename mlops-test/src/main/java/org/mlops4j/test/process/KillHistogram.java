@@ -2,6 +2,7 @@ package org.mlops4j.test.process;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +54,17 @@ public final class KillHistogram {
      */
     public synchronized int count(String where, String kind) {
         return counts.getOrDefault(where, Map.of()).getOrDefault(kind, 0);
+    }
+
+    /**
+     * Returns how many kills of a kind landed at any of some places, e.g. at the steps of one phase.
+     *
+     * @param places the places
+     * @param kind the kind
+     * @return the count
+     */
+    public synchronized int count(Collection<String> places, String kind) {
+        return places.stream().mapToInt(where -> count(where, kind)).sum();
     }
 
     /**

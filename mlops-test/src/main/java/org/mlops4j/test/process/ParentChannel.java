@@ -3,8 +3,12 @@ package org.mlops4j.test.process;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +34,12 @@ import java.util.concurrent.TimeUnit;
 public final class ParentChannel {
     /** The line a child prints once it is set up; {@link ChildProcess#awaitReady(Duration)} waits for it. */
     public static final String READY = "READY";
+
+    /** The start of the one line a child of a {@link ChildGroup#race race} sends with its figures. */
+    public static final String RESULT_PREFIX = "RESULT ";
+
+    /** The system property naming the file {@link #reportAndExit} writes; set by {@link ChildJvm}. */
+    public static final String LINES_FILE_PROPERTY = "mlops4j.test.linesFile";
 
     /** The exit code of a child whose parent went away. */
     public static final int ORPHAN_EXIT_CODE = 112;
@@ -99,6 +109,42 @@ public final class ParentChannel {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the parent", e);
         }
+    }
+
+    /**
+     * Waits for the parent's {@value ChildGroup#GO}, which starts a race; at most two minutes.
+     *
+     * @throws IllegalStateException if another line came, or none in time
+     */
+    public void awaitGo() {
+        awaitLine(ChildGroup.GO, Duration.ofMinutes(2));
+    }
+
+    /**
+     * Ends a race child: writes its lines to the file the parent reads them from
+     * ({@link ChildProcess#readReportedLines()}), sends the parent {@code RESULT <fields>} and exits the JVM with 0.
+     *
+     * @param lines the lines, e.g. from {@link WorkerThreads#runAll}
+     * @param fields the figures, {@code <field>=<value>} separated by spaces, which {@link ChildGroup.RaceResults#sum}
+     *     adds up
+     * @throws UncheckedIOException if the file cannot be written
+     * @throws IllegalStateException if the child was not started by a {@link ChildJvm}
+     */
+    public void reportAndExit(List<String> lines, String fields) {
+        String file = System.getProperty(LINES_FILE_PROPERTY, "");
+        if (file.isEmpty()) {
+            throw new IllegalStateException(
+                    "no lines file: -D" + LINES_FILE_PROPERTY + " is not set; start the child with ChildJvm");
+        }
+        Path linesFile = Path.of(file);
+        try {
+            Files.write(linesFile, lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + linesFile, e);
+        }
+        send(RESULT_PREFIX + fields);
+        // Exit now: the code under test may have left non-daemon threads behind.
+        System.exit(0);
     }
 
     /**

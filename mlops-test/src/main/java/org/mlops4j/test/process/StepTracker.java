@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -100,6 +101,20 @@ public final class StepTracker {
      */
     public <T> BiConsumer<String, T> listener() {
         return (step, ignored) -> reach(step);
+    }
+
+    /**
+     * Returns a listener like {@link #listener()} that reports each step under a phase derived from its second
+     * argument, as {@code <phase>/<step>}: e.g. {@code record/record.committed} for a store write whose key is a
+     * version record. Crash tests halt at such names to tell apart the same store step in different phases.
+     *
+     * @param phaseOf the phase of a step's second argument (a store key, a path)
+     * @param <T> the type of the second argument
+     * @return the listener
+     */
+    public <T> BiConsumer<String, T> phasedListener(Function<? super T, String> phaseOf) {
+        Objects.requireNonNull(phaseOf, "phaseOf");
+        return (step, argument) -> reach(phaseOf.apply(argument) + "/" + step);
     }
 
     /**

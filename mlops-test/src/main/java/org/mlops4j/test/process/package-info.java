@@ -3,7 +3,8 @@
  * its standard streams, halt it at a named step or kill it with SIGKILL, and count where the kills landed.
  *
  * <p>Parent side: {@link org.mlops4j.test.process.ChildJvm}, {@link org.mlops4j.test.process.ChildProcess},
- * {@link org.mlops4j.test.process.CrashLoop}, {@link org.mlops4j.test.process.KillHistogram}. Child side:
+ * {@link org.mlops4j.test.process.CrashLoop} (its plans drawn by {@link org.mlops4j.test.process.KillPlans}),
+ * {@link org.mlops4j.test.process.KillHistogram}, {@link org.mlops4j.test.process.LakeTempFiles}. Child side:
  * {@link org.mlops4j.test.process.ParentChannel} and {@link org.mlops4j.test.process.StepTracker}.
  */
 @NullMarked

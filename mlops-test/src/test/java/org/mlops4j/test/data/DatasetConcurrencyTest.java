@@ -2,12 +2,8 @@ package org.mlops4j.test.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +20,8 @@ import org.mlops4j.data.Datasets;
 import org.mlops4j.lake.Digest;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageNode;
+import org.mlops4j.test.process.ChildGroup;
 import org.mlops4j.test.process.ChildJvm;
-import org.mlops4j.test.process.ChildProcess;
 
 /**
  * Acceptance test 4 of datasets (issue "Foundation 2"), concurrency half: two JVMs with four threads each snapshot
@@ -49,18 +45,12 @@ class DatasetConcurrencyTest {
     private record Commit(long version, Digest digest, String commitId, String thread, long parent) {}
 
     @Test
-    void shouldGiveDistinctGapFreeVerifiedVersionsWhenTwoProcessesSnapshotIntoOneDataset() throws IOException {
+    void shouldGiveDistinctGapFreeVerifiedVersionsWhenTwoProcessesSnapshotIntoOneDataset() {
         int iterations = Integer.getInteger(ITERATIONS_PROPERTY, 20);
         Path lake = dir.resolve("lake");
-        List<ChildProcess> children = new ArrayList<>();
-        List<Path> commitFiles = new ArrayList<>();
-        long started;
-        long finished;
-        try {
-            for (int p = 0; p < PROCESSES; p++) {
-                Path commits = dir.resolve("commits-" + p + ".txt");
-                commitFiles.add(commits);
-                children.add(ChildJvm.builder(DatasetConcurrencyWorkload.class)
+        ChildGroup.RaceResults results = ChildGroup.race(
+                PROCESSES,
+                p -> ChildJvm.builder(DatasetConcurrencyWorkload.class)
                         .name("snapshotter" + p)
                         .outputDirectory(dir.resolve("children"))
                         .args(
@@ -69,39 +59,20 @@ class DatasetConcurrencyTest {
                                 Integer.toString(THREADS),
                                 Integer.toString(iterations),
                                 dir.resolve("work").toString(),
-                                commits.toString(),
                                 dir.resolve("cache").toString())
-                        .build()
-                        .start());
-            }
-            for (ChildProcess child : children) {
-                child.awaitReady(START_TIMEOUT);
-            }
-            started = System.nanoTime();
-            for (ChildProcess child : children) {
-                child.send("GO");
-            }
-            for (ChildProcess child : children) {
-                int exit = child.awaitExit(Duration.ofMinutes(3));
-                assertThat(exit).as("exit code of %s", child.describe()).isZero();
-                assertThat(child.awaitLineStartingWith("RESULT ", START_TIMEOUT))
-                        .isEqualTo("RESULT commits=" + THREADS * iterations);
-            }
-            finished = System.nanoTime();
-        } finally {
-            children.forEach(ChildProcess::close);
-        }
+                        .build(),
+                START_TIMEOUT,
+                Duration.ofMinutes(3));
+        assertThat(results.results()).as("each child's result").containsOnly("RESULT commits=" + THREADS * iterations);
 
         Map<Long, Commit> byVersion = new HashMap<>();
-        for (Path file : commitFiles) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] f = line.split(" ");
-                Commit commit = new Commit(Long.parseLong(f[0]), Digest.parse(f[1]), f[2], f[3], Long.parseLong(f[4]));
-                Commit previous = byVersion.put(commit.version(), commit);
-                assertThat(previous)
-                        .as("version %d reported twice: %s and %s", commit.version(), previous, commit)
-                        .isNull();
-            }
+        for (String line : results.reportedLines()) {
+            String[] f = line.split(" ");
+            Commit commit = new Commit(Long.parseLong(f[0]), Digest.parse(f[1]), f[2], f[3], Long.parseLong(f[4]));
+            Commit previous = byVersion.put(commit.version(), commit);
+            assertThat(previous)
+                    .as("version %d reported twice: %s and %s", commit.version(), previous, commit)
+                    .isNull();
         }
         int n = PROCESSES * THREADS * iterations;
         assertThat(byVersion.keySet())
@@ -159,7 +130,7 @@ class DatasetConcurrencyTest {
                     PROCESSES,
                     THREADS,
                     iterations,
-                    (finished - started) / 1e9,
+                    results.seconds(),
                     n,
                     files);
         }

@@ -2,23 +2,19 @@ package org.mlops4j.test.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.data.Datasets;
 import org.mlops4j.data.SnapshotBuilder;
 import org.mlops4j.test.process.ParentChannel;
+import org.mlops4j.test.process.WorkerThreads;
 
 /**
  * A child of {@link DatasetConcurrencyTest}: several threads, each snapshotting its own source tree (new bytes every
@@ -28,9 +24,8 @@ import org.mlops4j.test.process.ParentChannel;
  * both processes share) has entries to hit, and checks after each commit that every file reads back as its source
  * holds it.
  *
- * <p>Arguments: lake directory, writer id, threads, iterations per thread, work directory, commits file, cache
- * directory. Waits for
- * {@code GO} after {@code READY}; writes one line per commit ({@code <version> <digest> <commit id> <thread>
+ * <p>Arguments: lake directory, writer id, threads, iterations per thread, work directory, cache directory. Waits for
+ * {@code GO} after {@code READY}; reports one line per commit ({@code <version> <digest> <commit id> <thread>
  * <parent version or 0>}) and prints {@code RESULT commits=…}.
  */
 public final class DatasetConcurrencyWorkload {
@@ -45,62 +40,30 @@ public final class DatasetConcurrencyWorkload {
         int threads = Integer.parseInt(args[2]);
         int iterations = Integer.parseInt(args[3]);
         Path work = Path.of(args[4]);
-        Path commitsFile = Path.of(args[5]);
-        Path caches = Path.of(args[6]);
+        Path caches = Path.of(args[5]);
 
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<List<String>> commits = new ArrayList<>();
+        List<String> commits;
         try (Mlops mlops =
                 Mlops.builder().localLake(lake).cacheDirectory(caches).build()) {
             Datasets datasets = mlops.datasets();
             parent.ready();
-            parent.awaitLine("GO", Duration.ofMinutes(2));
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                List<String> mine = new ArrayList<>();
-                commits.add(mine);
-                String thread = writer + "-t" + t;
+            parent.awaitGo();
+            commits = WorkerThreads.runAll(writer, threads, (thread, mine, stopped) -> {
                 SplittableRandom random = new SplittableRandom(thread.hashCode());
                 Path source = work.resolve(thread);
-                Thread worker = new Thread(
-                        () -> {
-                            try {
-                                DatasetVersion previous = null;
-                                for (int i = 1; i <= iterations && failure.get() == null; i++) {
-                                    String label = thread + "-" + i;
-                                    SourceTrees.writeRaw(source, random, label, null, random.nextBoolean());
-                                    DatasetVersion version = commit(datasets, source, label, previous);
-                                    checkReadsBack(datasets, version, source);
-                                    mine.add(version.getNumber() + " " + version.getDigest() + " "
-                                            + version.getCommitId() + " " + thread + " "
-                                            + (previous == null ? 0 : previous.getNumber()));
-                                    previous = version;
-                                }
-                            } catch (Throwable e) {
-                                failure.compareAndSet(null, e);
-                            }
-                        },
-                        thread);
-                workers.add(worker);
-                worker.start();
-            }
-            for (Thread worker : workers) {
-                worker.join();
-            }
+                DatasetVersion previous = null;
+                for (int i = 1; i <= iterations && !stopped.getAsBoolean(); i++) {
+                    String label = thread + "-" + i;
+                    SourceTrees.writeRaw(source, random, label, null, random.nextBoolean());
+                    DatasetVersion version = commit(datasets, source, label, previous);
+                    checkReadsBack(datasets, version, source);
+                    mine.add(version.getNumber() + " " + version.getDigest() + " " + version.getCommitId() + " "
+                            + thread + " " + (previous == null ? 0 : previous.getNumber()));
+                    previous = version;
+                }
+            });
         }
-        if (failure.get() != null) {
-            failure.get().printStackTrace();
-            System.exit(1);
-        }
-        List<String> lines = new ArrayList<>();
-        commits.forEach(lines::addAll);
-        try {
-            Files.write(commitsFile, lines, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        parent.send("RESULT commits=" + lines.size());
-        System.exit(0);
+        parent.reportAndExit(commits, "commits=" + commits.size());
     }
 
     /** Each file of the version reads back as the source holds it: no stale stat cache entry, no mix-up. */

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +18,6 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
@@ -38,6 +36,8 @@ import org.mlops4j.test.process.CrashLoop;
 import org.mlops4j.test.process.KillHistogram;
 import org.mlops4j.test.process.KillOutcome;
 import org.mlops4j.test.process.KillPlan;
+import org.mlops4j.test.process.KillPlans;
+import org.mlops4j.test.process.LakeTempFiles;
 
 /**
  * Acceptance test 4 of datasets (issue "Foundation 2"), crash half: a child JVM that snapshots a raw dataset and
@@ -83,7 +83,7 @@ class DatasetCrashTest {
     private static final int HALTS_PER_STEP = 4;
     private static final int MIN_HALTS_PER_PHASE = 5;
     private static final int SIGKILLS = 14;
-    private static final int MAX_KILL_DELAY_MILLIS = 1200;
+    private static final Duration MAX_KILL_DELAY = Duration.ofMillis(1200);
 
     @TempDir
     Path dir;
@@ -99,8 +99,7 @@ class DatasetCrashTest {
 
     @Test
     void shouldVerifyCleanAndSnapshotAgainWhenTheSnapshotterIsHaltedOrKilledInAnyPhase() {
-        long seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
-        System.out.println("dataset crash test seed: -D" + SEED_PROPERTY + "=" + seed);
+        long seed = CrashLoop.seed(SEED_PROPERTY, "dataset crash test");
         Random random = new Random(seed);
         parentRandom = new SplittableRandom(seed);
         lake = dir.resolve("lake");
@@ -109,48 +108,44 @@ class DatasetCrashTest {
         // Versions 1 of both datasets, so that every child derives from the first iteration on.
         withLake(this::snapshotNext);
 
-        List<KillPlan> plans = new ArrayList<>();
+        KillPlans plans = new KillPlans(random);
         for (String phase : PHASE_ORDER) {
             for (String step : PHASES.get(phase)) {
-                for (int i = 0; i < HALTS_PER_STEP; i++) {
-                    plans.add(KillPlan.halt(step, 1 + random.nextInt(MAX_OCCURRENCE.get(phase))));
-                }
+                plans.halts(step, MAX_OCCURRENCE.get(phase), HALTS_PER_STEP);
             }
         }
-        for (int i = 0; i < SIGKILLS; i++) {
-            plans.add(KillPlan.sigkillAfter(Duration.ofMillis(random.nextInt(MAX_KILL_DELAY_MILLIS + 1))));
-        }
-        Collections.shuffle(plans, random);
+        plans.sigkills(SIGKILLS, MAX_KILL_DELAY);
 
-        long started = System.nanoTime();
         KillHistogram histogram = CrashLoop.builder()
-                .child(plan -> child(plan, random.nextLong()))
+                .child(plan -> ChildJvm.builder(DatasetCrashWorkload.class)
+                        .outputDirectory(dir.resolve("children"))
+                        .args(
+                                lake.toString(),
+                                Long.toString(random.nextLong()),
+                                dir.resolve("work").toString(),
+                                blobs.toString())
+                        .haltAsPlanned(plan)
+                        .build())
                 .afterEach(this::checkAfterDeath)
+                .report("dataset crash test", System.out)
                 .build()
-                .run(plans);
-        double seconds = (System.nanoTime() - started) / 1e9;
+                .run(plans.shuffled());
 
         System.out.printf(
                 Locale.ROOT,
-                "dataset crash test: %d deaths (%d halts, %d SIGKILLs) in %.1f s (%.1f s checking);"
-                        + " versions %s; %d verifications, %d lineage edges repaired, %d stale temp files removed%n%s",
-                histogram.total(),
-                histogram.countOf(CrashLoop.HALT),
-                histogram.countOf(CrashLoop.SIGKILL),
-                seconds,
+                "dataset crash test: %.1f s checking; versions %s; %d verifications, %d lineage edges repaired,"
+                        + " %d stale temp files removed%n",
                 checkNanos / 1e9,
                 versionsSeen,
                 versionsVerified,
                 edgesRepaired,
-                tempFilesFound,
-                histogram.toTable());
+                tempFilesFound);
         assertThat(histogram.countOf(CrashLoop.HALT)).as("halts").isGreaterThanOrEqualTo(30);
         assertThat(histogram.countOf(CrashLoop.SIGKILL)).as("SIGKILLs").isEqualTo(SIGKILLS);
         for (String phase : PHASE_ORDER) {
-            int halts = PHASES.get(phase).stream()
-                    .mapToInt(step -> histogram.count(step, CrashLoop.HALT))
-                    .sum();
-            assertThat(halts).as("halts in phase %s", phase).isGreaterThanOrEqualTo(MIN_HALTS_PER_PHASE);
+            assertThat(histogram.count(PHASES.get(phase), CrashLoop.HALT))
+                    .as("halts in phase %s", phase)
+                    .isGreaterThanOrEqualTo(MIN_HALTS_PER_PHASE);
         }
         assertThat(edgesRepaired)
                 .as("lineage edges repaired: a halt before an edge is linked leaves it missing")
@@ -159,29 +154,14 @@ class DatasetCrashTest {
         assertThat(tempFilesFound).as("temp files left by dead children").isPositive();
     }
 
-    private ChildJvm child(KillPlan plan, long seed) {
-        ChildJvm.Builder builder = ChildJvm.builder(DatasetCrashWorkload.class)
-                .outputDirectory(dir.resolve("children"))
-                .args(lake.toString(), Long.toString(seed), dir.resolve("work").toString(), blobs.toString());
-        if (plan instanceof KillPlan.Halt halt) {
-            builder.haltAt(halt.point());
-        }
-        return builder.build();
-    }
-
     private void checkAfterDeath(KillOutcome outcome) {
         long started = System.nanoTime();
-        Path tempDir = lake.resolve(StoreKey.RESERVED_ROOT).resolve("tmp");
-        long left = countFiles(tempDir);
+        long left = LakeTempFiles.count(lake);
         if (outcome.plan() instanceof KillPlan.Halt halt) {
             checkTempFilesAfterHalt(halt.point().step(), left);
         }
         tempFilesFound += left;
-        try (LocalObjectStore store = LocalObjectStore.open(lake)) {
-            assertThat(store.getStaleTempFilesRemoved())
-                    .as("stale temp files removed on open")
-                    .isEqualTo(left);
-            assertThat(countFiles(tempDir)).as("temp files after reopening").isZero();
+        try (LocalObjectStore store = LakeTempFiles.reopenRemoving(lake, left)) {
             withLake(store, mlops -> {
                 for (String name : List.of(DatasetCrashWorkload.RAW, DatasetCrashWorkload.DERIVED)) {
                     verifyAll(mlops, name, outcome);
@@ -345,13 +325,5 @@ class DatasetCrashTest {
 
     private static String phaseStep(String phase, String step) {
         return phase + "/" + step;
-    }
-
-    private static long countFiles(Path directory) {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -21,7 +21,7 @@ import org.mlops4j.test.process.StepTracker;
  * lineage edges are written after the record.
  *
  * <p>Arguments: lake directory, random seed, work directory (its source trees), directory of the large blobs. The
- * store's steps are reported under the snapshot phase their key belongs to ({@link #stepName}): {@code contents/…}
+ * store's steps are reported under the snapshot phase their key belongs to ({@link #phaseOf}): {@code contents/…}
  * for file contents, {@code trees/…} for tree manifests, {@code record/…} for version records, {@code lineage/…} for
  * reverse lineage edges and {@code hint/…} for the version allocator's hint; the workload's own steps are
  * {@code workload.*}.
@@ -61,11 +61,6 @@ public final class DatasetCrashWorkload {
         return OTHER;
     }
 
-    /** Returns the name a store step is reported under: {@code <phase>/<store step>}. */
-    static String stepName(String step, StoreKey key) {
-        return phaseOf(key) + "/" + step;
-    }
-
     public static void main(String[] args) {
         ParentChannel parent = ParentChannel.open();
         StepTracker steps = StepTracker.fromSystemProperties();
@@ -86,7 +81,7 @@ public final class DatasetCrashWorkload {
 
         try (LocalObjectStore store = LocalObjectStore.builder()
                         .root(lake)
-                        .stepListener((step, key) -> steps.reach(stepName(step, key)))
+                        .stepListener(steps.phasedListener(DatasetCrashWorkload::phaseOf))
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {

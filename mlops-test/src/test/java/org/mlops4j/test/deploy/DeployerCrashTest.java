@@ -8,11 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -32,6 +29,7 @@ import org.mlops4j.test.process.CrashLoop;
 import org.mlops4j.test.process.KillHistogram;
 import org.mlops4j.test.process.KillOutcome;
 import org.mlops4j.test.process.KillPlan;
+import org.mlops4j.test.process.KillPlans;
 
 /**
  * Kills a process that deploys, at chosen steps of its writes (halts right after the desired state moved, after an
@@ -50,6 +48,7 @@ class DeployerCrashTest {
             DeployerCrashWorkload.LINEAGE + "/" + LocalObjectStore.STEP_RECORD_COMMITTED, 4);
     private static final int HALTS_PER_STEP = 3;
     private static final int SIGKILLS = 6;
+    private static final Duration MAX_KILL_DELAY = Duration.ofMillis(399);
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
@@ -63,9 +62,7 @@ class DeployerCrashTest {
 
     @Test
     void shouldServeAConsistentEndpointAfterTheDeployerIsKilledAtAnyStep() {
-        long seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
-        System.out.println("deployer crash test seed: -D" + SEED_PROPERTY + "=" + seed);
-        Random random = new Random(seed);
+        Random random = new Random(CrashLoop.seed(SEED_PROPERTY, "deployer crash test"));
         lake = dir.resolve("lake");
         try (Mlops mlops = Mlops.builder().localLake(lake).cacheDirectory(null).build()) {
             for (int i = 1; i <= 3; i++) {
@@ -78,47 +75,31 @@ class DeployerCrashTest {
                                 .requestId("model-" + i));
             }
         }
-        List<KillPlan> plans = new ArrayList<>();
-        for (Map.Entry<String, Integer> step : MAX_OCCURRENCE.entrySet()) {
-            for (int i = 0; i < HALTS_PER_STEP; i++) {
-                plans.add(KillPlan.halt(step.getKey(), 1 + random.nextInt(step.getValue())));
-            }
-        }
-        for (int i = 0; i < SIGKILLS; i++) {
-            plans.add(KillPlan.sigkillAfter(Duration.ofMillis(random.nextInt(400))));
-        }
-        plans.sort(java.util.Comparator.comparing(KillPlan::toString));
-        Collections.shuffle(plans, random);
+        List<KillPlan> plans = new KillPlans(random)
+                .halts(MAX_OCCURRENCE, HALTS_PER_STEP)
+                .sigkills(SIGKILLS, MAX_KILL_DELAY)
+                .shuffled();
 
-        long started = System.nanoTime();
         KillHistogram histogram = CrashLoop.builder()
-                .child(plan -> child(plan, random.nextLong()))
+                .child(plan -> {
+                    long childSeed = random.nextLong();
+                    return ChildJvm.builder(DeployerCrashWorkload.class)
+                            .outputDirectory(dir.resolve("children"))
+                            .args(
+                                    lake.toString(),
+                                    Long.toString(childSeed),
+                                    "run" + Long.toHexString(childSeed & 0xffffffffL))
+                            .haltAsPlanned(plan)
+                            .build();
+                })
                 .afterEach(this::checkAfterDeath)
+                .report("deployer crash test", System.out)
                 .build()
                 .run(plans);
-        double seconds = (System.nanoTime() - started) / 1e9;
 
-        System.out.printf(
-                Locale.ROOT,
-                "deployer crash test: %d deaths (%d halts, %d SIGKILLs) in %.1f s, %d events checked%n%s",
-                histogram.total(),
-                histogram.countOf(CrashLoop.HALT),
-                histogram.countOf(CrashLoop.SIGKILL),
-                seconds,
-                checks,
-                histogram.toTable());
+        System.out.printf("deployer crash test: %d events checked%n", checks);
         assertThat(histogram.total()).isEqualTo(plans.size());
         assertThat(checks).as("events checked").isPositive();
-    }
-
-    private ChildJvm child(KillPlan plan, long seed) {
-        ChildJvm.Builder builder = ChildJvm.builder(DeployerCrashWorkload.class)
-                .outputDirectory(dir.resolve("children"))
-                .args(lake.toString(), Long.toString(seed), "run" + Long.toHexString(seed & 0xffffffffL));
-        if (plan instanceof KillPlan.Halt halt) {
-            builder.haltAt(halt.point());
-        }
-        return builder.build();
     }
 
     private void checkAfterDeath(KillOutcome outcome) {

@@ -56,7 +56,7 @@ public final class DeployerCrashWorkload {
         String run = args[2];
         try (LocalObjectStore store = LocalObjectStore.builder()
                         .root(lake)
-                        .stepListener((step, key) -> steps.reach(phaseOf(key) + "/" + step))
+                        .stepListener(steps.phasedListener(DeployerCrashWorkload::phaseOf))
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build();

@@ -14,8 +14,8 @@ import org.mlops4j.Mlops;
 import org.mlops4j.deploy.OperationId;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.test.InMemoryDeployer;
+import org.mlops4j.test.process.ChildGroup;
 import org.mlops4j.test.process.ChildJvm;
-import org.mlops4j.test.process.ChildProcess;
 
 /**
  * Acceptance 3 of the pipeline: two JVMs start the same pipeline at the same moment, round after round, each round on
@@ -40,22 +40,18 @@ class PipelineConcurrencyTest {
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
             var unused = fixture.snapshotHoldout(mlops);
         }
-        List<ChildProcess> children = new ArrayList<>();
+        List<ChildJvm> jvms = new ArrayList<>();
+        for (String waitMillis : List.of("0", "30000")) {
+            jvms.add(ChildJvm.builder(PipelineConcurrencyWorkload.class)
+                    .name("wait" + waitMillis)
+                    .outputDirectory(dir.resolve("children"))
+                    .args(lake.toString(), dir.resolve("work").toString(), waitMillis, Integer.toString(ROUNDS))
+                    .build());
+        }
         Set<String> ran = new HashSet<>();
         List<String> conflicts = new ArrayList<>();
         int waitedAndFoundNothing = 0;
-        try {
-            for (String waitMillis : List.of("0", "30000")) {
-                children.add(ChildJvm.builder(PipelineConcurrencyWorkload.class)
-                        .name("wait" + waitMillis)
-                        .outputDirectory(dir.resolve("children"))
-                        .args(lake.toString(), dir.resolve("work").toString(), waitMillis, Integer.toString(ROUNDS))
-                        .build()
-                        .start());
-            }
-            for (ChildProcess child : children) {
-                child.awaitReady(TIMEOUT);
-            }
+        try (ChildGroup children = ChildGroup.startReady(jvms, TIMEOUT)) {
             for (int round = 0; round < ROUNDS; round++) {
                 try (LocalObjectStore store = LocalObjectStore.open(lake);
                         Mlops mlops = Mlops.builder()
@@ -88,11 +84,7 @@ class PipelineConcurrencyTest {
                 }
                 assertThat(runsThisRound).as("runs in round %d", round).isEqualTo(1);
             }
-            for (ChildProcess child : children) {
-                assertThat(child.awaitExit(TIMEOUT)).isZero();
-            }
-        } finally {
-            children.forEach(ChildProcess::close);
+            children.awaitCleanExits(TIMEOUT);
         }
 
         try (LocalObjectStore store = LocalObjectStore.open(lake);

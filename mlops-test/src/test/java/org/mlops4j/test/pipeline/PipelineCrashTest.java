@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
@@ -28,7 +26,7 @@ import org.mlops4j.test.InMemoryDeployer;
 import org.mlops4j.test.process.ChildJvm;
 import org.mlops4j.test.process.CrashLoop;
 import org.mlops4j.test.process.KillHistogram;
-import org.mlops4j.test.process.KillPlan;
+import org.mlops4j.test.process.KillPlans;
 
 /**
  * Acceptance 2 of the pipeline: a child JVM runs the retraining pipeline on a local lake, a new logical run per
@@ -62,7 +60,7 @@ class PipelineCrashTest {
 
     private static final int HALTS_PER_POINT = 3;
     private static final int SIGKILLS = 8;
-    private static final int MAX_KILL_DELAY_MILLIS = 1500;
+    private static final Duration MAX_KILL_DELAY = Duration.ofMillis(1500);
 
     @TempDir
     Path dir;
@@ -75,65 +73,36 @@ class PipelineCrashTest {
 
     @Test
     void shouldRegisterAndDeployExactlyOncePerLogicalRunWhenHaltedOrKilledInAnyStep() {
-        long seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
-        System.out.println("pipeline crash test seed: -D" + SEED_PROPERTY + "=" + seed);
-        Random random = new Random(seed);
+        String title = "pipeline crash test (" + deployerKind + " deployer)";
+        Random random = new Random(CrashLoop.seed(SEED_PROPERTY, "pipeline crash test"));
         lake = dir.resolve("lake");
         withPipeline((mlops, fixture, pipeline, deployer) -> {
             var unusedHoldout = fixture.snapshotHoldout(mlops);
             var unusedRaw = PipelineCrashWorkload.snapshotNext(mlops, fixture, "parent-0");
         });
 
-        List<KillPlan> plans = new ArrayList<>();
-        POINTS.values()
-                .forEach(points -> points.forEach((point, max) -> {
-                    for (int i = 0; i < HALTS_PER_POINT; i++) {
-                        plans.add(KillPlan.halt(point, 1 + random.nextInt(max)));
-                    }
-                }));
-        for (int i = 0; i < SIGKILLS; i++) {
-            plans.add(KillPlan.sigkillAfter(Duration.ofMillis(random.nextInt(MAX_KILL_DELAY_MILLIS + 1))));
-        }
-        Collections.shuffle(plans, random);
+        KillPlans plans = new KillPlans(random);
+        new TreeMap<>(POINTS).values().forEach(points -> plans.halts(points, HALTS_PER_POINT));
+        plans.sigkills(SIGKILLS, MAX_KILL_DELAY);
 
-        long started = System.nanoTime();
         KillHistogram histogram = CrashLoop.builder()
-                .child(plan -> child(plan))
+                .child(plan -> ChildJvm.builder(PipelineCrashWorkload.class)
+                        .outputDirectory(dir.resolve("children"))
+                        .args(lake.toString(), dir.resolve("child-work").toString(), deployerKind)
+                        .haltAsPlanned(plan)
+                        .build())
                 .afterEach(outcome -> checkAfterDeath(random))
                 .haltTimeout(Duration.ofSeconds(60))
+                .report(title, System.out)
                 .build()
-                .run(plans);
-        double seconds = (System.nanoTime() - started) / 1e9;
+                .run(plans.shuffled());
 
-        System.out.printf(
-                Locale.ROOT,
-                "pipeline crash test (%s deployer): %d deaths (%d halts, %d SIGKILLs) in %.1f s; %d logical runs checked,"
-                        + " %d resumed by the parent%n%s",
-                deployerKind,
-                histogram.total(),
-                histogram.countOf(CrashLoop.HALT),
-                histogram.countOf(CrashLoop.SIGKILL),
-                seconds,
-                runsChecked,
-                resumedRuns,
-                histogram.toTable());
+        System.out.printf("%s: %d logical runs checked, %d resumed by the parent%n", title, runsChecked, resumedRuns);
         assertThat(histogram.total()).isGreaterThanOrEqualTo(30);
-        POINTS.forEach((step, points) -> assertThat(points.keySet().stream()
-                        .mapToInt(point -> histogram.count(point, CrashLoop.HALT))
-                        .sum())
+        POINTS.forEach((step, points) -> assertThat(histogram.count(points.keySet(), CrashLoop.HALT))
                 .as("halts in step %s", step)
                 .isGreaterThanOrEqualTo(3));
         assertThat(resumedRuns).as("runs the parent found interrupted").isPositive();
-    }
-
-    private ChildJvm child(KillPlan plan) {
-        ChildJvm.Builder builder = ChildJvm.builder(PipelineCrashWorkload.class)
-                .outputDirectory(dir.resolve("children"))
-                .args(lake.toString(), dir.resolve("child-work").toString(), deployerKind);
-        if (plan instanceof KillPlan.Halt halt) {
-            builder.haltAt(halt.point());
-        }
-        return builder.build();
     }
 
     private interface LakeAction {

@@ -37,13 +37,10 @@ public final class PipelineCrashWorkload {
 
     private PipelineCrashWorkload() {}
 
-    /** Returns the name a store write is reported under. */
-    static String stepName(String step, StoreKey key) {
+    /** Returns the phase a store write is reported under: {@code journal}, or the pipeline step in progress. */
+    static String phaseOf(StoreKey key) {
         String value = key.value();
-        if (value.startsWith("pipelines/") && value.contains("/journal/")) {
-            return "journal/" + step;
-        }
-        return phase + "/" + step;
+        return value.startsWith("pipelines/") && value.contains("/journal/") ? "journal" : phase;
     }
 
     /** The system property naming the deployer of the crash test: {@code in-memory} (default) or {@code local}. */
@@ -137,7 +134,7 @@ public final class PipelineCrashWorkload {
                 Path.of(args[1]).resolve(Long.toString(ProcessHandle.current().pid()));
         try (ObjectStore store = LocalObjectStore.builder()
                         .root(lake)
-                        .stepListener((step, key) -> steps.reach(stepName(step, key)))
+                        .stepListener(steps.phasedListener(PipelineCrashWorkload::phaseOf))
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {

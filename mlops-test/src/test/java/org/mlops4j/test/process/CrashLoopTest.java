@@ -15,12 +15,11 @@ class CrashLoopTest {
     Path dir;
 
     private ChildJvm spin(KillPlan plan) {
-        ChildJvm.Builder builder =
-                ChildJvm.builder(TestChild.class).outputDirectory(dir).args("spin");
-        if (plan instanceof KillPlan.Halt halt) {
-            builder.haltAt(halt.point());
-        }
-        return builder.build();
+        return ChildJvm.builder(TestChild.class)
+                .outputDirectory(dir)
+                .args("spin")
+                .haltAsPlanned(plan)
+                .build();
     }
 
     @Test

@@ -2,12 +2,8 @@ package org.mlops4j.test.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +17,8 @@ import org.mlops4j.registry.AliasEvent;
 import org.mlops4j.registry.ModelAlias;
 import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.test.process.ChildGroup;
 import org.mlops4j.test.process.ChildJvm;
-import org.mlops4j.test.process.ChildProcess;
 
 /**
  * Acceptance test 2 of issue "Model registry and lineage from data to models": two JVMs with four threads each, for at
@@ -45,70 +41,40 @@ class RegistryConcurrencyTest {
     private record Move(String moveId, long sequence, long from, long to) {}
 
     @Test
-    void shouldLoseNoRegistrationNorAliasMoveWhenTwoProcessesRace() throws IOException {
+    void shouldLoseNoRegistrationNorAliasMoveWhenTwoProcessesRace() {
         Duration duration = Duration.ofSeconds(Long.getLong(DURATION_PROPERTY, 10));
         Path lake = dir.resolve("lake");
-        List<ChildProcess> children = new ArrayList<>();
-        List<Path> outputs = new ArrayList<>();
-        List<String> results = new ArrayList<>();
-        long started;
-        long finished;
-        try {
-            for (int p = 0; p < PROCESSES; p++) {
-                Path output = dir.resolve("writer-" + p + ".txt");
-                outputs.add(output);
-                children.add(ChildJvm.builder(RegistryConcurrencyWorkload.class)
+        ChildGroup.RaceResults results = ChildGroup.race(
+                PROCESSES,
+                p -> ChildJvm.builder(RegistryConcurrencyWorkload.class)
                         .name("registrar" + p)
                         .outputDirectory(dir.resolve("children"))
-                        .args(
-                                lake.toString(),
-                                "p" + p,
-                                Integer.toString(THREADS),
-                                Long.toString(duration.toMillis()),
-                                output.toString())
-                        .build()
-                        .start());
-            }
-            for (ChildProcess child : children) {
-                child.awaitReady(START_TIMEOUT);
-            }
-            started = System.nanoTime();
-            for (ChildProcess child : children) {
-                child.send("GO");
-            }
-            for (ChildProcess child : children) {
-                int exit = child.awaitExit(duration.plus(Duration.ofMinutes(2)));
-                assertThat(exit).as("exit code of %s", child.describe()).isZero();
-                results.add(child.awaitLineStartingWith("RESULT ", START_TIMEOUT));
-            }
-            finished = System.nanoTime();
-        } finally {
-            children.forEach(ChildProcess::close);
-        }
+                        .args(lake.toString(), "p" + p, Integer.toString(THREADS), Long.toString(duration.toMillis()))
+                        .build(),
+                START_TIMEOUT,
+                duration.plus(Duration.ofMinutes(2)));
 
-        long registrations = sum(results, "registrations");
-        long moves = sum(results, "moves");
-        long conflicts = sum(results, "conflicts");
+        long registrations = results.sum("registrations");
+        long moves = results.sum("moves");
+        long conflicts = results.sum("conflicts");
         Map<String, Long> versionOfRequest = new HashMap<>();
         Map<Long, String> requestOfVersion = new HashMap<>();
         Map<String, Move> movesById = new HashMap<>();
-        for (Path output : outputs) {
-            for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
-                String[] fields = line.split(" ");
-                if (fields[0].equals("REG")) {
-                    long version = Long.parseLong(fields[2]);
-                    assertThat(versionOfRequest.put(fields[1], version))
-                            .as("request %s registered twice", fields[1])
-                            .isNull();
-                    assertThat(requestOfVersion.put(version, fields[1]))
-                            .as("version %d given to two registrations", version)
-                            .isNull();
-                } else {
-                    assertThat(fields[0]).isEqualTo("MOVE");
-                    Move move = new Move(
-                            fields[1], Long.parseLong(fields[2]), Long.parseLong(fields[3]), Long.parseLong(fields[4]));
-                    assertThat(movesById.put(move.moveId(), move)).isNull();
-                }
+        for (String line : results.reportedLines()) {
+            String[] fields = line.split(" ");
+            if (fields[0].equals("REG")) {
+                long version = Long.parseLong(fields[2]);
+                assertThat(versionOfRequest.put(fields[1], version))
+                        .as("request %s registered twice", fields[1])
+                        .isNull();
+                assertThat(requestOfVersion.put(version, fields[1]))
+                        .as("version %d given to two registrations", version)
+                        .isNull();
+            } else {
+                assertThat(fields[0]).isEqualTo("MOVE");
+                Move move = new Move(
+                        fields[1], Long.parseLong(fields[2]), Long.parseLong(fields[3]), Long.parseLong(fields[4]));
+                assertThat(movesById.put(move.moveId(), move)).isNull();
             }
         }
         assertThat(versionOfRequest).hasSize((int) registrations);
@@ -187,7 +153,7 @@ class RegistryConcurrencyTest {
                             + " #%d%n",
                     PROCESSES,
                     THREADS,
-                    (finished - started) / 1e9,
+                    results.seconds(),
                     n,
                     moves,
                     conflicts,
@@ -195,20 +161,5 @@ class RegistryConcurrencyTest {
                     current.version(),
                     current.sequence());
         }
-    }
-
-    private static long sum(List<String> results, String field) {
-        long total = 0;
-        for (String result : results) {
-            boolean found = false;
-            for (String part : result.substring("RESULT ".length()).split(" ")) {
-                if (part.startsWith(field + "=")) {
-                    total += Long.parseLong(part.substring(field.length() + 1));
-                    found = true;
-                }
-            }
-            assertThat(found).as("field %s in %s", field, result).isTrue();
-        }
-        return total;
     }
 }

@@ -1,17 +1,11 @@
 package org.mlops4j.test.registry;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.mlops4j.ConflictException;
 import org.mlops4j.Mlops;
 import org.mlops4j.registry.AliasUpdate;
@@ -20,14 +14,15 @@ import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.test.process.ParentChannel;
+import org.mlops4j.test.process.WorkerThreads;
 
 /**
  * A child of {@link RegistryConcurrencyTest}: several threads that, until a deadline, register a version of
  * {@value #MODEL} and move its alias {@value #ALIAS} to it by compare-and-set ({@link AliasUpdate#expecting} the
  * version just read, {@link AliasUpdate#expectingAbsent} when there is none), re-reading after each conflict.
  *
- * <p>Arguments: lake directory, writer id, threads, duration in milliseconds, output file. Waits for {@code GO} after
- * {@code READY}; writes one line per registration ({@code REG <request id> <version>}) and per successful move
+ * <p>Arguments: lake directory, writer id, threads, duration in milliseconds. Waits for {@code GO} after
+ * {@code READY}; reports one line per registration ({@code REG <request id> <version>}) and per successful move
  * ({@code MOVE <move id> <sequence> <from> <to>}), and prints {@code RESULT registrations=… moves=… conflicts=…}.
  */
 public final class RegistryConcurrencyWorkload {
@@ -45,67 +40,36 @@ public final class RegistryConcurrencyWorkload {
         String writer = args[1];
         int threads = Integer.parseInt(args[2]);
         Duration duration = Duration.ofMillis(Long.parseLong(args[3]));
-        Path outputFile = Path.of(args[4]);
 
         AtomicLong registrations = new AtomicLong();
         AtomicLong moves = new AtomicLong();
         AtomicLong conflicts = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<List<String>> lines = new ArrayList<>();
+        List<String> lines;
         try (Mlops mlops = Mlops.builder().localLake(lake).cacheDirectory(null).build()) {
             ModelRegistry registry = mlops.registry();
             parent.ready();
-            parent.awaitLine("GO", Duration.ofMinutes(2));
+            parent.awaitGo();
             long deadline = System.nanoTime() + duration.toNanos();
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                List<String> mine = new ArrayList<>();
-                lines.add(mine);
-                String thread = writer + "-t" + t;
-                Thread worker = new Thread(
-                        () -> {
-                            try {
-                                for (long seq = 1; System.nanoTime() < deadline && failure.get() == null; seq++) {
-                                    String id = thread + "-" + seq;
-                                    ModelVersion version = registry.register(new ModelRegistration(MODEL)
-                                            .requestId("req-" + id)
-                                            .tag("writer", thread));
-                                    mine.add("REG req-" + id + " " + version.getVersion());
-                                    registrations.incrementAndGet();
-                                    mine.add(
-                                            moveAlias(registry, version.getVersion(), "move-" + id, thread, conflicts));
-                                    moves.incrementAndGet();
-                                }
-                            } catch (Throwable e) {
-                                failure.compareAndSet(null, e);
-                            }
-                        },
-                        thread);
-                workers.add(worker);
-                worker.start();
-            }
-            for (Thread worker : workers) {
-                worker.join();
-            }
+            lines = WorkerThreads.runAll(writer, threads, (thread, mine, stopped) -> {
+                for (long seq = 1; System.nanoTime() < deadline && !stopped.getAsBoolean(); seq++) {
+                    String id = thread + "-" + seq;
+                    ModelVersion version = registry.register(
+                            new ModelRegistration(MODEL).requestId("req-" + id).tag("writer", thread));
+                    mine.add("REG req-" + id + " " + version.getVersion());
+                    registrations.incrementAndGet();
+                    mine.add(moveAlias(registry, version.getVersion(), "move-" + id, thread, conflicts));
+                    moves.incrementAndGet();
+                }
+            });
         }
-        if (failure.get() != null) {
-            failure.get().printStackTrace();
-            System.exit(1);
-        }
-        List<String> all = new ArrayList<>();
-        lines.forEach(all::addAll);
-        try {
-            Files.write(outputFile, all, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        parent.send(String.format(
-                Locale.ROOT,
-                "RESULT registrations=%d moves=%d conflicts=%d",
-                registrations.get(),
-                moves.get(),
-                conflicts.get()));
-        System.exit(0);
+        parent.reportAndExit(
+                lines,
+                String.format(
+                        Locale.ROOT,
+                        "registrations=%d moves=%d conflicts=%d",
+                        registrations.get(),
+                        moves.get(),
+                        conflicts.get()));
     }
 
     /** Moves the alias to {@code version}, re-reading it after each conflict; returns the move's output line. */

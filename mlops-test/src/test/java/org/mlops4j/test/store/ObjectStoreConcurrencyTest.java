@@ -2,12 +2,8 @@ package org.mlops4j.test.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +16,8 @@ import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.StoreVerification;
 import org.mlops4j.store.StoredObject;
 import org.mlops4j.store.VersionAllocator;
+import org.mlops4j.test.process.ChildGroup;
 import org.mlops4j.test.process.ChildJvm;
-import org.mlops4j.test.process.ChildProcess;
 
 /**
  * Acceptance test 3 of the object store (issue "Foundation 1"): two JVMs with four threads each, for at least ten
@@ -41,59 +37,29 @@ class ObjectStoreConcurrencyTest {
     Path dir;
 
     @Test
-    void shouldAllocateEachVersionOnceAndChainEveryMoveWhenTwoProcessesRace() throws IOException {
+    void shouldAllocateEachVersionOnceAndChainEveryMoveWhenTwoProcessesRace() {
         Duration duration = Duration.ofSeconds(Long.getLong(DURATION_PROPERTY, 10));
         Path lake = dir.resolve("lake");
-        List<ChildProcess> children = new ArrayList<>();
-        List<Path> allocationFiles = new ArrayList<>();
-        long started;
-        long finished;
-        List<String> results = new ArrayList<>();
-        try {
-            for (int p = 0; p < PROCESSES; p++) {
-                Path allocations = dir.resolve("allocations-" + p + ".txt");
-                allocationFiles.add(allocations);
-                children.add(ChildJvm.builder(ConcurrencyWorkload.class)
+        ChildGroup.RaceResults results = ChildGroup.race(
+                PROCESSES,
+                p -> ChildJvm.builder(ConcurrencyWorkload.class)
                         .name("writer" + p)
                         .outputDirectory(dir.resolve("children"))
-                        .args(
-                                lake.toString(),
-                                "p" + p,
-                                Integer.toString(THREADS),
-                                Long.toString(duration.toMillis()),
-                                allocations.toString())
-                        .build()
-                        .start());
-            }
-            for (ChildProcess child : children) {
-                child.awaitReady(START_TIMEOUT);
-            }
-            started = System.nanoTime();
-            for (ChildProcess child : children) {
-                child.send("GO");
-            }
-            for (ChildProcess child : children) {
-                int exit = child.awaitExit(duration.plus(Duration.ofMinutes(2)));
-                assertThat(exit).as("exit code of %s", child.describe()).isZero();
-                results.add(child.awaitLineStartingWith("RESULT ", START_TIMEOUT));
-            }
-            finished = System.nanoTime();
-        } finally {
-            children.forEach(ChildProcess::close);
-        }
+                        .args(lake.toString(), "p" + p, Integer.toString(THREADS), Long.toString(duration.toMillis()))
+                        .build(),
+                START_TIMEOUT,
+                duration.plus(Duration.ofMinutes(2)));
 
-        long reportedAllocations = sum(results, "allocations");
-        long createConflicts = sum(results, "createConflicts");
-        long moves = sum(results, "moves");
-        long casConflicts = sum(results, "casConflicts");
-        long recovered = sum(results, "recovered");
+        long reportedAllocations = results.sum("allocations");
+        long createConflicts = results.sum("createConflicts");
+        long moves = results.sum("moves");
+        long casConflicts = results.sum("casConflicts");
+        long recovered = results.sum("recovered");
         Map<String, Long> versionOfCommit = new HashMap<>();
-        for (Path file : allocationFiles) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] fields = line.split(" ");
-                Long previous = versionOfCommit.put(fields[0], Long.parseLong(fields[1]));
-                assertThat(previous).as("commit %s allocated twice", fields[0]).isNull();
-            }
+        for (String line : results.reportedLines()) {
+            String[] fields = line.split(" ");
+            Long previous = versionOfCommit.put(fields[0], Long.parseLong(fields[1]));
+            assertThat(previous).as("commit %s allocated twice", fields[0]).isNull();
         }
         assertThat(versionOfCommit).hasSize((int) reportedAllocations);
 
@@ -141,7 +107,7 @@ class ObjectStoreConcurrencyTest {
                             + " recovered=%d, pointer moves=%d, CAS conflicts=%d, store objects=%d%n",
                     PROCESSES,
                     THREADS,
-                    (finished - started) / 1e9,
+                    results.seconds(),
                     n,
                     createConflicts,
                     recovered,
@@ -149,20 +115,5 @@ class ObjectStoreConcurrencyTest {
                     casConflicts,
                     verification.otherObjects());
         }
-    }
-
-    private static long sum(List<String> results, String field) {
-        long total = 0;
-        for (String result : results) {
-            boolean found = false;
-            for (String part : result.substring("RESULT ".length()).split(" ")) {
-                if (part.startsWith(field + "=")) {
-                    total += Long.parseLong(part.substring(field.length() + 1));
-                    found = true;
-                }
-            }
-            assertThat(found).as("field %s in %s", field, result).isTrue();
-        }
-        return total;
     }
 }

@@ -4,29 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.lake.Digest;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.LocalObjectStore;
-import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoreVerification;
 import org.mlops4j.store.StoredObject;
 import org.mlops4j.store.VersionAllocator;
@@ -36,6 +28,8 @@ import org.mlops4j.test.process.CrashLoop;
 import org.mlops4j.test.process.KillHistogram;
 import org.mlops4j.test.process.KillOutcome;
 import org.mlops4j.test.process.KillPlan;
+import org.mlops4j.test.process.KillPlans;
+import org.mlops4j.test.process.LakeTempFiles;
 
 /**
  * Acceptance test 4 of the object store (issue "Foundation 1"): a child JVM that writes content, version records
@@ -72,7 +66,7 @@ class ObjectStoreCrashTest {
     private static final int HALTS_PER_STEP = 5;
     private static final int MAX_HALT_OCCURRENCE = 6;
     private static final int SIGKILLS = 16;
-    private static final int MAX_KILL_DELAY_MILLIS = 700;
+    private static final Duration MAX_KILL_DELAY = Duration.ofMillis(700);
 
     @TempDir
     Path dir;
@@ -85,42 +79,33 @@ class ObjectStoreCrashTest {
 
     @Test
     void shouldRecoverCleanlyWhenTheWriterIsHaltedOrKilledAnywhere() {
-        long seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
-        System.out.println("crash test seed: -D" + SEED_PROPERTY + "=" + seed);
+        long seed = CrashLoop.seed(SEED_PROPERTY, "crash test");
         Random random = new Random(seed);
         parentRandom = new SplittableRandom(seed);
         lake = dir.resolve("lake");
         CrashWorkload.writeLargeBlobs(dir.resolve("blobs"));
 
-        List<KillPlan> plans = new ArrayList<>();
-        NAMED_POINTS.stream().flatMap(List::stream).forEach(step -> {
-            for (int i = 0; i < HALTS_PER_STEP; i++) {
-                plans.add(KillPlan.halt(step, 1 + random.nextInt(MAX_HALT_OCCURRENCE)));
-            }
-        });
-        for (int i = 0; i < SIGKILLS; i++) {
-            plans.add(KillPlan.sigkillAfter(Duration.ofMillis(random.nextInt(MAX_KILL_DELAY_MILLIS + 1))));
-        }
-        Collections.shuffle(plans, random);
+        KillPlans plans = new KillPlans(random);
+        NAMED_POINTS.stream()
+                .flatMap(List::stream)
+                .forEach(step -> plans.halts(step, MAX_HALT_OCCURRENCE, HALTS_PER_STEP));
+        plans.sigkills(SIGKILLS, MAX_KILL_DELAY);
 
-        long started = System.nanoTime();
         KillHistogram histogram = CrashLoop.builder()
-                .child(plan -> child(plan, random.nextLong()))
+                .child(plan -> ChildJvm.builder(CrashWorkload.class)
+                        .outputDirectory(dir.resolve("children"))
+                        .args(
+                                lake.toString(),
+                                Long.toString(random.nextLong()),
+                                dir.resolve("blobs").toString())
+                        .haltAsPlanned(plan)
+                        .build())
                 .afterEach(this::checkAfterDeath)
+                .report("crash test", System.out)
                 .build()
-                .run(plans);
-        double seconds = (System.nanoTime() - started) / 1e9;
+                .run(plans.shuffled());
 
-        System.out.printf(
-                Locale.ROOT,
-                "crash test: %d deaths (%d halts, %d SIGKILLs) in %.1f s; %d versions, %d stale temp files removed%n%s",
-                histogram.total(),
-                histogram.countOf(CrashLoop.HALT),
-                histogram.countOf(CrashLoop.SIGKILL),
-                seconds,
-                versions,
-                tempFilesFound,
-                histogram.toTable());
+        System.out.printf("crash test: %d versions, %d stale temp files removed%n", versions, tempFilesFound);
         assertThat(histogram.total()).as("deaths").isGreaterThanOrEqualTo(50);
         assertThat(histogram.countOf(CrashLoop.SIGKILL)).as("SIGKILLs").isEqualTo(SIGKILLS);
         for (List<String> point : NAMED_POINTS) {
@@ -133,19 +118,8 @@ class ObjectStoreCrashTest {
         assertThat(tempFilesFound).as("temp files left by dead children").isPositive();
     }
 
-    private ChildJvm child(KillPlan plan, long seed) {
-        ChildJvm.Builder builder = ChildJvm.builder(CrashWorkload.class)
-                .outputDirectory(dir.resolve("children"))
-                .args(lake.toString(), Long.toString(seed), dir.resolve("blobs").toString());
-        if (plan instanceof KillPlan.Halt halt) {
-            builder.haltAt(halt.point());
-        }
-        return builder.build();
-    }
-
     private void checkAfterDeath(KillOutcome outcome) {
-        Path tempDir = lake.resolve(StoreKey.RESERVED_ROOT).resolve("tmp");
-        long left = countFiles(tempDir);
+        long left = LakeTempFiles.count(lake);
         if (outcome.plan() instanceof KillPlan.Halt halt) {
             assertThat(left)
                     .as("temp files left by a halt at %s", halt.point())
@@ -157,12 +131,7 @@ class ObjectStoreCrashTest {
         }
         tempFilesFound += left;
 
-        try (LocalObjectStore store = LocalObjectStore.open(lake)) {
-            assertThat(store.getStaleTempFilesRemoved())
-                    .as("stale temp files removed on open")
-                    .isEqualTo(left);
-            assertThat(countFiles(tempDir)).as("temp files after reopening").isZero();
-
+        try (LocalObjectStore store = LakeTempFiles.reopenRemoving(lake, left)) {
             StoreVerification verification = store.verify();
             assertThat(verification.problems()).as("store verification").isEmpty();
 
@@ -219,14 +188,6 @@ class ObjectStoreCrashTest {
                     .isEqualTo(n + 1);
             versions = n + 1;
             pointerVersion = n + 1;
-        }
-    }
-
-    private static long countFiles(Path directory) {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
