@@ -7,15 +7,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetRef;
 import org.mlops4j.registry.ModelInput;
@@ -87,34 +82,6 @@ final class DeployFixtures {
 
     static String slot(HttpResponse<?> response) {
         return response.headers().firstValue("X-Mlops-Slot").orElse("none");
-    }
-
-    /** A clock tests move by hand. */
-    static final class ManualClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        ManualClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration by) {
-            now.updateAndGet(t -> t.plus(by));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 
     /** Serves models of flavor {@code failing}: every prediction throws, as a broken model would. */

@@ -34,8 +34,7 @@ class LocalDeployerTest {
     @TempDir
     Path temp;
 
-    private final DeployFixtures.ManualClock clock =
-            new DeployFixtures.ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
+    private final org.mlops4j.ManualClock clock = new org.mlops4j.ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
     private Mlops mlops;
     private LocalDeployer deployer;
     private ModelVersion v1;

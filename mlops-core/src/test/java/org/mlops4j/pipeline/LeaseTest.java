@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +20,7 @@ class LeaseTest {
     Path dir;
 
     private LocalObjectStore store;
-    private final StepClock clock = new StepClock(Instant.parse("2026-11-29T10:00:00Z"));
+    private final org.mlops4j.ManualClock clock = new org.mlops4j.ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
 
     @BeforeEach
     void setUp() {
@@ -94,33 +91,5 @@ class LeaseTest {
 
         assertThat(b.token()).isEqualTo(2);
         assertThat(b.previousRun()).isEqualTo("0123456789abcdef0123-1");
-    }
-
-    /** A clock moved by the test. */
-    private static final class StepClock extends Clock {
-        private Instant now;
-
-        StepClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -30,6 +30,7 @@ import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.test.InMemoryDeployer;
+import org.mlops4j.test.ManualClock;
 
 class RetrainingPipelineTest {
     @TempDir

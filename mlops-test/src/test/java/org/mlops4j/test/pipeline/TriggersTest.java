@@ -19,6 +19,7 @@ import org.mlops4j.pipeline.Trigger;
 import org.mlops4j.pipeline.TriggerEvent;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.test.InMemoryObjectStore;
+import org.mlops4j.test.ManualClock;
 
 /** Triggers and their combinators, evaluated through pipelines on a manual clock. */
 class TriggersTest {
