@@ -27,13 +27,7 @@ public final class PipelineEventPublisher {
      */
     @CanIgnoreReturnValue
     public PipelineEventPublisher onStepStarted(Consumer<PipelineEvent.StepStarted> consumer) {
-        Objects.requireNonNull(consumer, "consumer");
-        return listener(new PipelineListener() {
-            @Override
-            public void onStepStarted(PipelineEvent.StepStarted event) {
-                consumer.accept(event);
-            }
-        });
+        return listener(new Typed<>(PipelineEvent.StepStarted.class, consumer));
     }
 
     /**
@@ -44,13 +38,7 @@ public final class PipelineEventPublisher {
      */
     @CanIgnoreReturnValue
     public PipelineEventPublisher onStepFinished(Consumer<PipelineEvent.StepFinished> consumer) {
-        Objects.requireNonNull(consumer, "consumer");
-        return listener(new PipelineListener() {
-            @Override
-            public void onStepFinished(PipelineEvent.StepFinished event) {
-                consumer.accept(event);
-            }
-        });
+        return listener(new Typed<>(PipelineEvent.StepFinished.class, consumer));
     }
 
     /**
@@ -61,13 +49,7 @@ public final class PipelineEventPublisher {
      */
     @CanIgnoreReturnValue
     public PipelineEventPublisher onRunFinished(Consumer<PipelineEvent.RunFinished> consumer) {
-        Objects.requireNonNull(consumer, "consumer");
-        return listener(new PipelineListener() {
-            @Override
-            public void onRunFinished(PipelineEvent.RunFinished event) {
-                consumer.accept(event);
-            }
-        });
+        return listener(new Typed<>(PipelineEvent.RunFinished.class, consumer));
     }
 
     /**
@@ -101,5 +83,33 @@ public final class PipelineEventPublisher {
     @Override
     public String toString() {
         return "PipelineEventPublisher{" + listeners.size() + " listeners}";
+    }
+
+    /** Hands the events of one kind to a consumer and ignores the others. */
+    private record Typed<E extends PipelineEvent>(Class<E> kind, Consumer<E> consumer) implements PipelineListener {
+        Typed {
+            Objects.requireNonNull(consumer, "consumer");
+        }
+
+        @Override
+        public void onStepStarted(PipelineEvent.StepStarted event) {
+            deliver(event);
+        }
+
+        @Override
+        public void onStepFinished(PipelineEvent.StepFinished event) {
+            deliver(event);
+        }
+
+        @Override
+        public void onRunFinished(PipelineEvent.RunFinished event) {
+            deliver(event);
+        }
+
+        private void deliver(PipelineEvent event) {
+            if (kind.isInstance(event)) {
+                consumer.accept(kind.cast(event));
+            }
+        }
     }
 }
