@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.IntegrityException;
 import org.mlops4j.MlopsException;
@@ -40,11 +41,14 @@ import org.mlops4j.store.StoreKey;
  */
 public final class ContentTrees {
     private final ObjectStore store;
+    private final ContentPacks packs;
     private final ExecutorService executor;
     private final int parallelism;
+    private volatile Consumer<Digest> hashObserver = digest -> {};
 
     ContentTrees(ObjectStore store, ExecutorService executor, int parallelism) {
         this.store = store;
+        this.packs = new ContentPacks(store);
         this.executor = executor;
         this.parallelism = parallelism;
     }
@@ -91,7 +95,19 @@ public final class ContentTrees {
 
     Snapshotter.Result store(
             List<Snapshotter.Source> sources, @Nullable StatCache cache, ProgressListener progress, String operation) {
-        return new Snapshotter(store, executor, parallelism, cache, progress, operation).run(sources);
+        return new Snapshotter(store, new PackWriter(store, packs), executor, parallelism, cache, progress, operation)
+                .observeHashing(hashObserver)
+                .run(sources);
+    }
+
+    /** Tells a test which contents snapshots hash (every file that was not a stat-cache hit). */
+    void observeHashing(Consumer<Digest> observer) {
+        hashObserver = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** The lake's contents, whole or packed. */
+    ContentPacks contents() {
+        return packs;
     }
 
     /**
@@ -165,10 +181,7 @@ public final class ContentTrees {
             boolean last = i == segments.length - 1;
             if (found instanceof Trees.FileEntry file && last) {
                 return new VerifyingInputStream(
-                        store.openContent(file.digest()),
-                        file.digest(),
-                        file.size(),
-                        "file '" + path + "' of " + label);
+                        packs.open(file.digest()), file.digest(), file.size(), "file '" + path + "' of " + label);
             }
             if (!(found instanceof Trees.DirEntry dir) || last) {
                 throw new NotFoundException("dataset version " + label + " has no file '" + path + "'");
@@ -210,7 +223,7 @@ public final class ContentTrees {
         long bytes = 0;
         for (Placed file : files) {
             try (InputStream in = new VerifyingInputStream(
-                    store.openContent(file.entry().digest()),
+                    packs.open(file.entry().digest()),
                     file.entry().digest(),
                     file.entry().size(),
                     "file '" + file.path() + "'")) {
@@ -345,7 +358,7 @@ public final class ContentTrees {
             Files.createDirectories(target.getParent());
             MessageDigest sha = Digest.newSha256();
             long size = 0;
-            try (InputStream in = store.openContent(file.entry().digest());
+            try (InputStream in = packs.open(file.entry().digest());
                     OutputStream out = Files.newOutputStream(temp)) {
                 byte[] buffer = new byte[128 * 1024];
                 int n;

@@ -33,19 +33,20 @@ final class Profiles {
 
     private Profiles() {}
 
-    static Map<String, Digest> profileCsvFiles(ObjectStore store, List<Snapshotter.StoredFile> files) {
+    static Map<String, Digest> profileCsvFiles(
+            ObjectStore store, ContentPacks contents, List<Snapshotter.StoredFile> files) {
         Map<String, Digest> profiles = new LinkedHashMap<>();
         for (Snapshotter.StoredFile file : files) {
             if (!file.path().toLowerCase(Locale.ROOT).endsWith(".csv")) {
                 continue;
             }
-            profileOf(store, file.entry().digest()).ifPresent(digest -> profiles.put(file.path(), digest));
+            profileOf(store, contents, file.entry().digest()).ifPresent(digest -> profiles.put(file.path(), digest));
         }
         return profiles;
     }
 
     /** Returns the digest of the profile of one CSV content, profiling it on first sight; empty if it is not CSV. */
-    private static Optional<Digest> profileOf(ObjectStore store, Digest content) {
+    private static Optional<Digest> profileOf(ObjectStore store, ContentPacks contents, Digest content) {
         StoreKey index =
                 StoreKey.of("profiles/csv-v1/" + content.hex().substring(0, 2) + "/" + content.hex() + ".json");
         Optional<Digest> known = store.find(index).map(o -> Digest.parse(o.getText()));
@@ -53,7 +54,7 @@ final class Profiles {
             return known;
         }
         TableProfile profile;
-        try (InputStream in = store.openContent(content)) {
+        try (InputStream in = contents.open(content)) {
             profile = PROFILER.profile(in);
         } catch (MalformedCsvException e) {
             LOG.debug("not profiling {}: {}", content, e.getMessage());

@@ -1,7 +1,10 @@
 package org.mlops4j.data;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -24,6 +27,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.MlopsException;
 import org.mlops4j.ProgressListener;
@@ -74,6 +78,7 @@ final class Snapshotter {
     }
 
     private final ObjectStore store;
+    private final PackWriter packer;
     private final ExecutorService executor;
     /** Bounds the tasks in flight; a task holds one permit until it ends, so holding them all means all ended. */
     private final Semaphore inFlight;
@@ -89,21 +94,30 @@ final class Snapshotter {
     private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     private final List<StoredFile> storedFiles = new ArrayList<>();
     private volatile boolean walking = true;
+    private Consumer<Digest> hashObserver = digest -> {};
 
     Snapshotter(
             ObjectStore store,
+            PackWriter packer,
             ExecutorService executor,
             int parallelism,
             @Nullable StatCache cache,
             ProgressListener progress,
             String operation) {
         this.store = store;
+        this.packer = packer;
         this.executor = executor;
         this.permits = Math.max(1, parallelism) * 4;
         this.inFlight = new Semaphore(permits);
         this.cache = cache;
         this.progress = progress;
         this.operation = operation;
+    }
+
+    @CanIgnoreReturnValue
+    Snapshotter observeHashing(Consumer<Digest> observer) {
+        this.hashObserver = observer;
+        return this;
     }
 
     Result run(List<Source> sources) {
@@ -131,6 +145,7 @@ final class Snapshotter {
             awaitTasks();
         }
         checkFailure();
+        packer.flush();
         long[] totals = new long[2];
         Digest digest = writeTree(root, "", totals).digest();
         return new Result(digest, totals[0], totals[1], storedFiles, cache == null ? 0 : cache.hits());
@@ -231,7 +246,7 @@ final class Snapshotter {
         Slot slot = claim(parent, name, source.path());
         submit(() -> {
             try (InputStream in = source.opener().open()) {
-                ContentInfo info = store.putContent(in);
+                ContentInfo info = storeUpTo(in, Packs.MAX_MEMBER_BYTES);
                 finish(source.path(), slot, info, source.executable(), null);
             }
         });
@@ -276,15 +291,36 @@ final class Snapshotter {
         }
         parent.filesUnchanged = false;
         submit(() -> {
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                ContentInfo info = store.putContent(in);
-                finish(path, slot, info, attributes.executable(), stat);
+            ContentInfo info;
+            if (attributes.size() <= Packs.MAX_MEMBER_BYTES) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    info = storeUpTo(in, (int) attributes.size());
+                }
+            } else {
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                    info = store.putContent(in);
+                }
             }
+            finish(path, slot, info, attributes.executable(), stat);
         });
+    }
+
+    /**
+     * Packs content of at most {@code limit} bytes; longer content (a file that grew since its stat, a long stream)
+     * is stored whole.
+     */
+    private ContentInfo storeUpTo(InputStream in, int limit) throws IOException {
+        byte[] buffer = new byte[limit + 1];
+        int n = in.readNBytes(buffer, 0, buffer.length);
+        if (n > limit) {
+            return store.putContent(new SequenceInputStream(new ByteArrayInputStream(buffer, 0, n), in));
+        }
+        return packer.add(buffer, n);
     }
 
     private void finish(
             String path, Slot slot, ContentInfo info, boolean executable, StatCache.@Nullable FileStat stat) {
+        hashObserver.accept(info.digest());
         Trees.FileEntry entry = new Trees.FileEntry(slot.name, info.size(), info.digest(), executable);
         slot.entry = entry;
         if (cache != null && stat != null && stat.size() == info.size()) {

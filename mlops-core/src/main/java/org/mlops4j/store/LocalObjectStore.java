@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
@@ -468,13 +469,31 @@ public final class LocalObjectStore implements ObjectStore {
         try {
             return Files.newInputStream(path);
         } catch (NoSuchFileException e) {
-            throw new NotFoundException(
-                    "no content " + digest + " in the lake at " + root
-                            + "; it was never stored there, or was garbage-collected",
-                    e);
+            throw contentNotFound(digest, e);
         } catch (IOException e) {
             throw new MlopsException("cannot read content " + digest + " at " + path + ": " + e, e);
         }
+    }
+
+    @Override
+    public InputStream openContent(Digest digest, long offset, long length) {
+        ContentRange.check(offset, length);
+        Path path = pathOf(ObjectStore.contentKey(digest));
+        try {
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+            return ContentRange.limit(Channels.newInputStream(channel.position(offset)), length);
+        } catch (NoSuchFileException e) {
+            throw contentNotFound(digest, e);
+        } catch (IOException e) {
+            throw new MlopsException("cannot read content " + digest + " at " + path + ": " + e, e);
+        }
+    }
+
+    private NotFoundException contentNotFound(Digest digest, NoSuchFileException e) {
+        return new NotFoundException(
+                "no content " + digest + " in the lake at " + root
+                        + "; it was never stored there, or was garbage-collected",
+                e);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package org.mlops4j.store;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Optional;
@@ -85,6 +87,38 @@ public interface ObjectStore extends AutoCloseable {
      * @throws NotFoundException if no such content is stored
      */
     InputStream openContent(Digest digest);
+
+    /**
+     * Opens a byte range of stored content: what packed small files are read through (one pack holds many files), and
+     * what a remote store serves as a ranged GET. The stream ends after {@code length} bytes, or earlier if the content
+     * is shorter; like {@link #openContent(Digest)} it does not re-check any digest. The default skips to the offset;
+     * stores that can seek override it.
+     *
+     * @param digest the content's digest
+     * @param offset the first byte, at least 0
+     * @param length how many bytes, at least 0
+     * @return a stream the caller closes
+     * @throws NotFoundException if no such content is stored
+     * @throws IllegalArgumentException if the offset or length is negative
+     */
+    default InputStream openContent(Digest digest, long offset, long length) {
+        ContentRange.check(offset, length);
+        InputStream in = openContent(digest);
+        try {
+            long skipped = in.skip(offset);
+            while (skipped < offset && in.read() >= 0) {
+                skipped++; // skip() may stop early; read() tells a short content from a slow one
+                skipped += in.skip(offset - skipped);
+            }
+            return ContentRange.limit(in, length);
+        } catch (IOException e) {
+            ContentRange.closeQuietly(in);
+            throw new UncheckedIOException("cannot read content " + digest + " from offset " + offset, e);
+        } catch (RuntimeException e) {
+            ContentRange.closeQuietly(in);
+            throw e;
+        }
+    }
 
     /**
      * Creates an immutable record atomically; never replaces an existing one.

@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,9 +112,14 @@ class DatasetsTest {
         DatasetVersion b = datasets.snapshot("two").directory(source).commit();
 
         assertThat(a.getDigest()).isEqualTo(b.getDigest());
-        // three files, and the profile of a.csv, each once
-        assertThat(mlops.objectStore().list(ObjectStore.CONTENT_PREFIX).stream())
-                .hasSize(4);
+        // the three small files in one pack, and the profile of a.csv: each once
+        ObjectStore store = mlops.objectStore();
+        assertThat(store.list(Packs.PREFIX).stream())
+                .singleElement()
+                .satisfies(key -> assertThat(
+                                Packs.readRecord(store.get(key).getBytes(), key).members())
+                        .isEqualTo(3));
+        assertThat(store.list(ObjectStore.CONTENT_PREFIX).stream()).hasSize(2);
     }
 
     @Test
@@ -132,10 +141,14 @@ class DatasetsTest {
     void shouldThrowIntegrityExceptionAtEndOfStreamWhenContentIsDamaged() throws IOException {
         DatasetVersion v = datasets.snapshot("raw").directory(source).commit();
         LocalObjectStore store = (LocalObjectStore) mlops.objectStore();
-        Path content = store.getRoot()
-                .resolve(ObjectStore.contentKey(org.mlops4j.lake.Digest.of("bbb".getBytes(StandardCharsets.UTF_8)))
-                        .value());
-        Files.writeString(content, "BBB");
+        PackIndex.Location packed = Objects.requireNonNull(datasets.contentTrees()
+                .contents()
+                .locate(org.mlops4j.lake.Digest.of("bbb".getBytes(StandardCharsets.UTF_8))));
+        Path pack =
+                store.getRoot().resolve(ObjectStore.contentKey(packed.pack()).value());
+        try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+            var unused = channel.write(ByteBuffer.wrap("BBB".getBytes(StandardCharsets.UTF_8)), packed.offset());
+        }
 
         try (InputStream in = datasets.open(v, "sub/b.bin")) {
             assertThatThrownBy(in::readAllBytes)

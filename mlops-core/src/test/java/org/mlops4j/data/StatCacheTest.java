@@ -39,8 +39,8 @@ import org.mlops4j.store.StoredObject;
 
 /**
  * The stat cache, with injected timestamps: the clock that stamps the cache is a test clock, and file times are set
- * with {@link Files#setLastModifiedTime}; nothing sleeps or races. Every file that is re-hashed goes through
- * {@link ObjectStore#putContent}, so a counting store tells cache hits from re-hashes.
+ * with {@link Files#setLastModifiedTime}; nothing sleeps or races. The snapshotter reports every file it hashes (a
+ * file that was not a cache hit), which tells cache hits from re-hashes; a counting store counts the trees.
  *
  * <p>ctime cannot be set; where it matters the clock is put an hour ahead of the real time, so that the files' ctimes
  * (now) are safely older than the cache's timestamp.
@@ -54,6 +54,7 @@ class StatCacheTest {
     private final ManualClock clock = new ManualClock(Instant.now().plus(Duration.ofHours(1)));
     private LocalObjectStore lake;
     private CountingStore store;
+    private final List<Digest> hashed = Collections.synchronizedList(new ArrayList<>());
     private Mlops mlops;
     private Datasets datasets;
     private Path source;
@@ -68,6 +69,7 @@ class StatCacheTest {
                 .clock(clock)
                 .build();
         datasets = mlops.datasets();
+        datasets.contentTrees().observeHashing(hashed::add);
         source = Files.createDirectories(temp.resolve("source"));
     }
 
@@ -82,12 +84,12 @@ class StatCacheTest {
         write("a.txt", "a", clock.instant().minus(Duration.ofHours(2)));
         write("sub/b.txt", "bb", clock.instant().minus(Duration.ofHours(2)));
         DatasetVersion v1 = datasets.snapshot("d").directory(source).commit();
-        assertThat(store.takeHashed()).hasSize(2);
+        assertThat(takeHashed()).hasSize(2);
 
         DatasetVersion again = datasets.snapshot("d").directory(source).commit();
 
         assertThat(again).isEqualTo(v1);
-        assertThat(store.takeHashed()).isEmpty();
+        assertThat(takeHashed()).isEmpty();
     }
 
     @Test
@@ -96,7 +98,7 @@ class StatCacheTest {
         Path file = write("data.bin", "aaaa", mtime);
         DatasetVersion v1 = datasets.snapshot("d").directory(source).commit();
         assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(v1);
-        assertThat(store.takeHashed()).hasSize(1); // the first snapshot only: the second one hit the cache
+        assertThat(takeHashed()).hasSize(1); // the first snapshot only: the second one hit the cache
         StatCache.FileStat before = statOf(file);
 
         Files.write(file, bytes("bbbb"), StandardOpenOption.TRUNCATE_EXISTING); // in place, as cp -p does
@@ -112,7 +114,7 @@ class StatCacheTest {
 
         DatasetVersion v2 = datasets.snapshot("d").directory(source).commit();
 
-        assertThat(store.takeHashed()).containsExactly(Digest.of(bytes("bbbb")));
+        assertThat(takeHashed()).containsExactly(Digest.of(bytes("bbbb")));
         assertThat(v2.getNumber()).isEqualTo(2);
         assertThat(datasets.diff(v1, v2).changed()).containsExactly("data.bin");
         try (InputStream in = datasets.open(v2, "data.bin")) {
@@ -125,7 +127,7 @@ class StatCacheTest {
         Instant mtime = clock.instant().minus(Duration.ofHours(2));
         Path file = write("data.bin", "aaaa", mtime);
         DatasetVersion v1 = datasets.snapshot("d").directory(source).commit();
-        var unused = store.takeHashed();
+        var unused = takeHashed();
 
         Path replacement = Files.write(temp.resolve("replacement"), bytes("bbbb"));
         Files.setLastModifiedTime(replacement, FileTime.from(mtime));
@@ -133,7 +135,7 @@ class StatCacheTest {
         DatasetVersion v2 = datasets.snapshot("d").directory(source).commit();
 
         assertThat(v2.getDigest()).isNotEqualTo(v1.getDigest());
-        assertThat(store.takeHashed()).containsExactly(Digest.of(bytes("bbbb")));
+        assertThat(takeHashed()).containsExactly(Digest.of(bytes("bbbb")));
     }
 
     @Test
@@ -145,24 +147,24 @@ class StatCacheTest {
         write("racy.txt", "racy", stamp.minusSeconds(1));
         write("future.txt", "future", stamp.plusSeconds(10));
         DatasetVersion v1 = datasets.snapshot("d").directory(source).commit();
-        assertThat(store.takeHashed()).hasSize(5);
+        assertThat(takeHashed()).hasSize(5);
 
         DatasetVersion same = datasets.snapshot("d").directory(source).commit();
 
         assertThat(same).isEqualTo(v1);
-        assertThat(store.takeHashed())
+        assertThat(takeHashed())
                 .as("the stat keys all match; only the entries not safely older than the cache are re-hashed")
                 .containsExactlyInAnyOrder(digestOf("edge"), digestOf("racy"), digestOf("future"));
 
         // once the cache is written after the window, the entries it re-hashed are trusted again
         clock.set(stamp.plusSeconds(20));
         assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(v1);
-        assertThat(store.takeHashed())
+        assertThat(takeHashed())
                 .as("still racy for the cache stamped %s", stamp)
                 .hasSize(3);
         clock.set(stamp.plusSeconds(40));
         assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(v1);
-        assertThat(store.takeHashed()).isEmpty();
+        assertThat(takeHashed()).isEmpty();
     }
 
     @Test
@@ -171,15 +173,15 @@ class StatCacheTest {
         Instant ctime = Instant.EPOCH.plusNanos(statOf(file).ctimeNanos());
         clock.set(ctime.plusSeconds(1)); // ctime >= stamp - 2 s, mtime a day older
         DatasetVersion v1 = datasets.snapshot("d").directory(source).commit();
-        var unused = store.takeHashed();
+        var unused = takeHashed();
 
         assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(v1);
-        assertThat(store.takeHashed()).containsExactly(digestOf("recent"));
+        assertThat(takeHashed()).containsExactly(digestOf("recent"));
         clock.set(ctime.plusSeconds(60));
         assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(v1);
-        assertThat(store.takeHashed()).containsExactly(digestOf("recent")); // the cache was stamped ctime + 1 s
+        assertThat(takeHashed()).containsExactly(digestOf("recent")); // the cache was stamped ctime + 1 s
         assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(v1);
-        assertThat(store.takeHashed()).isEmpty();
+        assertThat(takeHashed()).isEmpty();
     }
 
     @Test
@@ -191,11 +193,11 @@ class StatCacheTest {
         Files.createDirectories(source.resolve("empty"));
         DatasetVersion cached = datasets.snapshot("d").directory(source).commit();
         DatasetVersion hit = datasets.snapshot("d").directory(source).commit();
-        assertThat(store.takeHashed()).hasSize(20);
+        assertThat(takeHashed()).hasSize(20);
 
         DatasetVersion uncached =
                 datasets.snapshot("e").directory(source).statCache(false).commit();
-        assertThat(store.takeHashed()).hasSize(20);
+        assertThat(takeHashed()).hasSize(20);
         Files.write(source.resolve("f1/file-1.txt"), bytes("CONTENT 1"), StandardOpenOption.TRUNCATE_EXISTING);
         Files.setLastModifiedTime(source.resolve("f1/file-1.txt"), FileTime.from(old));
         Files.delete(source.resolve("f2/file-2.txt"));
@@ -280,7 +282,7 @@ class StatCacheTest {
             write("d" + i % 3 + "/sub/file-" + i + ".txt", "content " + i, old);
         }
         DatasetVersion v1 = datasets.snapshot("d").directory(source).commit();
-        assertThat(store.takeHashed()).hasSize(12);
+        assertThat(takeHashed()).hasSize(12);
         assertThat(store.takeTreesWritten()).isPositive();
 
         assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(v1);
@@ -298,10 +300,10 @@ class StatCacheTest {
         for (IoAction change : changes) {
             change.run();
             DatasetVersion cached = datasets.snapshot("d").directory(source).commit();
-            assertThat(store.takeHashed()).isEmpty();
+            assertThat(takeHashed()).isEmpty();
             DatasetVersion uncached =
                     datasets.snapshot("e").directory(source).statCache(false).commit();
-            var unused = store.takeHashed().size() + store.takeTreesWritten();
+            var unused = takeHashed().size() + store.takeTreesWritten();
             assertThat(cached.getNumber()).isEqualTo(++version);
             assertThat(cached.getDigest()).isEqualTo(uncached.getDigest());
             assertThat(datasets.snapshot("d").directory(source).commit()).isEqualTo(cached);
@@ -383,10 +385,18 @@ class StatCacheTest {
         return Digest.of(bytes(s));
     }
 
-    /** Passes everything to a real store and remembers the digest of every content written (hashed). */
+    /** Returns the digests hashed since the last call, and forgets them. */
+    private List<Digest> takeHashed() {
+        synchronized (hashed) {
+            List<Digest> taken = List.copyOf(hashed);
+            hashed.clear();
+            return taken;
+        }
+    }
+
+    /** Passes everything to a real store and counts the trees offered to it. */
     static final class CountingStore implements ObjectStore {
         private final ObjectStore delegate;
-        private final List<Digest> hashed = Collections.synchronizedList(new ArrayList<>());
         private final AtomicInteger treesWritten = new AtomicInteger();
 
         CountingStore(ObjectStore delegate) {
@@ -398,27 +408,14 @@ class StatCacheTest {
             return treesWritten.getAndSet(0);
         }
 
-        /** Returns the digests written since the last call, and forgets them. */
-        List<Digest> takeHashed() {
-            synchronized (hashed) {
-                List<Digest> taken = List.copyOf(hashed);
-                hashed.clear();
-                return taken;
-            }
-        }
-
         @Override
         public ContentInfo putContent(InputStream content) {
-            ContentInfo info = delegate.putContent(content);
-            hashed.add(info.digest());
-            return info;
+            return delegate.putContent(content);
         }
 
         @Override
         public ContentInfo putContent(Digest expected, InputStream content) {
-            ContentInfo info = delegate.putContent(expected, content);
-            hashed.add(info.digest());
-            return info;
+            return delegate.putContent(expected, content);
         }
 
         @Override

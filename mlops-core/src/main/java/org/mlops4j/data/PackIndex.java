@@ -1,0 +1,127 @@
+package org.mlops4j.data;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.lake.Digest;
+
+/**
+ * Where each packed content is: digest → (pack, offset, size), for every pack loaded. Compact on purpose (about 70
+ * bytes per member, in a few large arrays rather than an object per member): a lake of a million small files keeps a
+ * million entries. Open addressing on the digest's first 64 bits (uniform already: they are SHA-256 bits), confirmed
+ * against all 32 bytes. Thread-safe.
+ */
+final class PackIndex {
+    /** Where a packed content is. */
+    record Location(Digest pack, long offset, long size) {}
+
+    private final List<Digest> packs = new ArrayList<>();
+    private final List<byte[]> entries = new ArrayList<>();
+    private final Set<Digest> known = new HashSet<>();
+    /** Per slot: the digest's first 64 bits, and 1 + the pack number (0 = empty) and the entry number. */
+    private long[] slotKeys = new long[1024];
+
+    private int[] slotPacks = new int[1024];
+    private int[] slotEntries = new int[1024];
+    private int used;
+
+    synchronized boolean knows(Digest pack) {
+        return known.contains(pack);
+    }
+
+    synchronized int packCount() {
+        return packs.size();
+    }
+
+    synchronized int size() {
+        return used;
+    }
+
+    /**
+     * Adds a pack's members; a digest already known stays where it was.
+     *
+     * @param sortedEntries the pack's index entries, as {@link Packs#readIndex} returns them
+     * @return false if the pack was known
+     */
+    synchronized boolean add(Digest pack, byte[] sortedEntries) {
+        if (!known.add(pack)) {
+            return false;
+        }
+        int packNumber = packs.size();
+        packs.add(pack);
+        entries.add(sortedEntries);
+        int count = sortedEntries.length / Packs.ENTRY_BYTES;
+        for (int i = 0; i < count; i++) {
+            if ((used + 1) * 2L > slotKeys.length) {
+                grow();
+            }
+            int at = i * Packs.ENTRY_BYTES;
+            long key = ByteBuffer.wrap(sortedEntries, at, 8).getLong();
+            if (slotOf(key, sortedEntries, at) < 0) {
+                insert(key, packNumber, i);
+            }
+        }
+        return true;
+    }
+
+    synchronized boolean contains(byte[] sha256) {
+        return slotOf(ByteBuffer.wrap(sha256).getLong(), sha256, 0) >= 0;
+    }
+
+    synchronized @Nullable Location find(Digest digest) {
+        byte[] sha256 = digest.toBytes();
+        int slot = slotOf(ByteBuffer.wrap(sha256).getLong(), sha256, 0);
+        if (slot < 0) {
+            return null;
+        }
+        int pack = slotPacks[slot] - 1;
+        ByteBuffer entry = ByteBuffer.wrap(entries.get(pack), slotEntries[slot] * Packs.ENTRY_BYTES, Packs.ENTRY_BYTES);
+        return new Location(
+                packs.get(pack), entry.getLong(entry.position() + 32), entry.getLong(entry.position() + 40));
+    }
+
+    /** The slot holding this digest, or -1. */
+    private int slotOf(long key, byte[] sha256, int from) {
+        int mask = slotKeys.length - 1;
+        for (int slot = (int) key & mask; slotPacks[slot] != 0; slot = (slot + 1) & mask) {
+            if (slotKeys[slot] == key) {
+                int at = slotEntries[slot] * Packs.ENTRY_BYTES;
+                if (Arrays.equals(entries.get(slotPacks[slot] - 1), at, at + 32, sha256, from, from + 32)) {
+                    return slot;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private void insert(long key, int pack, int entry) {
+        int mask = slotKeys.length - 1;
+        int slot = (int) key & mask;
+        while (slotPacks[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        slotKeys[slot] = key;
+        slotPacks[slot] = pack + 1;
+        slotEntries[slot] = entry;
+        used++;
+    }
+
+    private void grow() {
+        long[] keys = slotKeys;
+        int[] packNumbers = slotPacks;
+        int[] entryNumbers = slotEntries;
+        slotKeys = new long[keys.length * 2];
+        slotPacks = new int[keys.length * 2];
+        slotEntries = new int[keys.length * 2];
+        used = 0;
+        for (int i = 0; i < keys.length; i++) {
+            if (packNumbers[i] != 0) {
+                insert(keys[i], packNumbers[i] - 1, entryNumbers[i]);
+            }
+        }
+    }
+}
