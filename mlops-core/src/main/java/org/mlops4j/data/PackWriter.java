@@ -23,6 +23,9 @@ import org.mlops4j.store.ObjectStore;
  * {@link Packs#TARGET_PACK_BYTES} buffer per worker thread plus one.
  */
 final class PackWriter {
+    /** {@code digest()} resets a MessageDigest, so each thread keeps one rather than look up the provider per file. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Digest::newSha256);
+
     private final ObjectStore store;
     private final ContentPacks packs;
     private final Object sealing = new Object();
@@ -50,7 +53,7 @@ final class PackWriter {
         if (length > Packs.MAX_MEMBER_BYTES) {
             throw new IllegalArgumentException("pack members have at most " + Packs.MAX_MEMBER_BYTES + " bytes");
         }
-        MessageDigest sha = Digest.newSha256();
+        MessageDigest sha = SHA256.get();
         sha.update(bytes, 0, length);
         byte[] hash = sha.digest();
         Digest digest = Digest.ofHash(hash);

@@ -18,10 +18,10 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -60,9 +60,9 @@ final class Snapshotter {
 
     record Result(Digest root, long files, long bytes, List<StoredFile> storedFiles, int cacheHits) {}
 
-    /** A directory being assembled; children sorted by UTF-8 bytes. */
+    /** A directory being assembled; its children are sorted by UTF-8 bytes when its tree is written. */
     private static final class Dir {
-        final TreeMap<String, Object> children = new TreeMap<>(StoreKey::compareUtf8);
+        final Map<String, Object> children = new HashMap<>();
         /** Whether every file was a stat-cache hit (set by the walking thread only). */
         boolean filesUnchanged = true;
     }
@@ -76,6 +76,15 @@ final class Snapshotter {
             this.name = name;
         }
     }
+
+    /** Small files go to the workers in batches of this many, so that 100,000 files are not 100,000 hand-offs. */
+    private static final int BATCH_FILES = 64;
+    /** ... or of this many bytes, so that a batch of larger files does not hold a worker for long. */
+    private static final long BATCH_BYTES = 1024 * 1024;
+
+    /** A small file waiting in a batch. */
+    private record SmallFile(
+            String path, Path file, Attributes attributes, Slot slot, StatCache.@Nullable FileStat stat) {}
 
     private final ObjectStore store;
     private final PackWriter packer;
@@ -93,6 +102,8 @@ final class Snapshotter {
     private final AtomicLong bytesSeen = new AtomicLong();
     private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     private final List<StoredFile> storedFiles = new ArrayList<>();
+    private List<SmallFile> batch = new ArrayList<>();
+    private long batchBytes;
     private volatile boolean walking = true;
     private Consumer<Digest> hashObserver = digest -> {};
 
@@ -142,6 +153,7 @@ final class Snapshotter {
             failure.compareAndSet(null, e);
         } finally {
             walking = false;
+            submitBatch();
             awaitTasks();
         }
         checkFailure();
@@ -290,18 +302,39 @@ final class Snapshotter {
             }
         }
         parent.filesUnchanged = false;
+        if (attributes.size() <= Packs.MAX_MEMBER_BYTES) {
+            batch.add(new SmallFile(path, file, attributes, slot, stat));
+            batchBytes += attributes.size();
+            if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
+                submitBatch();
+            }
+            return;
+        }
         submit(() -> {
-            ContentInfo info;
-            if (attributes.size() <= Packs.MAX_MEMBER_BYTES) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    info = storeUpTo(in, (int) attributes.size());
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                ContentInfo info = store.putContent(in);
+                finish(path, slot, info, attributes.executable(), stat);
+            }
+        });
+    }
+
+    private void submitBatch() {
+        if (batch.isEmpty() || failure.get() != null) {
+            return;
+        }
+        List<SmallFile> files = batch;
+        batch = new ArrayList<>();
+        batchBytes = 0;
+        submit(() -> {
+            for (SmallFile small : files) {
+                if (failure.get() != null) {
+                    return;
                 }
-            } else {
-                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                    info = store.putContent(in);
+                try (InputStream in = Files.newInputStream(small.file())) {
+                    ContentInfo info = storeUpTo(in, (int) small.attributes().size());
+                    finish(small.path(), small.slot(), info, small.attributes().executable(), small.stat());
                 }
             }
-            finish(path, slot, info, attributes.executable(), stat);
         });
     }
 
@@ -413,7 +446,9 @@ final class Snapshotter {
     private WrittenTree writeTree(Dir dir, String path, long[] totals) {
         boolean unchanged = cache != null && dir.filesUnchanged;
         List<Trees.Entry> entries = new ArrayList<>(dir.children.size());
-        for (Map.Entry<String, Object> child : dir.children.entrySet()) {
+        List<Map.Entry<String, Object>> children = new ArrayList<>(dir.children.entrySet());
+        children.sort(Map.Entry.comparingByKey(StoreKey::compareUtf8));
+        for (Map.Entry<String, Object> child : children) {
             if (child.getValue() instanceof Dir sub) {
                 String subPath = path.isEmpty() ? child.getKey() : path + "/" + child.getKey();
                 WrittenTree tree = writeTree(sub, subPath, totals);
