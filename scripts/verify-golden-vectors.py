@@ -8,7 +8,11 @@ It re-implements docs/lake-format.md from the spec, not from the Java code:
 and checks
   * every positive vector (golden/SHA256SUMS): hashlib's SHA-256 of the file equals the listed digest; the strict
     reader accepts it; Python's json module decodes the same value; re-encoding that value gives the same bytes;
-  * every negative vector (golden/invalid/INDEX): the strict reader rejects it with the listed reason.
+  * every negative vector (golden/invalid/INDEX): the strict reader rejects it with the listed reason;
+  * the pack vectors (golden/pack/, §11), with its own pack writer and reader: SHA256SUMS; the pack rebuilt from its
+    members in write order gives the same bytes; the record is canonical, names the pack's SHA-256 and size; the
+    trailer, the count against the record, the sort order, uniqueness and ranges of the index; each member where
+    MEMBERS says and hashing to its entry; every invalid pack (golden/pack/invalid/INDEX) rejected by its check.
 
 Usage: scripts/verify-golden-vectors.py [golden-dir]   (default: mlops-core/src/test/resources/golden)
 Exit status 0 when every check passes. Not run by the build: a tool for humans and other implementations.
@@ -301,6 +305,201 @@ def field(record, name, kind):
     return value
 
 
+# --- packs (§11) -----------------------------------------------------------------------------------------------
+
+PACK_MAGIC = b"MLOPS4J-PACK-V1\n"
+ENTRY_BYTES, TRAILER_BYTES = 48, 24
+MAX_READ_MEMBERS = 2 ** 20
+DIGEST_RE = re.compile(r"sha256:([0-9a-f]{64})")
+# the checks of §11.4, in the order a reader makes them
+PACK_CHECKS = ("record", "record-key", "record-sizes", "tail-length", "magic", "count", "order", "duplicate", "range",
+               "member-digest")
+
+
+class PackReject(Exception):
+    """A pack or pack record that a reader must refuse: `check` names the rule (§11.4), `reason` a record's reason."""
+
+    def __init__(self, check, detail, reason="-"):
+        super().__init__("%s%s: %s" % (check, "" if reason == "-" else "/" + reason, detail))
+        self.check = check
+        self.reason = reason
+
+
+def read_record(data, name, version):
+    """Steps 1 and 2 of §6.2: strict bytes (a newer format first), an object, the expected format."""
+    try:
+        record = read(data)
+    except Reject:
+        try:
+            peek = json.loads(data.decode("utf-8"))
+            m = FORMAT_RE.fullmatch(peek.get("format", "")) if isinstance(peek, dict) else None
+            if m and m.group(1) == name and int(m.group(2)) > version:
+                raise Reject("UNSUPPORTED_FORMAT", "newer format " + peek["format"])
+        except (ValueError, AttributeError, TypeError):
+            pass
+        raise
+    if not isinstance(record, dict):
+        raise Reject("WRONG_TYPE", "not an object")
+    fmt = field(record, "format", str)
+    m = FORMAT_RE.fullmatch(fmt)
+    if not m or m.group(1) != name:
+        raise Reject("INVALID_VALUE", "format " + fmt)
+    if int(m.group(2)) > version:
+        raise Reject("UNSUPPORTED_FORMAT", "newer format " + fmt)
+    return record
+
+
+def ranged(record, name, low, high):
+    value = field(record, name, int)
+    if not low <= value <= high:
+        raise Reject("INVALID_VALUE", "%s %d outside [%d, %d]" % (name, value, low, high))
+    return value
+
+
+def read_pack_record(data, key):
+    """A pack record read under its key: (pack hex, members, bytes, index offset)."""
+    try:
+        record = read_record(data, "mlops4j.pack", 1)
+        m = DIGEST_RE.fullmatch(field(record, "pack", str))
+        if not m:
+            raise Reject("INVALID_VALUE", "pack " + record["pack"])
+        members = ranged(record, "members", 1, MAX_READ_MEMBERS)
+        size = ranged(record, "bytes", TRAILER_BYTES, INT64_MAX)
+        unknown = sorted(set(record) - {"format", "pack", "members", "bytes"}, key=lambda k: k.encode("utf-8"))
+        if unknown:
+            raise Reject("UNKNOWN_FIELD", unknown[0])
+    except Reject as e:
+        raise PackReject("record", "%s: %s" % (key, e), e.reason)
+    if key != "packs/sha256/" + m.group(1):
+        raise PackReject("record-key", "%s names pack %s" % (key, record["pack"]))
+    index_offset = size - TRAILER_BYTES - ENTRY_BYTES * members
+    if index_offset < 0:
+        raise PackReject("record-sizes", "%s: %d members cannot fit in %d bytes" % (key, members, size))
+    return m.group(1), members, size, index_offset
+
+
+def read_pack_index(pack, record):
+    """The index entries (digest, offset, size) of a pack, read as a ranged read of its tail would read them."""
+    pack_hex, members, _, index_offset = record
+    tail_bytes = ENTRY_BYTES * members + TRAILER_BYTES
+    tail = pack[index_offset:index_offset + tail_bytes]  # a ranged read: short at the end of a truncated pack
+    where = "pack sha256:" + pack_hex
+    if len(tail) != tail_bytes:
+        raise PackReject("tail-length", "%s: %d of %d tail bytes" % (where, len(tail), tail_bytes))
+    if tail[-TRAILER_BYTES:-8] != PACK_MAGIC:
+        raise PackReject("magic", "%s: trailer %r" % (where, tail[-TRAILER_BYTES:-8]))
+    count = int.from_bytes(tail[-8:], "big")
+    if count != members:
+        raise PackReject("count", "%s: trailer %d members, record %d" % (where, count, members))
+    entries = []
+    for i in range(count):
+        raw = tail[ENTRY_BYTES * i:ENTRY_BYTES * (i + 1)]
+        digest, offset, size = raw[:32], int.from_bytes(raw[32:40], "big"), int.from_bytes(raw[40:48], "big")
+        if entries and entries[-1][0] == digest:
+            raise PackReject("duplicate", "%s: entry %d repeats %s" % (where, i, digest.hex()))
+        if entries and entries[-1][0] > digest:
+            raise PackReject("order", "%s: entry %d out of digest order" % (where, i))
+        if offset + size > index_offset:  # Python integers do not wrap; a u64 reader must check without overflow
+            raise PackReject("range", "%s: entry %d at %d (%d bytes) past %d" % (where, i, offset, size, index_offset))
+        entries.append((digest, offset, size))
+    return entries
+
+
+def read_pack_members(pack, record, entries):
+    """Each member's bytes, checked against its entry's SHA-256, as a reader checks a member it reads."""
+    members = {}
+    for digest, offset, size in entries:
+        data = pack[offset:offset + size]
+        if hashlib.sha256(data).digest() != digest:
+            raise PackReject("member-digest", "pack sha256:%s: member %s hashes to %s"
+                             % (record[0], digest.hex(), hashlib.sha256(data).hexdigest()))
+        members[digest] = data
+    return members
+
+
+def write_pack(contents):
+    """This script's own pack writer: members back to back in write order, the sorted index, the trailer."""
+    data, entries = b"", []
+    for content in contents:
+        entries.append(hashlib.sha256(content).digest() + len(data).to_bytes(8, "big") + len(content).to_bytes(8, "big"))
+        data += content
+    entries.sort(key=lambda e: e[:32])
+    pack = data + b"".join(entries) + PACK_MAGIC + len(entries).to_bytes(8, "big")
+    record = write({"format": "mlops4j.pack/1", "pack": "sha256:" + hashlib.sha256(pack).hexdigest(),
+                    "members": len(entries), "bytes": len(pack)})
+    return pack, record
+
+
+def check_packs(directory, ok, fail):
+    """Checks the pack vectors; ok(name) and fail(name, problem) count the results."""
+    def load(*names):
+        with open(os.path.join(directory, *names), "rb") as f:
+            return f.read()
+
+    for line in load("SHA256SUMS").decode("ascii").splitlines():
+        expected, name = line.split("  ", 1)
+        if hashlib.sha256(load(name)).hexdigest() == expected:
+            ok("pack/%s sha256:%s" % (name, expected))
+        else:
+            fail("pack/" + name, "digest differs from SHA256SUMS")
+    pack, record_bytes = load("pack.bin"), load("pack-record.json")
+    listed = [line.split() for line in load("MEMBERS").decode("ascii").splitlines()]
+    contents = [load(name) for name, _ in listed]
+
+    rebuilt, rebuilt_record = write_pack(contents)
+    if rebuilt == pack and rebuilt_record == record_bytes:
+        ok("pack/pack.bin and pack-record.json rebuilt byte for byte from MEMBERS in write order")
+    else:
+        fail("pack/pack.bin", "this script's writer gives other bytes for the members in MEMBERS")
+    pack_hex = hashlib.sha256(pack).hexdigest()
+    try:
+        record = read_pack_record(record_bytes, "packs/sha256/" + pack_hex)
+        problems = []
+        if write(read(record_bytes)) != record_bytes or json.loads(record_bytes.decode("utf-8")) != read(record_bytes):
+            problems.append("record not canonical")
+        if record[0] != pack_hex or record[2] != len(pack):
+            problems.append("record names another pack or size than pack.bin's SHA-256 and length")
+        entries = read_pack_index(pack, record)
+        found = read_pack_members(pack, record, entries)
+        if len(entries) != len(listed):
+            problems.append("%d entries, MEMBERS lists %d" % (len(entries), len(listed)))
+        for (name, offset), content in zip(listed, contents):
+            digest = hashlib.sha256(content).digest()
+            at = [e for e in entries if e[0] == digest]
+            if not at or at[0][1:] != (int(offset), len(content)) or found[digest] != content:
+                problems.append("%s not at offset %s with %d bytes" % (name, offset, len(content)))
+        if problems:
+            fail("pack/pack.bin", "; ".join(problems))
+        else:
+            ok("pack/pack.bin read: record, trailer, count, order, ranges, %d members" % len(entries))
+    except PackReject as e:
+        fail("pack/pack.bin", "rejected: %s" % e)
+
+    indexed = [line.split() for line in load("invalid", "INDEX").decode("ascii").splitlines()
+               if line.strip() and not line.startswith("#")]
+    missing = [check for check in PACK_CHECKS if check not in {fields[2] for fields in indexed}]
+    if missing:
+        fail("pack/invalid/INDEX", "no vector for the checks " + ", ".join(missing))
+    else:
+        ok("pack/invalid/INDEX has a vector for each of the %d checks" % len(PACK_CHECKS))
+    for name, key, check, reason in indexed:
+        damaged = load("invalid", name + ".bin") if os.path.exists(os.path.join(directory, "invalid",
+                                                                                name + ".bin")) else None
+        try:
+            record = read_pack_record(load("invalid", name + ".json"), key)
+            if damaged is None:
+                fail("pack/invalid/" + name, "record accepted and no pack to read, expected %s" % check)
+                continue
+            read_pack_members(damaged, record, read_pack_index(damaged, record))
+            fail("pack/invalid/" + name, "accepted, expected %s %s" % (check, reason))
+        except PackReject as e:
+            if (e.check, e.reason) == (check, reason):
+                ok("pack/invalid/%s rejected: %s" % (name, e))
+            else:
+                fail("pack/invalid/" + name, "rejected as %s %s, expected %s %s (%s)" % (e.check, e.reason, check,
+                                                                                         reason, e))
+
+
 # --- main ------------------------------------------------------------------------------------------------------
 
 def main():
@@ -349,6 +548,14 @@ def main():
                 else:
                     passed += 1
                     print("ok    %s rejected: %s" % (name, reason))
+    counts = [passed]
+
+    def ok(what):
+        counts[0] += 1
+        print("ok    " + what)
+
+    check_packs(os.path.join(golden, "pack"), ok, lambda name, problem: failures.append("%s: %s" % (name, problem)))
+    passed = counts[0]
     for failure in failures:
         print("FAIL  " + failure)
     print("%d checks passed, %d failed" % (passed, len(failures)))
