@@ -342,7 +342,7 @@ public final class RecordReader {
      * @throws LakeFormatException {@code MISSING_FIELD} or {@code WRONG_TYPE} (also for an element)
      */
     public List<String> getStringList(String field) {
-        return list(field, RecordReader::asString);
+        return list(field, this::asString);
     }
 
     /**
@@ -353,7 +353,7 @@ public final class RecordReader {
      * @throws LakeFormatException {@code MISSING_FIELD} or {@code WRONG_TYPE} (also for an element)
      */
     public List<Long> getLongList(String field) {
-        return list(field, RecordReader::asLong);
+        return list(field, this::asLong);
     }
 
     /**
@@ -502,16 +502,16 @@ public final class RecordReader {
         T read(@Nullable Object value, JsonPath at);
     }
 
-    private static String asString(@Nullable Object value, JsonPath at) {
+    private String asString(@Nullable Object value, JsonPath at) {
         if (!(value instanceof String s)) {
-            throw wrongTypeStatic(at, "a string", value);
+            throw wrongType(at, "a string", value);
         }
         return s;
     }
 
-    private static Long asLong(@Nullable Object value, JsonPath at) {
+    private Long asLong(@Nullable Object value, JsonPath at) {
         if (!(value instanceof Long l)) {
-            throw wrongTypeStatic(at, "an integer", value);
+            throw wrongType(at, "an integer", value);
         }
         return l;
     }

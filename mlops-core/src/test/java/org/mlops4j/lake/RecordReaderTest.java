@@ -248,6 +248,26 @@ class RecordReaderTest {
     }
 
     @Test
+    void shouldNameSourceWhenAStringOrIntegerHasTheWrongType() {
+        // found by PackFormatFuzzTest: these getters once reported WRONG_TYPE without the record's key
+        RecordReader r = parse(
+                json(
+                        "{\"columns\":[1],\"counts\":[\"1\"],\"format\":\"mlops4j.test-record/1\",\"name\":1,\"size\":\"1\",\"tags\":{\"k\":1}}"));
+
+        for (Executable read : List.<Executable>of(
+                () -> r.getString("name"),
+                () -> r.getLong("size"),
+                () -> r.getLong("size", 0, 9),
+                () -> r.getLongList("counts"),
+                () -> r.getStringList("columns"),
+                () -> r.getStringMap("tags"))) {
+            assertFails(read, Reason.WRONG_TYPE)
+                    .satisfies(e -> assertThat(e.getSource()).isEqualTo("datasets/churn/v/00000001.json"))
+                    .withMessageContaining("in datasets/churn/v/00000001.json at $.");
+        }
+    }
+
+    @Test
     void shouldWrapParsedTreeWhenCreatedFromMap() {
         RecordReader r = RecordReader.of(CanonicalJson.readObject(json("{\"a\":\"b\"}")), "mem");
 
