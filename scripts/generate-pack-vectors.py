@@ -154,7 +154,7 @@ def main():
                sums(out, ["pack.bin", "pack-record.json"] + [name for name, _ in MEMBERS]))
 
     index = ["# <vector> <record key> <check> <record reason or ->: <vector>.json is the record read under that key,\n",
-             "# <vector>.bin the pack (absent when the record is rejected). Checks: docs/lake-format.md section 11.4.\n"]
+             "# <vector>.bin the pack (absent when the record is rejected). Checks: docs/lake-format.md section 11.5.\n"]
     for name, data, rec, key, check, reason in invalid_vectors(pack, pack_record):
         if data is not None:
             write_file(os.path.join(out, "invalid", name + ".bin"), data)

@@ -311,13 +311,13 @@ PACK_MAGIC = b"MLOPS4J-PACK-V1\n"
 ENTRY_BYTES, TRAILER_BYTES = 48, 24
 MAX_READ_MEMBERS = 2 ** 20
 DIGEST_RE = re.compile(r"sha256:([0-9a-f]{64})")
-# the checks of §11.4, in the order a reader makes them
+# the checks of §11.5, in the order a reader makes them
 PACK_CHECKS = ("record", "record-key", "record-sizes", "tail-length", "magic", "count", "order", "duplicate", "range",
                "member-digest")
 
 
 class PackReject(Exception):
-    """A pack or pack record that a reader must refuse: `check` names the rule (§11.4), `reason` a record's reason."""
+    """A pack or pack record that a reader must refuse: `check` names the rule (§11.5), `reason` a record's reason."""
 
     def __init__(self, check, detail, reason="-"):
         super().__init__("%s%s: %s" % (check, "" if reason == "-" else "/" + reason, detail))

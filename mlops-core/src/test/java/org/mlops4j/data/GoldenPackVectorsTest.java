@@ -53,7 +53,7 @@ class GoldenPackVectorsTest {
         }
     }
 
-    /** The Java message each check of §11.4 gives; the INDEX names the check. */
+    /** The Java message each check of §11.5 gives; the INDEX names the check. */
     private static final Map<String, String> MESSAGES = Map.of(
             "record-key", "names pack",
             "record-sizes", "too few for its index",

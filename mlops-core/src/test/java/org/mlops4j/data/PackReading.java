@@ -13,7 +13,7 @@ import org.mlops4j.lake.Digest;
 import org.mlops4j.store.StoreKey;
 
 /**
- * Reads a pack the way the lake's reader does ({@code docs/lake-format.md} §11.4), for the golden-vector and fuzz
+ * Reads a pack the way the lake's reader does ({@code docs/lake-format.md} §11.5), for the golden-vector and fuzz
  * tests: the record under its key, the index and trailer from a ranged read of the pack's tail (short when the pack
  * is truncated, as a store's ranged read is), then every member through the {@link VerifyingInputStream} that guards
  * each read of a content.
@@ -28,7 +28,7 @@ final class PackReading {
      * @param key the key the record was read under
      * @param pack the pack's bytes
      * @return each member's bytes by digest, in index order
-     * @throws org.mlops4j.IntegrityException if a check of §11.4 fails
+     * @throws org.mlops4j.IntegrityException if a check of §11.5 fails
      */
     static Map<Digest, byte[]> read(byte[] record, StoreKey key, byte[] pack) {
         Packs.PackRecord read = Packs.readRecord(record, key);
