@@ -132,6 +132,16 @@ public final class Mlops implements AutoCloseable {
         return store;
     }
 
+    /**
+     * The number of threads of the executor {@code Mlops} creates when the host gives none: two per core, at least 8,
+     * because the work is mostly waiting on disks and networks. Also the bound on tasks in flight.
+     *
+     * @return the default thread count on this machine
+     */
+    public static int defaultThreadCount() {
+        return DEFAULT_THREADS;
+    }
+
     /** Returns the executor for parallel work (hashing, transfers). */
     public ExecutorService executor() {
         return executor;

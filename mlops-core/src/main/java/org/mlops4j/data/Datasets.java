@@ -310,7 +310,7 @@ public final class Datasets {
             return latest.get();
         }
         Map<String, Digest> profiles =
-                builder.profileCsv ? Profiles.profileCsvFiles(store, trees.contents(), result.storedFiles()) : Map.of();
+                builder.profileCsv ? Profiles.profileCsvFiles(store, trees.contents(), result.csvFiles()) : Map.of();
         String commitId = UUID.randomUUID().toString();
         Instant created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String author = builder.author != null ? builder.author : System.getProperty("user.name", "unknown");

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.Digest;
 
 /**
- * Where each packed content is: digest → (pack, offset, size), for every pack loaded. Compact on purpose (about 70
+ * Where each packed content is: digest → (pack, offset, size), for every pack loaded. Compact on purpose (about 60
  * bytes per member, in a few large arrays rather than an object per member): a lake of a million small files keeps a
  * million entries. Open addressing on the digest's first 64 bits (uniform already: they are SHA-256 bits), confirmed
  * against all 32 bytes. Thread-safe.
@@ -56,7 +56,7 @@ final class PackIndex {
         entries.add(sortedEntries);
         int count = sortedEntries.length / Packs.ENTRY_BYTES;
         for (int i = 0; i < count; i++) {
-            if ((used + 1) * 2L > slotKeys.length) {
+            if ((used + 1) * 4L > slotKeys.length * 3L) {
                 grow();
             }
             int at = i * Packs.ENTRY_BYTES;
@@ -114,9 +114,13 @@ final class PackIndex {
         long[] keys = slotKeys;
         int[] packNumbers = slotPacks;
         int[] entryNumbers = slotEntries;
-        slotKeys = new long[keys.length * 2];
-        slotPacks = new int[keys.length * 2];
-        slotEntries = new int[keys.length * 2];
+        // allocate all three before replacing any: an OutOfMemoryError here must leave the table consistent
+        long[] newKeys = new long[keys.length * 2];
+        int[] newPacks = new int[keys.length * 2];
+        int[] newEntries = new int[keys.length * 2];
+        slotKeys = newKeys;
+        slotPacks = newPacks;
+        slotEntries = newEntries;
         used = 0;
         for (int i = 0; i < keys.length; i++) {
             if (packNumbers[i] != 0) {

@@ -1,10 +1,13 @@
 package org.mlops4j.data;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,21 +22,35 @@ import org.mlops4j.store.ObjectStore;
  * version record last. A content is skipped when a sealed pack holds it already or this writer took it; never when
  * another writer only buffers it, because that writer may still fail.
  *
- * <p>Memory: the pack being filled plus the packs waiting to be sealed, one at a time, so at most one
- * {@link Packs#TARGET_PACK_BYTES} buffer per worker thread plus one.
+ * <p>Memory: the pack being filled, the packs waiting to be sealed (one is sealed at a time, and filling a pack takes
+ * far longer than storing it, so rarely more than one waits) and one pack's worth of spare chunks; about three times
+ * {@link Packs#TARGET_PACK_BYTES}, whatever the number of files.
  */
 final class PackWriter {
     /** {@code digest()} resets a MessageDigest, so each thread keeps one rather than look up the provider per file. */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Digest::newSha256);
 
+    /**
+     * Packs are buffered in chunks of this size: below G1's "humongous" size even in a 64 MiB heap, where one 4 MiB
+     * array per pack fragments the heap until an allocation fails with memory to spare; and a growing pack is never
+     * copied.
+     */
+    private static final int CHUNK_BYTES = 256 * 1024;
+    /** Chunks kept for reuse after a pack is sealed: enough for a pack of small files to rarely allocate. */
+    private static final int MAX_SPARE_CHUNKS = 4;
+
     private final ObjectStore store;
     private final ContentPacks packs;
     private final Object sealing = new Object();
-    private final Set<Digest> taken = new HashSet<>();
+    /** Contents in the pack being filled or in packs being sealed: the lake's index does not list them yet. */
+    private final Set<Digest> pending = new HashSet<>();
+
     private boolean refreshed;
-    private byte[] data = new byte[64 * 1024];
+    private final ArrayDeque<byte[]> spareChunks = new ArrayDeque<>();
+    private List<byte[]> chunks = new ArrayList<>();
     private int length;
     private List<byte[]> entries = new ArrayList<>();
+    private List<Digest> digests = new ArrayList<>();
 
     PackWriter(ObjectStore store, ContentPacks packs) {
         this.store = store;
@@ -41,7 +58,7 @@ final class PackWriter {
     }
 
     /** A pack taken from the writer to be sealed. */
-    private record Full(byte[] data, int length, byte[][] entries) {}
+    private record Full(List<byte[]> chunks, int length, byte[][] entries, List<Digest> digests) {}
 
     /**
      * Hashes a small content and packs it unless the lake or this writer holds it already.
@@ -63,15 +80,14 @@ final class PackWriter {
         }
         Full full;
         synchronized (this) {
-            if (!taken.add(digest)) {
+            // sealing adds to the lake's index before it leaves pending, so one of the two always has it
+            if (pending.contains(digest) || packs.isPacked(hash)) {
                 return new ContentInfo(digest, length, false);
             }
-            if (this.length + length > data.length) {
-                data = Arrays.copyOf(data, Math.max(data.length * 2, this.length + length));
-            }
-            System.arraycopy(bytes, 0, data, this.length, length);
+            pending.add(digest);
+            digests.add(digest);
             entries.add(Packs.entry(hash, this.length, length));
-            this.length += length;
+            append(bytes, length);
             full = this.length >= Packs.TARGET_PACK_BYTES || entries.size() >= Packs.MAX_WRITTEN_MEMBERS
                     ? take()
                     : null;
@@ -100,9 +116,24 @@ final class PackWriter {
         }
     }
 
+    private void append(byte[] bytes, int count) {
+        for (int done = 0; done < count; ) {
+            int inChunk = length % CHUNK_BYTES;
+            if (inChunk == 0 && length / CHUNK_BYTES == chunks.size()) {
+                byte[] spare = spareChunks.poll();
+                chunks.add(spare != null ? spare : new byte[CHUNK_BYTES]);
+            }
+            int n = Math.min(count - done, CHUNK_BYTES - inChunk);
+            System.arraycopy(bytes, done, chunks.get(length / CHUNK_BYTES), inChunk, n);
+            done += n;
+            length += n;
+        }
+    }
+
     private Full take() {
-        Full full = new Full(data, length, entries.toArray(new byte[0][]));
-        data = new byte[Math.min(Packs.TARGET_PACK_BYTES + Packs.MAX_MEMBER_BYTES, Math.max(64 * 1024, length))];
+        Full full = new Full(chunks, length, entries.toArray(new byte[0][]), digests);
+        chunks = new ArrayList<>();
+        digests = new ArrayList<>();
         length = 0;
         entries = new ArrayList<>();
         return full;
@@ -112,11 +143,24 @@ final class PackWriter {
     private void seal(Full full) {
         synchronized (sealing) {
             byte[] index = Packs.encodeIndex(full.entries());
-            ContentInfo pack = store.putContent(new SequenceInputStream(
-                    new ByteArrayInputStream(full.data(), 0, full.length()), new ByteArrayInputStream(index)));
+            List<InputStream> parts = new ArrayList<>();
+            for (int i = 0; i < full.chunks().size(); i++) {
+                parts.add(new ByteArrayInputStream(
+                        full.chunks().get(i), 0, Math.min(CHUNK_BYTES, full.length() - i * CHUNK_BYTES)));
+            }
+            parts.add(new ByteArrayInputStream(index));
+            ContentInfo pack = store.putContent(new SequenceInputStream(Collections.enumeration(parts)));
             Packs.PackRecord record = new Packs.PackRecord(pack.digest(), full.entries().length, pack.size());
             boolean unused = store.createIfAbsent(Packs.key(pack.digest()), Packs.encodeRecord(record));
             packs.added(pack.digest(), Arrays.copyOf(index, index.length - Packs.TRAILER_BYTES));
+        }
+        synchronized (this) {
+            full.digests().forEach(pending::remove);
+            for (byte[] chunk : full.chunks()) {
+                if (spareChunks.size() < MAX_SPARE_CHUNKS) {
+                    spareChunks.push(chunk);
+                }
+            }
         }
     }
 }

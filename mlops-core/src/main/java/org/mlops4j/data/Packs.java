@@ -31,7 +31,7 @@ final class Packs {
     /** Files up to this size are packed; larger ones are stored whole, where a pack would only add a copy. */
     static final int MAX_MEMBER_BYTES = 64 * 1024;
     /** A writer seals a pack once it holds this many bytes of members. */
-    static final int TARGET_PACK_BYTES = 4 * 1024 * 1024;
+    static final int TARGET_PACK_BYTES = 2 * 1024 * 1024;
     /** A writer seals a pack at this many members, so that an index stays below 3 MiB even for tiny files. */
     static final int MAX_WRITTEN_MEMBERS = 65_536;
     /** A reader refuses bigger indexes: it reads an index into memory. */

@@ -33,11 +33,15 @@ final class Profiles {
 
     private Profiles() {}
 
+    static boolean isCsv(String path) {
+        return path.toLowerCase(Locale.ROOT).endsWith(".csv");
+    }
+
     static Map<String, Digest> profileCsvFiles(
             ObjectStore store, ContentPacks contents, List<Snapshotter.StoredFile> files) {
         Map<String, Digest> profiles = new LinkedHashMap<>();
         for (Snapshotter.StoredFile file : files) {
-            if (!file.path().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            if (!isCsv(file.path())) {
                 continue;
             }
             profileOf(store, contents, file.entry().digest()).ifPresent(digest -> profiles.put(file.path(), digest));

@@ -58,7 +58,8 @@ final class Snapshotter {
     /** A stored file, where its path and digest are known. */
     record StoredFile(String path, Trees.FileEntry entry) {}
 
-    record Result(Digest root, long files, long bytes, List<StoredFile> storedFiles, int cacheHits) {}
+    /** The snapshot's outcome; {@code csvFiles} only lists CSV files, which are profiled next (others need not wait). */
+    record Result(Digest root, long files, long bytes, List<StoredFile> csvFiles, int cacheHits) {}
 
     /** A directory being assembled; its children are sorted by UTF-8 bytes when its tree is written. */
     private static final class Dir {
@@ -101,7 +102,7 @@ final class Snapshotter {
     private final AtomicLong filesSeen = new AtomicLong();
     private final AtomicLong bytesSeen = new AtomicLong();
     private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-    private final List<StoredFile> storedFiles = new ArrayList<>();
+    private final List<StoredFile> csvFiles = new ArrayList<>();
     private List<SmallFile> batch = new ArrayList<>();
     private long batchBytes;
     private volatile boolean walking = true;
@@ -160,7 +161,7 @@ final class Snapshotter {
         packer.flush();
         long[] totals = new long[2];
         Digest digest = writeTree(root, "", totals).digest();
-        return new Result(digest, totals[0], totals[1], storedFiles, cache == null ? 0 : cache.hits());
+        return new Result(digest, totals[0], totals[1], csvFiles, cache == null ? 0 : cache.hits());
     }
 
     // --- walking ---------------------------------------------------------------------------------------------
@@ -294,9 +295,7 @@ final class Snapshotter {
             if (known != null) {
                 Trees.FileEntry entry = new Trees.FileEntry(name, attributes.size(), known, attributes.executable());
                 slot.entry = entry;
-                synchronized (storedFiles) {
-                    storedFiles.add(new StoredFile(path, entry));
-                }
+                rememberCsv(path, entry);
                 report(1, attributes.size());
                 return;
             }
@@ -359,10 +358,16 @@ final class Snapshotter {
         if (cache != null && stat != null && stat.size() == info.size()) {
             cache.record(path, stat, info.digest());
         }
-        synchronized (storedFiles) {
-            storedFiles.add(new StoredFile(path, entry));
-        }
+        rememberCsv(path, entry);
         report(1, info.size());
+    }
+
+    private void rememberCsv(String path, Trees.FileEntry entry) {
+        if (Profiles.isCsv(path)) {
+            synchronized (csvFiles) {
+                csvFiles.add(new StoredFile(path, entry));
+            }
+        }
     }
 
     @FunctionalInterface

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -150,6 +151,35 @@ public abstract class ObjectStoreContract {
 
         assertThat(store.findContent(absent)).isEmpty();
         assertThatThrownBy(() -> store.openContent(absent))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining(absent.toString());
+    }
+
+    @Test
+    void shouldReadByteRangesOfContent() throws IOException {
+        byte[] bytes = new byte[300_000];
+        new Random(7).nextBytes(bytes);
+        Digest digest = store.putContent(new ByteArrayInputStream(bytes)).digest();
+
+        try (InputStream in = store.openContent(digest, 123_456, 1000)) {
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, 123_456, 124_456));
+        }
+        try (InputStream in = store.openContent(digest, 0, 0)) {
+            assertThat(in.readAllBytes()).isEmpty();
+        }
+        try (InputStream in = store.openContent(digest, bytes.length - 10, 1000)) {
+            assertThat(in.readAllBytes())
+                    .as("a range past the end stops at the end")
+                    .isEqualTo(Arrays.copyOfRange(bytes, bytes.length - 10, bytes.length));
+        }
+        try (InputStream in = store.openContent(digest, bytes.length + 5, 10)) {
+            assertThat(in.readAllBytes()).isEmpty();
+        }
+        assertThatThrownBy(() -> store.openContent(digest, -1, 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset -1");
+        Digest absent = Digest.of(HELLO);
+        assertThatThrownBy(() -> store.openContent(absent, 0, 1))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining(absent.toString());
     }

@@ -63,19 +63,22 @@ class DatasetCrashTest {
     /** The named points, by phase. */
     private static final Map<String, List<String>> PHASES = Map.of(
             DatasetCrashWorkload.CONTENTS, List.of(CONTENT_WRITTEN, CONTENT_COMMITTED),
+            DatasetCrashWorkload.PACKS, recordSteps(DatasetCrashWorkload.PACKS),
             DatasetCrashWorkload.TREES, recordSteps(DatasetCrashWorkload.TREES),
             DatasetCrashWorkload.RECORD, recordSteps(DatasetCrashWorkload.RECORD),
             DatasetCrashWorkload.LINEAGE, recordSteps(DatasetCrashWorkload.LINEAGE));
 
     /** The highest occurrence to halt at, per phase: about two iterations' worth. */
     private static final Map<String, Integer> MAX_OCCURRENCE = Map.of(
-            DatasetCrashWorkload.CONTENTS, 12,
+            DatasetCrashWorkload.CONTENTS, 8,
+            DatasetCrashWorkload.PACKS, 4,
             DatasetCrashWorkload.TREES, 8,
             DatasetCrashWorkload.RECORD, 4,
             DatasetCrashWorkload.LINEAGE, 3);
 
     private static final List<String> PHASE_ORDER = List.of(
             DatasetCrashWorkload.CONTENTS,
+            DatasetCrashWorkload.PACKS,
             DatasetCrashWorkload.TREES,
             DatasetCrashWorkload.RECORD,
             DatasetCrashWorkload.LINEAGE);
@@ -177,7 +180,7 @@ class DatasetCrashTest {
      * writes (trees, records, edges), and where contents are written in parallel also those of the other writers.
      */
     private static void checkTempFilesAfterHalt(String step, long left) {
-        int writers = Runtime.getRuntime().availableProcessors();
+        int writers = Mlops.defaultThreadCount();
         if (step.equals(CONTENT_WRITTEN)) {
             assertThat(left).as("temp files left by a halt at %s", step).isBetween(1L, (long) writers);
         } else if (step.equals(CONTENT_COMMITTED)) {

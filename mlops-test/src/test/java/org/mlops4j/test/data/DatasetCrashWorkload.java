@@ -22,7 +22,8 @@ import org.mlops4j.test.process.StepTracker;
  *
  * <p>Arguments: lake directory, random seed, work directory (its source trees), directory of the large blobs. The
  * store's steps are reported under the snapshot phase their key belongs to ({@link #phaseOf}): {@code contents/…}
- * for file contents, {@code trees/…} for tree manifests, {@code record/…} for version records, {@code lineage/…} for
+ * for file contents (packs of small files, large files whole), {@code packs/…} for the records that announce packs,
+ * {@code trees/…} for tree manifests, {@code record/…} for version records, {@code lineage/…} for
  * reverse lineage edges and {@code hint/…} for the version allocator's hint; the workload's own steps are
  * {@code workload.*}.
  */
@@ -31,6 +32,7 @@ public final class DatasetCrashWorkload {
     static final String DERIVED = "features";
 
     static final String CONTENTS = "contents";
+    static final String PACKS = "packs";
     static final String TREES = "trees";
     static final String RECORD = "record";
     static final String LINEAGE = "lineage";
@@ -48,6 +50,9 @@ public final class DatasetCrashWorkload {
         String value = key.value();
         if (ObjectStore.isContentKey(key)) {
             return CONTENTS;
+        }
+        if (value.startsWith("packs/")) {
+            return PACKS;
         }
         if (value.startsWith("trees/")) {
             return TREES;

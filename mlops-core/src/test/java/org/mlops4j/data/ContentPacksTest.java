@@ -1,0 +1,200 @@
+package org.mlops4j.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.Mlops;
+import org.mlops4j.NotFoundException;
+import org.mlops4j.lake.Digest;
+import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.StoreKey;
+
+/** Small files in packs: what is packed, when packs are sealed, and how readers find packs other writers sealed. */
+class ContentPacksTest {
+    @TempDir
+    Path temp;
+
+    private Mlops mlops;
+    private ObjectStore store;
+    private Path source;
+    private final Random random = new Random(20261129);
+
+    @BeforeEach
+    void open() throws IOException {
+        mlops = Mlops.builder()
+                .localLake(temp.resolve("lake"))
+                .cacheDirectory(null)
+                .build();
+        store = mlops.objectStore();
+        source = Files.createDirectories(temp.resolve("source"));
+    }
+
+    @AfterEach
+    void close() {
+        mlops.close();
+    }
+
+    @Test
+    void shouldPackFilesUpTo64KibAndStoreLargerOnesWhole() throws IOException {
+        byte[] empty = write("empty.bin", 0);
+        byte[] one = write("one.bin", 1);
+        byte[] limit = write("limit.bin", Packs.MAX_MEMBER_BYTES);
+        byte[] larger = write("larger.bin", Packs.MAX_MEMBER_BYTES + 1);
+
+        DatasetVersion version =
+                mlops.datasets().snapshot("d").directory(source).commit();
+
+        List<Packs.PackRecord> packs = packRecords();
+        assertThat(packs)
+                .singleElement()
+                .satisfies(pack -> assertThat(pack.members()).isEqualTo(3));
+        ContentPacks contents = mlops.datasets().contentTrees().contents();
+        for (byte[] packed : List.of(empty, one, limit)) {
+            assertThat(contents.locate(Digest.of(packed))).isNotNull();
+        }
+        assertThat(contents.locate(Digest.of(larger))).isNull();
+        assertThat(store.findContent(Digest.of(larger))).isPresent();
+        assertThat(read(version, "limit.bin")).isEqualTo(limit);
+        assertThat(read(version, "larger.bin")).isEqualTo(larger);
+        assertThat(read(version, "empty.bin")).isEmpty();
+        assertThat(mlops.datasets().verify(version).problems()).isEmpty();
+    }
+
+    @Test
+    void shouldSealAPackWhenItReachesTheTargetSize() throws IOException {
+        int files = Packs.TARGET_PACK_BYTES / (60 * 1024) + 5;
+        for (int i = 0; i < files; i++) {
+            var unused = write("f" + i + ".bin", 60 * 1024);
+        }
+
+        DatasetVersion version =
+                mlops.datasets().snapshot("d").directory(source).commit();
+
+        List<Packs.PackRecord> packs = packRecords();
+        assertThat(packs).hasSize(2);
+        assertThat(packs.stream().mapToLong(Packs.PackRecord::members).sum()).isEqualTo(files);
+        assertThat(packs)
+                .as("one pack sealed at the target, the rest by the final flush")
+                .anySatisfy(pack -> assertThat(pack.indexOffset()).isGreaterThanOrEqualTo(Packs.TARGET_PACK_BYTES));
+        assertThat(mlops.datasets().verify(version).filesChecked()).isEqualTo(files);
+    }
+
+    @Test
+    void shouldStoreEachSmallContentOnceAcrossSnapshotsAndDuplicatesWithinOne() throws IOException {
+        byte[] same = write("a.bin", 100);
+        Files.write(source.resolve("copy-of-a.bin"), same);
+        DatasetVersion first = mlops.datasets().snapshot("d").directory(source).commit();
+        var unused = write("new.bin", 10);
+
+        DatasetVersion second = mlops.datasets().snapshot("e").directory(source).commit();
+
+        assertThat(packRecords())
+                .as("a.bin once in the first pack; the second pack holds only the new file")
+                .extracting(Packs.PackRecord::members)
+                .containsExactlyInAnyOrder(1L, 1L);
+        assertThat(read(second, "copy-of-a.bin")).isEqualTo(same);
+        assertThat(mlops.datasets().verify(first).problems()).isEmpty();
+    }
+
+    @Test
+    void shouldFindPacksThatAnotherWriterSealedAfterThisReaderOpened() throws IOException {
+        byte[] bytes = write("a.bin", 5000);
+        try (Mlops reader = Mlops.builder()
+                .localLake(temp.resolve("lake"))
+                .cacheDirectory(null)
+                .build()) {
+            ContentPacks contents = reader.datasets().contentTrees().contents();
+            assertThat(contents.locate(Digest.of(bytes))).isNull();
+
+            DatasetVersion version =
+                    mlops.datasets().snapshot("d").directory(source).commit();
+
+            try (InputStream in = reader.datasets().open(version, "a.bin")) {
+                assertThat(in.readAllBytes()).isEqualTo(bytes);
+            }
+            assertThat(contents.describe()).startsWith("1 packs, 1 packed contents, 0 damaged");
+        }
+    }
+
+    @Test
+    void shouldIgnoreADamagedPackForDedupAndSayItMayHoldAContentThatIsMissing() throws IOException {
+        byte[] bytes = write("a.bin", 5000);
+        DatasetVersion version =
+                mlops.datasets().snapshot("d").directory(source).commit();
+        StoreKey record = store.list(Packs.PREFIX).stream().findFirst().orElseThrow();
+        Path recordFile = ((LocalObjectStore) store).getRoot().resolve(record.value());
+        Files.writeString(recordFile, "{\"format\":\"mlops4j.pack/1\"}");
+
+        try (Mlops fresh = Mlops.builder()
+                .localLake(temp.resolve("lake"))
+                .cacheDirectory(null)
+                .build()) {
+            assertThatThrownBy(() -> fresh.datasets().open(version, "a.bin"))
+                    .isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining(Digest.of(bytes).toString())
+                    .satisfies(e -> assertThat(e.getSuppressed())
+                            .singleElement()
+                            .asString()
+                            .contains("damaged packs")
+                            .contains(record.value().substring(Packs.PREFIX.length())));
+
+            DatasetVersion again =
+                    fresh.datasets().snapshot("d2").directory(source).commit();
+
+            assertThat(fresh.datasets().contentTrees().contents().describe())
+                    .as("the damaged pack did not count as holding a.bin: it was packed again")
+                    .isEqualTo("1 packs, 1 packed contents, 1 damaged");
+            assertThat(fresh.datasets().verify(version).problems())
+                    .as("the older version reads its content from the new pack")
+                    .isEmpty();
+            assertThat(fresh.datasets().verify(again).problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldStoreAContentThatAnotherWriterOnlyBuffersWhenThatWriterNeverSeals() throws IOException {
+        byte[] bytes = write("a.bin", 3000);
+        ContentPacks contents = mlops.datasets().contentTrees().contents();
+        PackWriter failing = new PackWriter(store, contents);
+        var taken = failing.add(bytes, bytes.length); // buffered, never flushed: as if its snapshot failed
+
+        DatasetVersion version =
+                mlops.datasets().snapshot("d").directory(source).commit();
+
+        assertThat(taken.created()).isTrue();
+        assertThat(mlops.datasets().verify(version).problems())
+                .as("the snapshot packed a.bin itself rather than count on the other writer")
+                .isEmpty();
+        assertThat(packRecords()).hasSize(1);
+    }
+
+    private byte[] write(String name, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        random.nextBytes(bytes);
+        Files.write(source.resolve(name), bytes);
+        return bytes;
+    }
+
+    private byte[] read(DatasetVersion version, String path) throws IOException {
+        try (InputStream in = mlops.datasets().open(version, path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private List<Packs.PackRecord> packRecords() {
+        return store.list(Packs.PREFIX).stream()
+                .map(key -> Packs.readRecord(store.get(key).getBytes(), key))
+                .toList();
+    }
+}
