@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.Digest;
 
 /**
- * Where each packed content is: digest → (pack, offset, size), for every pack loaded. Compact on purpose (about 60
+ * Where each packed content is: digest → (pack, offset, size), for every pack loaded. Compact on purpose (about 70
  * bytes per member, in a few large arrays rather than an object per member): a lake of a million small files keeps a
  * million entries. Open addressing on the digest's first 64 bits (uniform already: they are SHA-256 bits), confirmed
  * against all 32 bytes. Thread-safe.
