@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -66,7 +67,10 @@ class LocalObjectStoreTest {
         int buffer = 256 * 1024;
         Random random = new Random(42);
         try (LocalObjectStore store = LocalObjectStore.open(root)) {
-            for (int size : new int[] {0, 1, buffer - 1, buffer, buffer + 1, 4 * buffer, 4 * buffer + 7, 9 * buffer}) {
+            // 40 buffers + 5 bytes crosses the store's 8 MiB steps of in-kernel copying from a file
+            for (int size : new int[] {
+                0, 1, buffer - 1, buffer, buffer + 1, 4 * buffer, 4 * buffer + 7, 9 * buffer, 40 * buffer + 5
+            }) {
                 byte[] bytes = new byte[size];
                 random.nextBytes(bytes);
                 Path source = Files.write(root.resolve("source-" + size), bytes);
@@ -90,6 +94,24 @@ class LocalObjectStoreTest {
         try (Stream<Path> temps =
                 Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
             assertThat(temps).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldStoreTheRestOfAFileFromTheChannelsPosition() throws IOException {
+        byte[] bytes = new byte[3 * 1024 * 1024];
+        new Random(7).nextBytes(bytes);
+        Path source = Files.write(root.resolve("source"), bytes);
+        byte[] rest = Arrays.copyOfRange(bytes, 1000, bytes.length);
+        try (LocalObjectStore store = LocalObjectStore.open(root);
+                FileChannel channel = FileChannel.open(source)) {
+            ContentInfo info = store.putContent(channel.position(1000));
+
+            assertThat(info.digest()).isEqualTo(Digest.of(rest));
+            assertThat(info.size()).isEqualTo(rest.length);
+            try (InputStream in = store.openContent(info.digest())) {
+                assertThat(in.readAllBytes()).isEqualTo(rest);
+            }
         }
     }
 
