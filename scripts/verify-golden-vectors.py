@@ -267,15 +267,16 @@ def normalize(v):
 FORMAT_RE = re.compile(r"([a-z0-9]+(?:[.-][a-z0-9]+)*)/([1-9][0-9]{0,8})")
 
 
-def read_lake_json(data):
+def read_record(data, name, version):
+    """Steps 1 and 2 of §6.2: strict bytes (a newer format first), an object, the expected format."""
     try:
         record = read(data)
     except Reject:
-        try:  # a newer lake may break more rules than this reader knows: say "newer" first
+        try:
             peek = json.loads(data.decode("utf-8"))
             m = FORMAT_RE.fullmatch(peek.get("format", "")) if isinstance(peek, dict) else None
-            if m and m.group(1) == "mlops4j.lake" and int(m.group(2)) > 1:
-                raise Reject("UNSUPPORTED_FORMAT", "newer lake format " + peek["format"])
+            if m and m.group(1) == name and int(m.group(2)) > version:
+                raise Reject("UNSUPPORTED_FORMAT", "newer format " + peek["format"])
         except (ValueError, AttributeError, TypeError):
             pass
         raise
@@ -283,10 +284,15 @@ def read_lake_json(data):
         raise Reject("WRONG_TYPE", "not an object")
     fmt = field(record, "format", str)
     m = FORMAT_RE.fullmatch(fmt)
-    if not m or m.group(1) != "mlops4j.lake":
+    if not m or m.group(1) != name:
         raise Reject("INVALID_VALUE", "format " + fmt)
-    if int(m.group(2)) > 1:
-        raise Reject("UNSUPPORTED_FORMAT", "newer lake format " + fmt)
+    if int(m.group(2)) > version:
+        raise Reject("UNSUPPORTED_FORMAT", "newer format " + fmt)
+    return record
+
+
+def read_lake_json(data):
+    record = read_record(data, "mlops4j.lake", 1)
     algorithm = field(record, "hashAlgorithm", str)
     unknown = sorted(set(record) - {"format", "hashAlgorithm"}, key=lambda k: k.encode("utf-8"))
     if unknown:
@@ -323,30 +329,6 @@ class PackReject(Exception):
         super().__init__("%s%s: %s" % (check, "" if reason == "-" else "/" + reason, detail))
         self.check = check
         self.reason = reason
-
-
-def read_record(data, name, version):
-    """Steps 1 and 2 of §6.2: strict bytes (a newer format first), an object, the expected format."""
-    try:
-        record = read(data)
-    except Reject:
-        try:
-            peek = json.loads(data.decode("utf-8"))
-            m = FORMAT_RE.fullmatch(peek.get("format", "")) if isinstance(peek, dict) else None
-            if m and m.group(1) == name and int(m.group(2)) > version:
-                raise Reject("UNSUPPORTED_FORMAT", "newer format " + peek["format"])
-        except (ValueError, AttributeError, TypeError):
-            pass
-        raise
-    if not isinstance(record, dict):
-        raise Reject("WRONG_TYPE", "not an object")
-    fmt = field(record, "format", str)
-    m = FORMAT_RE.fullmatch(fmt)
-    if not m or m.group(1) != name:
-        raise Reject("INVALID_VALUE", "format " + fmt)
-    if int(m.group(2)) > version:
-        raise Reject("UNSUPPORTED_FORMAT", "newer format " + fmt)
-    return record
 
 
 def ranged(record, name, low, high):
