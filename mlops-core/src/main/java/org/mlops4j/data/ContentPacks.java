@@ -67,6 +67,15 @@ final class ContentPacks {
         return at;
     }
 
+    /**
+     * Names the pack a content is read from, for messages about damaged bytes: an operator then knows which object
+     * on disk to look at. Empty for a content stored whole (its digest names it) or not loaded.
+     */
+    String whereStored(Digest digest) {
+        PackIndex.Location at = index.find(digest);
+        return at == null ? "" : " (in pack " + at.pack() + " at offset " + at.offset() + ")";
+    }
+
     /** Whether a loaded pack holds this content (a 32-byte SHA-256). */
     boolean isPacked(byte[] sha256) {
         return index.contains(sha256);

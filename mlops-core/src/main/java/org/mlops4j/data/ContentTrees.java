@@ -181,7 +181,10 @@ public final class ContentTrees {
             boolean last = i == segments.length - 1;
             if (found instanceof Trees.FileEntry file && last) {
                 return new VerifyingInputStream(
-                        packs.open(file.digest()), file.digest(), file.size(), "file '" + path + "' of " + label);
+                        packs.open(file.digest()),
+                        file.digest(),
+                        file.size(),
+                        "file '" + path + "' of " + label + packs.whereStored(file.digest()));
             }
             if (!(found instanceof Trees.DirEntry dir) || last) {
                 throw new NotFoundException("dataset version " + label + " has no file '" + path + "'");
@@ -226,7 +229,8 @@ public final class ContentTrees {
                     packs.open(file.entry().digest()),
                     file.entry().digest(),
                     file.entry().size(),
-                    "file '" + file.path() + "'")) {
+                    "file '" + file.path() + "'"
+                            + packs.whereStored(file.entry().digest()))) {
                 in.transferTo(OutputStream.nullOutputStream());
                 bytes += file.entry().size();
             } catch (IntegrityException | NotFoundException e) {
@@ -370,8 +374,9 @@ public final class ContentTrees {
             }
             Digest actual = Digest.ofHash(sha.digest());
             if (!actual.equals(file.entry().digest()) || size != file.entry().size()) {
-                throw new IntegrityException("file '" + file.path() + "' of " + label + " is damaged in the"
-                        + " lake: expected " + file.entry().digest() + ", read " + actual + "; it was not written");
+                throw new IntegrityException("file '" + file.path() + "' of " + label
+                        + packs.whereStored(file.entry().digest()) + " is damaged in the lake: expected "
+                        + file.entry().digest() + ", read " + actual + "; it was not written");
             }
             if (file.entry().executable()) {
                 makeExecutable(temp);

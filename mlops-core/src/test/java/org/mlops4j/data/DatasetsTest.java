@@ -153,7 +153,8 @@ class DatasetsTest {
         try (InputStream in = datasets.open(v, "sub/b.bin")) {
             assertThatThrownBy(in::readAllBytes)
                     .isInstanceOf(IntegrityException.class)
-                    .hasMessageContaining("sub/b.bin");
+                    .hasMessageContaining("sub/b.bin")
+                    .hasMessageContaining("in pack " + packed.pack() + " at offset " + packed.offset());
         }
         assertThat(datasets.verify(v).problems()).singleElement().asString().contains("sub/b.bin");
         assertThatThrownBy(() -> datasets.checkout(v, temp.resolve("damaged"))).isInstanceOf(IntegrityException.class);
