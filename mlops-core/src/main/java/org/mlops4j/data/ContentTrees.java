@@ -184,7 +184,7 @@ public final class ContentTrees {
                         packs.open(file.digest()),
                         file.digest(),
                         file.size(),
-                        "file '" + path + "' of " + label + packs.whereStored(file.digest()));
+                        () -> "file '" + path + "' of " + label + packs.whereStored(file.digest()));
             }
             if (!(found instanceof Trees.DirEntry dir) || last) {
                 throw new NotFoundException("dataset version " + label + " has no file '" + path + "'");
@@ -229,7 +229,7 @@ public final class ContentTrees {
                     packs.open(file.entry().digest()),
                     file.entry().digest(),
                     file.entry().size(),
-                    "file '" + file.path() + "'"
+                    () -> "file '" + file.path() + "'"
                             + packs.whereStored(file.entry().digest()))) {
                 in.transferTo(OutputStream.nullOutputStream());
                 bytes += file.entry().size();

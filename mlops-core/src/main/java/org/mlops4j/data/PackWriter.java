@@ -45,7 +45,7 @@ final class PackWriter {
     /** Contents in the pack being filled or in packs being sealed: the lake's index does not list them yet. */
     private final Set<Digest> pending = new HashSet<>();
 
-    private boolean refreshed;
+    private volatile boolean refreshed;
     private final ArrayDeque<byte[]> spareChunks = new ArrayDeque<>();
     private List<byte[]> chunks = new ArrayList<>();
     private int length;
@@ -75,16 +75,12 @@ final class PackWriter {
         byte[] hash = sha.digest();
         Digest digest = Digest.ofHash(hash);
         refreshOnce();
-        if (packs.isPacked(hash)) {
-            return new ContentInfo(digest, length, false);
-        }
         Full full;
         synchronized (this) {
             // sealing adds to the lake's index before it leaves pending, so one of the two always has it
-            if (pending.contains(digest) || packs.isPacked(hash)) {
+            if (packs.isPacked(hash) || !pending.add(digest)) {
                 return new ContentInfo(digest, length, false);
             }
-            pending.add(digest);
             digests.add(digest);
             entries.add(Packs.entry(hash, this.length, length));
             append(bytes, length);
@@ -109,10 +105,15 @@ final class PackWriter {
         }
     }
 
-    private synchronized void refreshOnce() {
-        if (!refreshed) {
-            packs.refresh();
-            refreshed = true;
+    private void refreshOnce() {
+        if (refreshed) {
+            return; // read without the lock: after the first file, this is every call
+        }
+        synchronized (this) {
+            if (!refreshed) {
+                packs.refresh();
+                refreshed = true;
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.function.Supplier;
 import org.mlops4j.IntegrityException;
 import org.mlops4j.lake.Digest;
 
@@ -15,12 +16,18 @@ import org.mlops4j.lake.Digest;
 final class VerifyingInputStream extends FilterInputStream {
     private final Digest expected;
     private final long expectedSize;
-    private final String what;
+    /** Names the bytes in the message; computed only when they are damaged. */
+    private final Supplier<String> what;
+
     private final MessageDigest sha = Digest.newSha256();
     private long size;
     private boolean checked;
 
     VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String what) {
+        this(in, expected, expectedSize, () -> what);
+    }
+
+    VerifyingInputStream(InputStream in, Digest expected, long expectedSize, Supplier<String> what) {
         super(in);
         this.expected = expected;
         this.expectedSize = expectedSize;
@@ -88,7 +95,7 @@ final class VerifyingInputStream extends FilterInputStream {
         checked = true;
         Digest actual = Digest.ofHash(sha.digest());
         if (size != expectedSize || !actual.equals(expected)) {
-            throw new IntegrityException(what + " is damaged: expected " + expected + " (" + expectedSize
+            throw new IntegrityException(what.get() + " is damaged: expected " + expected + " (" + expectedSize
                     + " bytes), read " + actual + " (" + size + " bytes); do not use these bytes, restore the lake");
         }
     }
