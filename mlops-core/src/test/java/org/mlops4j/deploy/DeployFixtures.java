@@ -46,6 +46,15 @@ final class DeployFixtures {
         return mlops.registry().register(registration);
     }
 
+    /** A deployer on a lake for tests: the linear loader and one that always fails, polled every millisecond. */
+    static LocalDeployer.Builder deployerOn(Mlops mlops) {
+        return LocalDeployer.builder()
+                .mlops(mlops)
+                .loader(new LinearModelLoader())
+                .loader(new FailingLoader())
+                .pollInterval(Duration.ofMillis(1));
+    }
+
     static HttpResponse<String> post(String uri, String body) {
         return send(HttpRequest.newBuilder(URI.create(uri))
                 .timeout(Duration.ofSeconds(30))

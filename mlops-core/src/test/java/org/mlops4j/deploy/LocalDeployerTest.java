@@ -68,13 +68,7 @@ class LocalDeployerTest {
     }
 
     private LocalDeployer newDeployer(Mlops on, int maxRequestBytes) {
-        return LocalDeployer.builder()
-                .mlops(on)
-                .loader(new LinearModelLoader())
-                .loader(new DeployFixtures.FailingLoader())
-                .maxRequestBytes(maxRequestBytes)
-                .pollInterval(Duration.ofMillis(1))
-                .build();
+        return DeployFixtures.deployerOn(on).maxRequestBytes(maxRequestBytes).build();
     }
 
     @AfterEach

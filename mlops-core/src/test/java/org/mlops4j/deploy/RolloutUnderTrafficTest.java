@@ -45,12 +45,8 @@ class RolloutUnderTrafficTest {
                 .cacheDirectory(null)
                 .clock(clock)
                 .build();
-        deployer = LocalDeployer.builder()
-                .mlops(mlops)
-                .loader(new LinearModelLoader())
-                .loader(new DeployFixtures.FailingLoader())
+        deployer = DeployFixtures.deployerOn(mlops)
                 .loader(new DeployFixtures.GuardedLinearLoader())
-                .pollInterval(Duration.ofMillis(1))
                 .build();
     }
 
