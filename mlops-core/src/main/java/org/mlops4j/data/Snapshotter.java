@@ -84,8 +84,7 @@ final class Snapshotter {
     private static final long BATCH_BYTES = 1024 * 1024;
 
     /** A small file waiting in a batch. */
-    private record SmallFile(
-            String path, Path file, Attributes attributes, Slot slot, StatCache.@Nullable FileStat stat) {}
+    private record SmallFile(String path, Path file, Attributes attributes, Slot slot) {}
 
     private final ObjectStore store;
     private final PackWriter packer;
@@ -302,7 +301,7 @@ final class Snapshotter {
         }
         parent.filesUnchanged = false;
         if (attributes.size() <= Packs.MAX_MEMBER_BYTES) {
-            batch.add(new SmallFile(path, file, attributes, slot, stat));
+            batch.add(new SmallFile(path, file, attributes, slot));
             batchBytes += attributes.size();
             if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
                 submitBatch();
@@ -331,7 +330,12 @@ final class Snapshotter {
                 }
                 try (InputStream in = Files.newInputStream(small.file())) {
                     ContentInfo info = storeUpTo(in, (int) small.attributes().size());
-                    finish(small.path(), small.slot(), info, small.attributes().executable(), small.stat());
+                    finish(
+                            small.path(),
+                            small.slot(),
+                            info,
+                            small.attributes().executable(),
+                            small.attributes().stat());
                 }
             }
         });
