@@ -17,6 +17,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +72,6 @@ class LocalObjectStoreTest {
         int buffer = 256 * 1024;
         Random random = new Random(42);
         try (LocalObjectStore store = LocalObjectStore.open(root)) {
-            // 40 buffers + 5 bytes crosses the store's 8 MiB steps of in-kernel copying from a file
             for (int size : new int[] {
                 0, 1, buffer - 1, buffer, buffer + 1, 4 * buffer, 4 * buffer + 7, 9 * buffer, 40 * buffer + 5
             }) {
@@ -95,6 +99,102 @@ class LocalObjectStoreTest {
                 Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
             assertThat(temps).isEmpty();
         }
+    }
+
+    @Test
+    void shouldWriteLargeFilesDirectlyAndStoreExactlyTheirBytes() throws IOException {
+        int block = 4096;
+        int chunk = 1024 * 1024;
+        Random random = new Random(11);
+        try (LocalObjectStore store = LocalObjectStore.builder()
+                .root(root)
+                .directWriteThreshold(block)
+                .durableWrites(true)
+                .build()) {
+            String type = Files.getFileStore(root).type();
+            if (List.of("ext4", "xfs", "btrfs").contains(type)) {
+                assertThat(store.getDirectWriteThreshold()).as("on %s", type).hasValue(block);
+            }
+            // below the threshold, whole blocks, a partial last block, across the 1 MiB direct writes
+            for (int size : new int[] {block - 1, block, block + 1, chunk - 1, chunk, chunk + 1, 5 * chunk + 3}) {
+                byte[] bytes = new byte[size];
+                random.nextBytes(bytes);
+                Path source = Files.write(root.resolve("source-" + size), bytes);
+                ContentInfo info;
+                try (FileChannel channel = FileChannel.open(source)) {
+                    info = store.putContent(channel);
+                }
+
+                assertThat(info).as("size %d", size).isEqualTo(new ContentInfo(Digest.of(bytes), size, true));
+                Path stored = root.resolve(ObjectStore.contentKey(info.digest()).value());
+                assertThat(Files.size(stored)).as("size %d", size).isEqualTo(size);
+                assertThat(Files.readAllBytes(stored)).as("size %d", size).isEqualTo(bytes);
+                try (FileChannel channel = FileChannel.open(source)) {
+                    assertThat(store.putContent(channel).created()).isFalse();
+                }
+            }
+            byte[] bytes = new byte[3 * chunk];
+            random.nextBytes(bytes);
+            Path source = Files.write(root.resolve("source-mid"), bytes);
+            try (FileChannel channel = FileChannel.open(source)) {
+                ContentInfo rest = store.putContent(channel.position(777));
+                assertThat(rest.digest()).isEqualTo(Digest.of(Arrays.copyOfRange(bytes, 777, bytes.length)));
+            }
+        }
+        try (Stream<Path> temps =
+                Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
+            assertThat(temps).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldStoreLargeFilesWrittenAtOnceByMoreThreadsThanItWritesDirectly() throws Exception {
+        int threads = 6;
+        List<byte[]> contents = new ArrayList<>();
+        List<Path> sources = new ArrayList<>();
+        Random random = new Random(5);
+        for (int i = 0; i < threads; i++) {
+            byte[] bytes = new byte[3 * 1024 * 1024 + i * 4099];
+            random.nextBytes(bytes);
+            contents.add(bytes);
+            sources.add(Files.write(root.resolve("source-" + i), bytes));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (LocalObjectStore store =
+                LocalObjectStore.builder().root(root).directWriteThreshold(1).build()) {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<Future<ContentInfo>> written = new ArrayList<>();
+            for (Path source : sources) {
+                written.add(pool.submit(() -> {
+                    try (FileChannel channel = FileChannel.open(source)) {
+                        start.await();
+                        return store.putContent(channel);
+                    }
+                }));
+            }
+            for (int i = 0; i < threads; i++) {
+                ContentInfo info = written.get(i).get(1, TimeUnit.MINUTES);
+                assertThat(info.digest()).as("thread %d", i).isEqualTo(Digest.of(contents.get(i)));
+                try (InputStream in = store.openContent(info.digest())) {
+                    assertThat(in.readAllBytes()).as("thread %d", i).isEqualTo(contents.get(i));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldNotWriteDirectlyWhenTurnedOffOrGivenANonsenseThreshold() {
+        try (LocalObjectStore store = LocalObjectStore.builder()
+                .root(root)
+                .directWriteThreshold(Long.MAX_VALUE)
+                .build()) {
+            assertThat(store.getDirectWriteThreshold()).isEmpty();
+        }
+        assertThatThrownBy(() -> LocalObjectStore.builder().directWriteThreshold(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1 byte, got 0");
     }
 
     @Test
@@ -243,6 +343,10 @@ class LocalObjectStoreTest {
                         LocalObjectStore.builder().stepListener((s, k) -> {}).stepListener((s, k) -> {}))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("stepListener");
+        assertThatThrownBy(
+                        () -> LocalObjectStore.builder().directWriteThreshold(1).directWriteThreshold(2))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("directWriteThreshold was already set to 1");
         assertThatThrownBy(() -> LocalObjectStore.builder().build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("root is required");

@@ -87,6 +87,8 @@ public final class DatasetCrashWorkload {
         try (LocalObjectStore store = LocalObjectStore.builder()
                         .root(lake)
                         .stepListener(steps.phasedListener(DatasetCrashWorkload::phaseOf))
+                        // the large files take the direct-I/O path, so that kills land in it too
+                        .directWriteThreshold(SourceTrees.LARGE_SIZES[0])
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
