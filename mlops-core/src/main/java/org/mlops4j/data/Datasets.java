@@ -2,7 +2,6 @@ package org.mlops4j.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -346,8 +345,7 @@ public final class Datasets {
             return null; // the cache is keyed by one source directory on this host's disk
         }
         try {
-            String host = InetAddress.getLocalHost().getHostName();
-            String identity = host + "\n" + source.directory().toRealPath() + "\n" + store;
+            String identity = HostName.get() + "\n" + source.directory().toRealPath() + "\n" + store;
             return Objects.requireNonNull(statCacheDirectory)
                     .resolve(
                             Digest.of(identity.getBytes(StandardCharsets.UTF_8)).hex() + ".statcache");
