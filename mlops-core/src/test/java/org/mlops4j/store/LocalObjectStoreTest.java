@@ -61,10 +61,7 @@ class LocalObjectStoreTest {
             assertThat(store.compareAndSet(StoreKey.of("p/1"), null, new byte[] {1}))
                     .isEmpty();
         }
-        try (Stream<Path> temps =
-                Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
-            assertThat(temps).isEmpty();
-        }
+        assertNoTempFileLeft();
     }
 
     @Test
@@ -95,10 +92,7 @@ class LocalObjectStoreTest {
                 }
             }
         }
-        try (Stream<Path> temps =
-                Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
-            assertThat(temps).isEmpty();
-        }
+        assertNoTempFileLeft();
     }
 
     @Test
@@ -141,10 +135,7 @@ class LocalObjectStoreTest {
                 assertThat(rest.digest()).isEqualTo(Digest.of(Arrays.copyOfRange(bytes, 777, bytes.length)));
             }
         }
-        try (Stream<Path> temps =
-                Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
-            assertThat(temps).isEmpty();
-        }
+        assertNoTempFileLeft();
     }
 
     @Test
@@ -359,5 +350,12 @@ class LocalObjectStoreTest {
         assertThatThrownBy(() -> LocalObjectStore.open(file))
                 .isInstanceOf(org.mlops4j.MlopsException.class)
                 .hasMessageContaining(file.toString());
+    }
+
+    private void assertNoTempFileLeft() throws IOException {
+        try (Stream<Path> temps =
+                Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
+            assertThat(temps).isEmpty();
+        }
     }
 }
