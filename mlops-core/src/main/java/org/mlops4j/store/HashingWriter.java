@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>Large contents from a file can be written with direct I/O ({@code O_DIRECT}), past the page cache: such a
  * content is written once and read rarely, so caching it would evict the application's working set for nothing, and
  * on virtual machines whose memory the host reclaims, filling gigabytes of fresh page cache costs several times the
- * copy itself (a 2 GiB file on a 2-core VM: 4.7 to 5.3 s buffered, 1.5 to 1.8 s direct; {@code
+ * copy itself (a 2 GiB file on a 2-core VM, by {@code dd}: 3.3 to 6.2 s buffered, 1.5 to 1.8 s direct; {@code
  * benchmarks/DATASETS.md}). The cost: on a disk slower than memory the write waits for the disk instead of for
  * writeback.
  */
@@ -228,49 +228,51 @@ final class HashingWriter {
             throws IOException {
         Semaphore free = new Semaphore(ring.length - 1);
         BlockingQueue<Chunk> toHash = new ArrayBlockingQueue<>(ring.length + 1); // every chunk, plus the end
-        Future<?> hasher = start(toHash, free, chunk -> chunk.hashInto(sha));
         BlockingQueue<Chunk> toWrite = alignment > 0 ? new ArrayBlockingQueue<>(ring.length + 1) : null;
-        Future<?> writer = toWrite == null ? null : start(toWrite, free, chunk -> writeFully(out, chunk.io));
         int users = toWrite == null ? 1 : 2;
         long size = 0;
         try (out) {
+            Future<?> hasher = start(toHash, free, chunk -> chunk.hashInto(sha));
             try {
-                Chunk chunk = ring[0];
-                boolean more = firstRead ? chunk.length == chunk.io.capacity() : chunk.fill(reader);
-                for (int j = 1; ; j++) {
-                    if (chunk.length > 0) {
-                        size += chunk.length;
-                        chunk.users.set(users);
-                        toHash.add(chunk); // never full: at most ring.length chunks are out, plus the end
-                        if (toWrite == null) {
-                            writeFully(out, chunk.io);
-                        } else {
-                            chunk.padTo(alignment);
-                            toWrite.add(chunk);
+                Future<?> writer = toWrite == null ? null : start(toWrite, free, chunk -> writeFully(out, chunk.io));
+                try {
+                    Chunk chunk = ring[0];
+                    boolean more = firstRead ? chunk.length == chunk.io.capacity() : chunk.fill(reader);
+                    for (int j = 1; ; j++) {
+                        if (chunk.length > 0) {
+                            size += chunk.length;
+                            chunk.users.set(users);
+                            toHash.add(chunk); // never full: at most ring.length chunks are out, plus the end
+                            if (toWrite == null) {
+                                writeFully(out, chunk.io);
+                            } else {
+                                chunk.padTo(alignment);
+                                toWrite.add(chunk);
+                            }
                         }
+                        if (!more) {
+                            break;
+                        }
+                        acquire(free, hasher, writer);
+                        chunk = ring[j % ring.length];
+                        more = chunk.fill(reader);
                     }
-                    if (!more) {
-                        break;
+                } finally {
+                    if (writer != null) {
+                        toWrite.add(Chunk.END);
+                        await(writer, "writing");
                     }
-                    acquire(free, hasher, writer);
-                    chunk = ring[j % ring.length];
-                    more = chunk.fill(reader);
+                }
+                if (alignment > 0 && size % alignment != 0) {
+                    out.truncate(size);
+                }
+                if (durable) {
+                    out.force(true);
                 }
             } finally {
-                if (toWrite != null) {
-                    toWrite.add(Chunk.END);
-                    await(writer, "writing");
-                }
+                toHash.add(Chunk.END);
+                await(hasher, "hashing");
             }
-            if (alignment > 0 && size % alignment != 0) {
-                out.truncate(size);
-            }
-            if (durable) {
-                out.force(true);
-            }
-        } finally {
-            toHash.add(Chunk.END);
-            await(hasher, "hashing");
         }
         return size;
     }

@@ -961,7 +961,7 @@ public final class LocalObjectStore implements ObjectStore {
          * cache, where the filesystem supports it; 64 MiB by default, {@link Long#MAX_VALUE} turns it off. Such a
          * content is written once and read rarely: caching it evicts the application's working set, and on virtual
          * machines whose memory the host reclaims, filling fresh page cache costs several times the copy (a 2 GiB
-         * file: 4.7 to 5.3 s buffered, 1.5 to 1.8 s direct, {@code benchmarks/DATASETS.md}). Turn it off when the
+         * file by {@code dd}: 3.3 to 6.2 s buffered, 1.5 to 1.8 s direct, {@code benchmarks/DATASETS.md}). Turn it off when the
          * lake is on a disk much slower than memory and its files fit the page cache: there a buffered write returns
          * before the disk has the bytes. At most two contents at a time are written directly (with 4 MiB of buffers
          * each); others meanwhile go through the page cache.

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,6 +177,35 @@ class LocalObjectStoreTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldFailCleanlyWhenAFileCannotBeReadToTheEndAndStoreTheNextOne() throws IOException {
+        byte[] bytes = new byte[6 * 1024 * 1024];
+        new Random(3).nextBytes(bytes);
+        Path source = Files.write(root.resolve("source"), bytes);
+        for (long threshold : new long[] {1, Long.MAX_VALUE}) { // direct, then through the page cache
+            try (LocalObjectStore store = LocalObjectStore.builder()
+                    .root(root.resolve("lake-" + threshold))
+                    .directWriteThreshold(threshold)
+                    .build()) {
+                try (FileChannel failing = new FailingChannel(FileChannel.open(source), 3 * 1024 * 1024 + 5)) {
+                    assertThatThrownBy(() -> store.putContent(failing))
+                            .as("threshold %d", threshold)
+                            .isInstanceOf(org.mlops4j.MlopsException.class)
+                            .hasMessageContaining("cannot store content")
+                            .hasRootCauseMessage("disk gone after 3145733 bytes");
+                }
+                try (FileChannel channel = FileChannel.open(source)) {
+                    assertThat(store.putContent(channel).digest()).isEqualTo(Digest.of(bytes));
+                }
+                try (Stream<Path> temps = Files.list(root.resolve("lake-" + threshold)
+                        .resolve(StoreKey.RESERVED_ROOT)
+                        .resolve("tmp"))) {
+                    assertThat(temps).as("threshold %d", threshold).isEmpty();
+                }
+            }
         }
     }
 
@@ -356,6 +390,104 @@ class LocalObjectStoreTest {
         try (Stream<Path> temps =
                 Files.list(root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp"))) {
             assertThat(temps).isEmpty();
+        }
+    }
+
+    /** A file that fails to be read past {@code limit} bytes, as a disk that goes away would. */
+    private static final class FailingChannel extends FileChannel {
+        private final FileChannel file;
+        private final long limit;
+
+        FailingChannel(FileChannel file, long limit) {
+            this.file = file;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            if (file.position() + dst.remaining() > limit) {
+                throw new IOException("disk gone after " + limit + " bytes");
+            }
+            return file.read(dst);
+        }
+
+        @Override
+        public long read(ByteBuffer[] dsts, int offset, int length) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long position() throws IOException {
+            return file.position();
+        }
+
+        @Override
+        public FileChannel position(long newPosition) throws IOException {
+            file.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return file.size();
+        }
+
+        @Override
+        public FileChannel truncate(long size) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void force(boolean metaData) {}
+
+        @Override
+        public long transferTo(long position, long count, WritableByteChannel target) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long transferFrom(ReadableByteChannel src, long position, long count) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(ByteBuffer dst, long position) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int write(ByteBuffer src, long position) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public MappedByteBuffer map(MapMode mode, long position, long size) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public FileLock lock(long position, long size, boolean shared) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public FileLock tryLock(long position, long size, boolean shared) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        protected void implCloseChannel() throws IOException {
+            file.close();
         }
     }
 }
