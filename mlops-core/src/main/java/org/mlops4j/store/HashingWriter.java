@@ -12,6 +12,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -65,8 +66,12 @@ final class HashingWriter {
 
     private final ExecutorService hashers;
     private final boolean durable;
-    /** The filesystem's block size when direct writes are on, else 0. */
-    private final int directAlignment;
+    /** Where direct writes are probed, and a new probe file's name there. */
+    private final Path probeDirectory;
+
+    private final Supplier<Path> probeFile;
+    /** The filesystem's block size when direct writes work, 0 when not, -1 before the first large write asked. */
+    private volatile int directAlignment = -1;
 
     private final long directMinBytes;
     /** Rings of aligned buffers (4 MiB each) for direct writes, at most {@link #DIRECT_WRITES}, made when needed. */
@@ -77,15 +82,47 @@ final class HashingWriter {
     /**
      * @param hashers runs the hashers; owned by the caller
      * @param durable fsync each file before returning
-     * @param directAlignment the filesystem's block size if direct writes work there (see {@link #probeDirect}), 0
-     *     to never write directly
-     * @param directMinBytes contents from a file of at least this many bytes are written directly
+     * @param directMinBytes contents from a file of at least this many bytes are written directly, if the
+     *     filesystem supports it; {@code Long.MAX_VALUE} for never
+     * @param probeDirectory the directory of the temp files, where direct writes are probed once, when first needed
+     * @param probeFile a new file name in it
      */
-    HashingWriter(ExecutorService hashers, boolean durable, int directAlignment, long directMinBytes) {
+    HashingWriter(
+            ExecutorService hashers,
+            boolean durable,
+            long directMinBytes,
+            Path probeDirectory,
+            Supplier<Path> probeFile) {
         this.hashers = hashers;
         this.durable = durable;
-        this.directAlignment = directAlignment;
         this.directMinBytes = directMinBytes;
+        this.probeDirectory = probeDirectory;
+        this.probeFile = probeFile;
+    }
+
+    /**
+     * Returns the size from which contents from a file are written directly, or empty if they never are; probes the
+     * filesystem if it was not yet.
+     */
+    OptionalLong directWriteThreshold() {
+        return directMinBytes != Long.MAX_VALUE && directAlignment() > 0
+                ? OptionalLong.of(directMinBytes)
+                : OptionalLong.empty();
+    }
+
+    /** The alignment direct writes need, or 0 if they do not work here; probed once, on first use. */
+    private int directAlignment() {
+        int alignment = directAlignment;
+        if (alignment < 0) {
+            synchronized (this) {
+                alignment = directAlignment;
+                if (alignment < 0) {
+                    alignment = probeDirect(probeDirectory, probeFile.get());
+                    directAlignment = alignment;
+                }
+            }
+        }
+        return alignment;
     }
 
     /** What was written: {@code fileWritten} is false when the content fit one buffer and was stored already. */
@@ -97,7 +134,7 @@ final class HashingWriter {
      *
      * @return the alignment direct I/O needs there (the block size), or 0 if it cannot be used
      */
-    static int probeDirect(Path directory, Path probe) {
+    private static int probeDirect(Path directory, Path probe) {
         try {
             long blockSize = Files.getFileStore(directory).getBlockSize();
             if (blockSize <= 0 || blockSize > MAX_DIRECT_ALIGNMENT || Long.bitCount(blockSize) != 1) {
@@ -136,16 +173,16 @@ final class HashingWriter {
      * rest of a file is written with direct I/O when that is on.
      */
     Written write(ReadableByteChannel content, Path temp, BiPredicate<Digest, Long> stored) throws IOException {
-        if (directAlignment > 0
-                && content instanceof FileChannel file
-                && file.size() - file.position() >= directMinBytes) {
+        if (content instanceof FileChannel file
+                && file.size() - file.position() >= directMinBytes
+                && directAlignment() > 0) {
             Chunk[] ring = takeAlignedRing();
             if (ring != null) {
                 try {
                     FileChannel out = openDirect(temp);
                     if (out != null) {
                         MessageDigest sha = Digest.newSha256();
-                        long size = writeWhileHashing(content::read, ring, false, out, directAlignment, sha);
+                        long size = writeWhileHashing(content::read, ring, false, out, directAlignment(), sha);
                         return new Written(Digest.ofHash(sha.digest()), size, true);
                     }
                 } finally {

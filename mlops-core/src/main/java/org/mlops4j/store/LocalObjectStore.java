@@ -143,8 +143,6 @@ public final class LocalObjectStore implements ObjectStore {
         thread.setDaemon(true);
         return thread;
     });
-    /** Contents from files of at least this many bytes are written with direct I/O; MAX_VALUE: never. */
-    private final long directWriteThreshold;
 
     private final HashingWriter writer;
 
@@ -160,11 +158,12 @@ public final class LocalObjectStore implements ObjectStore {
             Files.createDirectories(tempDir);
             Files.createDirectories(internal.resolve("locks"));
             checkFilesystem();
-            int directAlignment = builder.directWriteThreshold == Long.MAX_VALUE || !defaultFileSystem
-                    ? 0
-                    : HashingWriter.probeDirect(tempDir, newTempPath());
-            this.directWriteThreshold = directAlignment > 0 ? builder.directWriteThreshold : Long.MAX_VALUE;
-            this.writer = new HashingWriter(hashers, durable, directAlignment, directWriteThreshold);
+            this.writer = new HashingWriter(
+                    hashers,
+                    durable,
+                    defaultFileSystem ? builder.directWriteThreshold : Long.MAX_VALUE,
+                    tempDir,
+                    this::newTempPath);
             this.staleTempFilesRemoved = removeStaleTempFiles();
             this.locks = SharedLocks.acquire(internal.resolve("locks"));
         } catch (IOException e) {
@@ -200,10 +199,11 @@ public final class LocalObjectStore implements ObjectStore {
 
     /**
      * Returns the size from which contents read from a file are written with direct I/O, past the page cache; empty
-     * when they never are (turned off, or the filesystem does not support it: the store probes it when opened).
+     * when they never are (turned off, or the filesystem does not support it: the store probes that once, when the
+     * first large content or this method asks).
      */
     public OptionalLong getDirectWriteThreshold() {
-        return directWriteThreshold == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(directWriteThreshold);
+        return writer.directWriteThreshold();
     }
 
     /** Returns how many temp files of dead processes were removed when this store was opened. */
