@@ -249,21 +249,17 @@ public final class LocalObjectStore implements ObjectStore {
      */
     private ContentInfo writeContent(@Nullable Digest expected, TempWrite write) {
         Path temp = newTempPath();
+        ExistingContent lookedUp = new ExistingContent(expected);
         HashingWriter.Written written = null;
         boolean renamed = false;
         try {
-            written = write.write(temp, (digest, size) -> {
-                requireExpected(expected, digest, size);
-                BasicFileAttributes existing = findExisting(digest);
-                return existing != null && existing.size() == size;
-            });
+            written = write.write(temp, lookedUp);
             Digest digest = written.digest();
             long size = written.size();
             if (!written.fileWritten()) {
                 return new ContentInfo(digest, size, false);
             }
-            requireExpected(expected, digest, size);
-            BasicFileAttributes existing = findExisting(digest);
+            BasicFileAttributes existing = lookedUp.looked ? lookedUp.found : lookedUp.find(digest, size);
             StoreKey key = ObjectStore.contentKey(digest);
             stepListener.accept(STEP_CONTENT_WRITTEN, key);
             if (existing != null && existing.size() == size) {
@@ -283,6 +279,37 @@ public final class LocalObjectStore implements ObjectStore {
             if (!renamed && (written == null || written.fileWritten())) {
                 deleteQuietly(temp);
             }
+        }
+    }
+
+    /**
+     * Checks a hashed content against the expected digest and looks for a stored copy, once: before anything is
+     * written for content that fits one buffer (as {@link HashingWriter}'s {@code stored} test), after writing for
+     * larger content.
+     */
+    private final class ExistingContent implements BiPredicate<Digest, Long> {
+        private final @Nullable Digest expected;
+        boolean looked;
+
+        @Nullable
+        BasicFileAttributes found;
+
+        ExistingContent(@Nullable Digest expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public boolean test(Digest digest, Long size) {
+            BasicFileAttributes existing = find(digest, size);
+            return existing != null && existing.size() == size;
+        }
+
+        @Nullable
+        BasicFileAttributes find(Digest digest, long size) {
+            requireExpected(expected, digest, size);
+            found = findExisting(digest);
+            looked = true;
+            return found;
         }
     }
 
