@@ -1,5 +1,6 @@
 package org.mlops4j.data;
 
+import org.jspecify.annotations.Nullable;
 import org.mlops4j.internal.Names;
 
 /**
@@ -51,6 +52,17 @@ public record DatasetRef(String name, long version) {
     @com.google.errorprone.annotations.CanIgnoreReturnValue
     public static String requireValidName(String name) {
         return Names.requireValid("dataset", name);
+    }
+
+    // Written out, not generated: see StoreKey#equals.
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof DatasetRef other && version == other.version && name.equals(other.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * name.hashCode() + Long.hashCode(version);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package org.mlops4j.data;
 
-import java.text.Normalizer;
+import org.mlops4j.internal.Nfc;
 
 /** The rules every stored file name and path follows, on write and again on checkout (manifests are untrusted). */
 final class PathRules {
@@ -43,7 +43,7 @@ final class PathRules {
                 i++;
             }
         }
-        if (!Normalizer.isNormalized(name, Normalizer.Form.NFC)) {
+        if (!Nfc.isNormalized(name)) {
             throw new UnsafePathException(
                     path, "the name is not in Unicode NFC; rename it (e.g. `convmv -f utf8 -t utf8 --nfc`)");
         }

@@ -1,7 +1,6 @@
 package org.mlops4j.internal;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
-import java.text.Normalizer;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -22,7 +21,7 @@ public final class Names {
     @CanIgnoreReturnValue
     public static String requireValid(String kind, String name) {
         Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches() || !Normalizer.isNormalized(name, Normalizer.Form.NFC)) {
+        if (!NAME.matcher(name).matches() || !Nfc.isNormalized(name)) {
             throw new IllegalArgumentException("invalid " + kind + " name '" + name + "': use 1 to 128 letters, digits,"
                     + " '.', '_' or '-' (in Unicode NFC), not starting with '.'");
         }

@@ -1,5 +1,7 @@
 package org.mlops4j.lake;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Bounds on the canonical JSON a reader accepts and a writer produces, so that untrusted input can exhaust neither
  * memory nor stack. Immutable and thread-safe. Example: {@code CanonicalJson.read(bytes, new JsonLimits(1 << 20, 16))}.
@@ -29,5 +31,16 @@ public record JsonLimits(int maxBytes, int maxDepth) {
         if (maxDepth < 1 || maxDepth > MAX_DEPTH) {
             throw new IllegalArgumentException("maxDepth must be in [1, " + MAX_DEPTH + "], got " + maxDepth);
         }
+    }
+
+    // Written out, not generated: see StoreKey#equals.
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof JsonLimits other && maxBytes == other.maxBytes && maxDepth == other.maxDepth;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * maxBytes + maxDepth;
     }
 }

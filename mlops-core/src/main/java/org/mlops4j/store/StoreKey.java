@@ -1,8 +1,9 @@
 package org.mlops4j.store;
 
 import java.nio.charset.StandardCharsets;
-import java.text.Normalizer;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.internal.Nfc;
 
 /**
  * The key of an object in an {@link ObjectStore}: slash-separated segments, as in {@code datasets/churn/v/00000001.json}.
@@ -68,6 +69,18 @@ public record StoreKey(String value) implements Comparable<StoreKey> {
         return compareUtf8(value, other.value);
     }
 
+    // equals and hashCode are written out because a record's generated ones are linked through invokedynamic on
+    // first use, which costs milliseconds on the path that opens every lake (see benchmarks/DATASETS.md).
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof StoreKey other && value.equals(other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
     @Override
     public String toString() {
         return value;
@@ -121,7 +134,7 @@ public record StoreKey(String value) implements Comparable<StoreKey> {
                 i++;
             }
         }
-        if (!Normalizer.isNormalized(value, Normalizer.Form.NFC)) {
+        if (!Nfc.isNormalized(value)) {
             return "not in Unicode NFC; normalize it with java.text.Normalizer first";
         }
         String[] segments = value.split("/", -1);

@@ -51,6 +51,16 @@ class RecordFormatTest {
     }
 
     @Test
+    void shouldCompareLimitsByValue() {
+        assertThat(new JsonLimits(16 * 1024 * 1024, 64))
+                .isEqualTo(JsonLimits.DEFAULT)
+                .hasSameHashCodeAs(JsonLimits.DEFAULT);
+        assertThat(new JsonLimits(16 * 1024 * 1024, 63)).isNotEqualTo(JsonLimits.DEFAULT);
+        assertThat(new JsonLimits(16 * 1024 * 1024 - 1, 64)).isNotEqualTo(JsonLimits.DEFAULT);
+        assertThat(new JsonLimits(64, 2)).isNotEqualTo(new JsonLimits(2, 64)).isNotEqualTo(null);
+    }
+
+    @Test
     void shouldReturnConstantWhenReasonNameIsKnown() {
         assertThat(Reason.fromString("DUPLICATE_KEY")).isSameAs(Reason.DUPLICATE_KEY);
         assertThat(Reason.fromString("FUTURE_REASON")).hasToString("FUTURE_REASON");

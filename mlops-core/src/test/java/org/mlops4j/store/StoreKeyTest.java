@@ -2,7 +2,12 @@ package org.mlops4j.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,5 +74,33 @@ class StoreKeyTest {
 
         assertThat(key.value()).isEqualTo("datasets/churn/v/00000001.json");
         assertThat(key.name()).isEqualTo("00000001.json");
+    }
+
+    @Test
+    void shouldBeEqualExactlyWhenTheTextIsAndHashAlike() {
+        qt().forAll(smallKeys(), smallKeys()).check((a, b) -> {
+            StoreKey x = StoreKey.of(a);
+            StoreKey y = StoreKey.of(b);
+            return x.equals(y) == a.equals(b) && (!x.equals(y) || x.hashCode() == y.hashCode()) && !x.equals(a);
+        });
+    }
+
+    @Test
+    void shouldNumberVersionKeysWithEightDigitsAtLeast() {
+        StoreKey series = StoreKey.of("datasets/churn/v");
+
+        assertThat(VersionAllocator.versionKey(series, 1).name()).isEqualTo("00000001.json");
+        assertThat(VersionAllocator.versionKey(series, 12_345_678).name()).isEqualTo("12345678.json");
+        assertThat(VersionAllocator.versionKey(series, 123_456_789).name()).isEqualTo("123456789.json");
+        assertThat(VersionAllocator.versionKey(series, Long.MAX_VALUE).name()).isEqualTo(Long.MAX_VALUE + ".json");
+        assertThatThrownBy(() -> VersionAllocator.versionKey(series, 0)).hasMessageContaining("start at 1");
+    }
+
+    /** Keys of one to three segments from a three-letter alphabet, so that equal pairs come up often. */
+    private static org.quicktheories.core.Gen<String> smallKeys() {
+        List<String> segments = List.of("a", "b", "\u00fc");
+        return lists().of(integers().between(0, segments.size() - 1))
+                .ofSizeBetween(1, 3)
+                .map(picks -> picks.stream().map(segments::get).collect(Collectors.joining("/")));
     }
 }
