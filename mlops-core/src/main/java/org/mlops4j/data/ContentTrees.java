@@ -31,6 +31,8 @@ import org.mlops4j.ProgressListener;
 import org.mlops4j.lake.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Content-addressed directory trees in the lake: what a dataset version or a model version's artifacts are. Stores
@@ -40,6 +42,8 @@ import org.mlops4j.store.StoreKey;
  * <p>Thread-safe. Obtain it from {@link Datasets#contentTrees()}.
  */
 public final class ContentTrees {
+    private static final Logger LOG = LoggerFactory.getLogger(ContentTrees.class);
+
     private final ObjectStore store;
     private final ContentPacks packs;
     private final ExecutorService executor;
@@ -180,11 +184,14 @@ public final class ContentTrees {
             }
             boolean last = i == segments.length - 1;
             if (found instanceof Trees.FileEntry file && last) {
+                ContentPacks.Opened opened = packs.openCopy(file.digest());
                 return new VerifyingInputStream(
-                        packs.open(file.digest()),
+                        opened.stream(),
                         file.digest(),
                         file.size(),
-                        () -> "file '" + path + "' of " + label + packs.whereStored(file.digest()));
+                        () -> "file '" + path + "' of " + label + " ("
+                                + opened.copy().where() + ")",
+                        () -> packs.markDamaged(opened.copy()));
             }
             if (!(found instanceof Trees.DirEntry dir) || last) {
                 throw new NotFoundException("dataset version " + label + " has no file '" + path + "'");
@@ -223,15 +230,14 @@ public final class ContentTrees {
         } catch (IntegrityException | UnsafePathException e) {
             problems.add(e.getMessage());
         }
+        packs.refresh(); // every pack, so that every copy of each content is checked
         long bytes = 0;
         for (Placed file : files) {
-            try (InputStream in = new VerifyingInputStream(
-                    packs.open(file.entry().digest()),
-                    file.entry().digest(),
-                    file.entry().size(),
-                    () -> "file '" + file.path() + "'"
-                            + packs.whereStored(file.entry().digest()))) {
-                in.transferTo(OutputStream.nullOutputStream());
+            try {
+                String problem = verifyCopies(file);
+                if (problem != null) {
+                    problems.add(problem);
+                }
                 bytes += file.entry().size();
             } catch (IntegrityException | NotFoundException e) {
                 problems.add(e.getMessage());
@@ -360,23 +366,14 @@ public final class ContentTrees {
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".mlops4j-tmp");
         try {
             Files.createDirectories(target.getParent());
-            MessageDigest sha = Digest.newSha256();
-            long size = 0;
-            try (InputStream in = packs.open(file.entry().digest());
-                    OutputStream out = Files.newOutputStream(temp)) {
-                byte[] buffer = new byte[128 * 1024];
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    sha.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
-                    size += n;
-                }
-            }
-            Digest actual = Digest.ofHash(sha.digest());
-            if (!actual.equals(file.entry().digest()) || size != file.entry().size()) {
-                throw new IntegrityException("file '" + file.path() + "' of " + label
-                        + packs.whereStored(file.entry().digest()) + " is damaged in the lake: expected "
-                        + file.entry().digest() + ", read " + actual + "; it was not written");
+            List<String> damagedCopies = readIntactCopy(
+                    "file '" + file.path() + "' of " + label, file.entry(), () -> Files.newOutputStream(temp));
+            if (!damagedCopies.isEmpty()) {
+                LOG.warn(
+                        "file '{}' of {} has a damaged copy in the lake ({}); checked out from an intact one",
+                        file.path(),
+                        label,
+                        String.join("; ", damagedCopies));
             }
             if (file.entry().executable()) {
                 makeExecutable(temp);
@@ -390,6 +387,102 @@ public final class ContentTrees {
             } catch (IOException e) {
                 // a leftover temp file is harmless and clearly named
             }
+        }
+    }
+
+    /**
+     * Re-hashes every copy of a file's content; marks the damaged ones (so reads skip them).
+     *
+     * @return the problem, or null if every copy is intact
+     * @throws NotFoundException if the lake has no copy
+     */
+    private @Nullable String verifyCopies(Placed file) throws IOException {
+        Trees.FileEntry entry = file.entry();
+        List<ContentPacks.Copy> copies = packs.copies(entry.digest());
+        if (copies.isEmpty()) {
+            throw new NotFoundException("file '" + file.path() + "' is missing from the lake: no copy of its content "
+                    + entry.digest() + packs.damagedPacksNote());
+        }
+        List<String> damagedCopies = new ArrayList<>();
+        for (ContentPacks.Copy copy : copies) {
+            try (InputStream in = packs.open(copy)) {
+                String damage = damageOf(entry, in, OutputStream.nullOutputStream());
+                if (damage != null) {
+                    packs.markDamaged(copy);
+                    damagedCopies.add("the copy " + copy.where() + damage);
+                }
+            }
+        }
+        if (damagedCopies.isEmpty()) {
+            return null;
+        }
+        return damagedCopies.size() < copies.size()
+                ? "file '" + file.path() + "' has a damaged copy in the lake (" + String.join("; ", damagedCopies)
+                        + "); an intact copy is read instead"
+                : "file '" + file.path() + "' is damaged in the lake: expected " + entry.digest() + " (" + entry.size()
+                        + " bytes); every copy is damaged: " + String.join("; ", damagedCopies);
+    }
+
+    /**
+     * Copies {@code in} to {@code out} while hashing it.
+     *
+     * @return null if the bytes match the entry, else what they read as
+     */
+    private static @Nullable String damageOf(Trees.FileEntry entry, InputStream in, OutputStream out)
+            throws IOException {
+        MessageDigest sha = Digest.newSha256();
+        long size = 0;
+        byte[] buffer = new byte[128 * 1024];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            sha.update(buffer, 0, n);
+            out.write(buffer, 0, n);
+            size += n;
+        }
+        Digest actual = Digest.ofHash(sha.digest());
+        return actual.equals(entry.digest()) && size == entry.size()
+                ? null
+                : " reads as " + actual + " (" + size + " bytes)";
+    }
+
+    /** Opens where the bytes of one attempt go; each attempt starts afresh. */
+    @FunctionalInterface
+    private interface Sink {
+        OutputStream open() throws IOException;
+    }
+
+    /**
+     * Reads a file's content into {@code sink}, copy after copy until one matches the file's digest and size: a copy
+     * found damaged is marked so (no later read uses it) and the next copy, if the lake has one, is read afresh.
+     *
+     * @param what names the file in messages
+     * @return the damaged copies read on the way, each with what it read as; empty when the first one was intact
+     * @throws IntegrityException if every copy is damaged; then {@code sink} holds damaged bytes
+     * @throws NotFoundException if the lake has no copy
+     */
+    private List<String> readIntactCopy(String what, Trees.FileEntry entry, Sink sink) throws IOException {
+        List<String> damagedCopies = new ArrayList<>();
+        while (true) {
+            ContentPacks.Opened opened;
+            try {
+                opened = packs.openCopy(entry.digest());
+            } catch (IntegrityException everyCopyDamaged) {
+                String readNow = damagedCopies.isEmpty() ? "" : String.join("; ", damagedCopies) + "; ";
+                throw new IntegrityException(
+                        what + " is damaged in the lake: expected " + entry.digest() + " (" + entry.size() + " bytes); "
+                                + readNow + everyCopyDamaged.getMessage(),
+                        everyCopyDamaged);
+            }
+            String damage;
+            try (InputStream in = opened.stream();
+                    OutputStream out = sink.open()) {
+                damage = damageOf(entry, in, out);
+            }
+            if (damage == null) {
+                return damagedCopies;
+            }
+            packs.markDamaged(opened.copy());
+            damagedCopies.add("the copy " + opened.copy().where() + damage);
         }
     }
 

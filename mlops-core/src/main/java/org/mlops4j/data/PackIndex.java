@@ -3,8 +3,10 @@ package org.mlops4j.data;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.Digest;
@@ -13,7 +15,8 @@ import org.mlops4j.lake.Digest;
  * Where each packed content is: digest → (pack, offset, size), for every pack loaded. Compact on purpose (about 70
  * bytes per member, in a few large arrays rather than an object per member): a lake of a million small files keeps a
  * million entries. Open addressing on the digest's first 64 bits (uniform already: they are SHA-256 bits), confirmed
- * against all 32 bytes. Thread-safe.
+ * against all 32 bytes. A content that several packs hold (two writers packed it at once) is found in the first pack
+ * loaded; its other copies are kept aside, for when that one is damaged. Thread-safe.
  */
 final class PackIndex {
     /** Where a packed content is. */
@@ -28,6 +31,8 @@ final class PackIndex {
     private int[] slotPacks = new int[1024];
     private int[] slotEntries = new int[1024];
     private int used;
+    /** Copies of a content in packs loaded after the one the table points to: rare, so kept in a plain map. */
+    private final Map<Digest, List<Location>> duplicates = new HashMap<>();
 
     synchronized boolean knows(Digest pack) {
         return known.contains(pack);
@@ -42,7 +47,7 @@ final class PackIndex {
     }
 
     /**
-     * Adds a pack's members; a digest already known stays where it was.
+     * Adds a pack's members; a digest already known stays where it was, and this pack's copy is a duplicate.
      *
      * @param sortedEntries the pack's index entries, as {@link Packs#readIndex} returns them
      * @return false if the pack was known
@@ -63,6 +68,11 @@ final class PackIndex {
             long key = ByteBuffer.wrap(sortedEntries, at, 8).getLong();
             if (slotOf(key, sortedEntries, at) < 0) {
                 insert(key, packNumber, i);
+            } else {
+                duplicates
+                        .computeIfAbsent(
+                                Digest.ofHash(Arrays.copyOfRange(sortedEntries, at, at + 32)), d -> new ArrayList<>(1))
+                        .add(location(packNumber, i));
             }
         }
         return true;
@@ -72,16 +82,32 @@ final class PackIndex {
         return slotOf(ByteBuffer.wrap(sha256).getLong(), sha256, 0) >= 0;
     }
 
+    /** Where the first pack loaded that holds this content has it, or null. */
     synchronized @Nullable Location find(Digest digest) {
         byte[] sha256 = digest.toBytes();
         int slot = slotOf(ByteBuffer.wrap(sha256).getLong(), sha256, 0);
-        if (slot < 0) {
-            return null;
+        return slot < 0 ? null : location(slotPacks[slot] - 1, slotEntries[slot]);
+    }
+
+    /** Every loaded pack's copy of this content, {@link #find}'s first; empty if no pack holds it. */
+    synchronized List<Location> findAll(Digest digest) {
+        Location first = find(digest);
+        if (first == null) {
+            return List.of();
         }
-        int pack = slotPacks[slot] - 1;
-        ByteBuffer entry = ByteBuffer.wrap(entries.get(pack), slotEntries[slot] * Packs.ENTRY_BYTES, Packs.ENTRY_BYTES);
-        return new Location(
-                packs.get(pack), entry.getLong(entry.position() + 32), entry.getLong(entry.position() + 40));
+        List<Location> more = duplicates.get(digest);
+        if (more == null) {
+            return List.of(first);
+        }
+        List<Location> all = new ArrayList<>(1 + more.size());
+        all.add(first);
+        all.addAll(more);
+        return all;
+    }
+
+    private Location location(int pack, int entry) {
+        ByteBuffer at = ByteBuffer.wrap(entries.get(pack), entry * Packs.ENTRY_BYTES, Packs.ENTRY_BYTES);
+        return new Location(packs.get(pack), at.getLong(at.position() + 32), at.getLong(at.position() + 40));
     }
 
     /** The slot holding this digest, or -1. */

@@ -18,20 +18,24 @@ final class VerifyingInputStream extends FilterInputStream {
     private final long expectedSize;
     /** Names the bytes in the message; computed only when they are damaged. */
     private final Supplier<String> what;
+    /** Told before the exception is thrown: the bytes' source can stop handing out this copy. */
+    private final Runnable onDamaged;
 
     private final MessageDigest sha = Digest.newSha256();
     private long size;
     private boolean checked;
 
     VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String what) {
-        this(in, expected, expectedSize, () -> what);
+        this(in, expected, expectedSize, () -> what, () -> {});
     }
 
-    VerifyingInputStream(InputStream in, Digest expected, long expectedSize, Supplier<String> what) {
+    VerifyingInputStream(
+            InputStream in, Digest expected, long expectedSize, Supplier<String> what, Runnable onDamaged) {
         super(in);
         this.expected = expected;
         this.expectedSize = expectedSize;
         this.what = what;
+        this.onDamaged = onDamaged;
     }
 
     @Override
@@ -95,6 +99,7 @@ final class VerifyingInputStream extends FilterInputStream {
         checked = true;
         Digest actual = Digest.ofHash(sha.digest());
         if (size != expectedSize || !actual.equals(expected)) {
+            onDamaged.run();
             throw new IntegrityException(what.get() + " is damaged: expected " + expected + " (" + expectedSize
                     + " bytes), read " + actual + " (" + size + " bytes); do not use these bytes, restore the lake");
         }

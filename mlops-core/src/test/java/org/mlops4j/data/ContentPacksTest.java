@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.IntegrityException;
 import org.mlops4j.Mlops;
 import org.mlops4j.NotFoundException;
 import org.mlops4j.lake.Digest;
@@ -177,6 +181,112 @@ class ContentPacksTest {
                 .as("the snapshot packed a.bin itself rather than count on the other writer")
                 .isEmpty();
         assertThat(packRecords()).hasSize(1);
+    }
+
+    @Test
+    void shouldReadAnotherCopyOnceTheFirstIsFoundDamaged() throws IOException {
+        byte[] bytes = write("a.bin", 3000);
+        DatasetVersion version = snapshotWithTwoPackedCopies(bytes);
+        try (Mlops fresh = Mlops.builder()
+                .localLake(temp.resolve("lake"))
+                .cacheDirectory(null)
+                .build()) {
+            PackIndex.Location first =
+                    fresh.datasets().contentTrees().contents().locate(Digest.of(bytes));
+            damage(first);
+
+            try (InputStream in = fresh.datasets().open(version, "a.bin")) {
+                assertThatThrownBy(in::readAllBytes)
+                        .isInstanceOf(IntegrityException.class)
+                        .hasMessageContaining("in pack " + first.pack());
+            }
+            try (InputStream in = fresh.datasets().open(version, "a.bin")) {
+                assertThat(in.readAllBytes())
+                        .as("the damaged copy is skipped from now on")
+                        .isEqualTo(bytes);
+            }
+            var unused = fresh.datasets().checkout(version, temp.resolve("out"));
+            assertThat(temp.resolve("out/a.bin")).hasBinaryContent(bytes);
+            assertThat(fresh.datasets().verify(version).problems())
+                    .singleElement()
+                    .asString()
+                    .contains("'a.bin' has a damaged copy", "in pack " + first.pack(), "intact copy is read instead");
+        }
+    }
+
+    @Test
+    void shouldCheckOutFromAnIntactCopyWhenTheFirstIsDamaged() throws IOException {
+        byte[] bytes = write("a.bin", 3000);
+        DatasetVersion version = snapshotWithTwoPackedCopies(bytes);
+        try (Mlops fresh = Mlops.builder()
+                .localLake(temp.resolve("lake"))
+                .cacheDirectory(null)
+                .build()) {
+            damage(fresh.datasets().contentTrees().contents().locate(Digest.of(bytes)));
+
+            var unused = fresh.datasets().checkout(version, temp.resolve("out"));
+
+            assertThat(temp.resolve("out/a.bin")).hasBinaryContent(bytes);
+        }
+    }
+
+    @Test
+    void shouldNameEveryCopyWhenAllAreDamaged() throws IOException {
+        byte[] bytes = write("a.bin", 3000);
+        DatasetVersion version = snapshotWithTwoPackedCopies(bytes);
+        List<Packs.PackRecord> packs = packRecords();
+        for (Packs.PackRecord pack : packs) {
+            damage(new PackIndex.Location(pack.pack(), 0, bytes.length)); // a.bin is each pack's first member
+        }
+        try (Mlops fresh = Mlops.builder()
+                .localLake(temp.resolve("lake"))
+                .cacheDirectory(null)
+                .build()) {
+            assertThatThrownBy(() -> fresh.datasets().checkout(version, temp.resolve("out")))
+                    .isInstanceOf(IntegrityException.class)
+                    .hasMessageContaining("'a.bin'")
+                    .hasMessageContaining(packs.get(0).pack().toString())
+                    .hasMessageContaining(packs.get(1).pack().toString())
+                    .hasMessageContaining("every copy");
+            assertThat(temp.resolve("out/a.bin")).doesNotExist();
+            assertThat(fresh.datasets().verify(version).problems())
+                    .singleElement()
+                    .asString()
+                    .contains(
+                            "every copy",
+                            packs.get(0).pack().toString(),
+                            packs.get(1).pack().toString());
+        }
+    }
+
+    /**
+     * Packs {@code bytes} twice, first in each of two packs, as two writers that took it at once do; then snapshots the
+     * source, which finds it packed already.
+     */
+    private DatasetVersion snapshotWithTwoPackedCopies(byte[] bytes) {
+        ContentPacks contents = mlops.datasets().contentTrees().contents();
+        PackWriter one = new PackWriter(store, contents);
+        PackWriter other = new PackWriter(store, contents);
+        assertThat(one.add(bytes, bytes.length).created()).isTrue();
+        assertThat(other.add(bytes, bytes.length).created()).isTrue();
+        byte[] oneMore = {1};
+        byte[] otherMore = {2};
+        var unused = one.add(oneMore, 1); // different packs: the same members alone would make the same pack
+        unused = other.add(otherMore, 1);
+        one.flush();
+        other.flush();
+        assertThat(packRecords()).hasSize(2);
+        return mlops.datasets().snapshot("d").directory(source).commit();
+    }
+
+    /** Overwrites a packed copy's first bytes. */
+    private void damage(PackIndex.Location copy) throws IOException {
+        Path pack = ((LocalObjectStore) store)
+                .getRoot()
+                .resolve(ObjectStore.contentKey(copy.pack()).value());
+        try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+            var unused = channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), copy.offset());
+        }
     }
 
     private byte[] write(String name, int size) throws IOException {

@@ -5,6 +5,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,7 +17,8 @@ import org.mlops4j.lake.Digest;
 
 /**
  * The pack index against a plain map: every member of every pack is found where the first pack that holds it put it,
- * and nothing else is found, across table growth and digests that share their first 64 bits.
+ * every copy of it in the order the packs came, and nothing else is found, across table growth and digests that share
+ * their first 64 bits.
  */
 class PackIndexPropertiesTest {
     @Test
@@ -29,6 +31,7 @@ class PackIndexPropertiesTest {
                     Random random = new Random(seed);
                     PackIndex index = new PackIndex();
                     Map<Digest, PackIndex.Location> expected = new HashMap<>();
+                    Map<Digest, List<PackIndex.Location>> expectedCopies = new HashMap<>();
                     List<byte[]> seen = new ArrayList<>();
                     for (int p = 0; p < packSizes.size(); p++) {
                         Digest pack = digest(random);
@@ -40,7 +43,14 @@ class PackIndexPropertiesTest {
                             entries[i] = Packs.entry(sha, offset, size);
                             expected.putIfAbsent(Digest.ofHash(sha), new PackIndex.Location(pack, offset, size));
                         }
-                        byte[] encoded = Packs.encodeIndex(dedup(entries));
+                        byte[][] unique = dedup(entries);
+                        for (byte[] entry : unique) {
+                            ByteBuffer at = ByteBuffer.wrap(entry);
+                            expectedCopies
+                                    .computeIfAbsent(Digest.ofHash(Arrays.copyOf(entry, 32)), d -> new ArrayList<>())
+                                    .add(new PackIndex.Location(pack, at.getLong(32), at.getLong(40)));
+                        }
+                        byte[] encoded = Packs.encodeIndex(unique);
                         assertThat(index.add(pack, Arrays.copyOf(encoded, encoded.length - Packs.TRAILER_BYTES)))
                                 .isTrue();
                         assertThat(index.add(pack, new byte[0]))
@@ -51,6 +61,7 @@ class PackIndexPropertiesTest {
                     expected.forEach((digest, location) -> {
                         assertThat(index.find(digest)).isEqualTo(location);
                         assertThat(index.contains(digest.toBytes())).isTrue();
+                        assertThat(index.findAll(digest)).isEqualTo(expectedCopies.get(digest));
                     });
                     for (int i = 0; i < 50; i++) {
                         byte[] absent = new byte[32];
@@ -62,6 +73,7 @@ class PackIndexPropertiesTest {
                         if (!expected.containsKey(Digest.ofHash(absent))) {
                             assertThat(index.find(Digest.ofHash(absent))).isNull();
                             assertThat(index.contains(absent)).isFalse();
+                            assertThat(index.findAll(Digest.ofHash(absent))).isEmpty();
                         }
                     }
                 });
