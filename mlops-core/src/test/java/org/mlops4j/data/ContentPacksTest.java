@@ -36,10 +36,7 @@ class ContentPacksTest {
 
     @BeforeEach
     void open() throws IOException {
-        mlops = Mlops.builder()
-                .localLake(temp.resolve("lake"))
-                .cacheDirectory(null)
-                .build();
+        mlops = reopen();
         store = mlops.objectStore();
         source = Files.createDirectories(temp.resolve("source"));
     }
@@ -114,10 +111,7 @@ class ContentPacksTest {
     @Test
     void shouldFindPacksThatAnotherWriterSealedAfterThisReaderOpened() throws IOException {
         byte[] bytes = write("a.bin", 5000);
-        try (Mlops reader = Mlops.builder()
-                .localLake(temp.resolve("lake"))
-                .cacheDirectory(null)
-                .build()) {
+        try (Mlops reader = reopen()) {
             ContentPacks contents = reader.datasets().contentTrees().contents();
             assertThat(contents.locate(Digest.of(bytes))).isNull();
 
@@ -140,10 +134,7 @@ class ContentPacksTest {
         Path recordFile = ((LocalObjectStore) store).getRoot().resolve(record.value());
         Files.writeString(recordFile, "{\"format\":\"mlops4j.pack/1\"}");
 
-        try (Mlops fresh = Mlops.builder()
-                .localLake(temp.resolve("lake"))
-                .cacheDirectory(null)
-                .build()) {
+        try (Mlops fresh = reopen()) {
             assertThatThrownBy(() -> fresh.datasets().open(version, "a.bin"))
                     .isInstanceOf(NotFoundException.class)
                     .hasMessageContaining(Digest.of(bytes).toString())
@@ -187,10 +178,7 @@ class ContentPacksTest {
     void shouldReadAnotherCopyOnceTheFirstIsFoundDamaged() throws IOException {
         byte[] bytes = write("a.bin", 3000);
         DatasetVersion version = snapshotWithTwoPackedCopies(bytes);
-        try (Mlops fresh = Mlops.builder()
-                .localLake(temp.resolve("lake"))
-                .cacheDirectory(null)
-                .build()) {
+        try (Mlops fresh = reopen()) {
             PackIndex.Location first =
                     fresh.datasets().contentTrees().contents().locate(Digest.of(bytes));
             damage(first);
@@ -218,10 +206,7 @@ class ContentPacksTest {
     void shouldCheckOutFromAnIntactCopyWhenTheFirstIsDamaged() throws IOException {
         byte[] bytes = write("a.bin", 3000);
         DatasetVersion version = snapshotWithTwoPackedCopies(bytes);
-        try (Mlops fresh = Mlops.builder()
-                .localLake(temp.resolve("lake"))
-                .cacheDirectory(null)
-                .build()) {
+        try (Mlops fresh = reopen()) {
             damage(fresh.datasets().contentTrees().contents().locate(Digest.of(bytes)));
 
             var unused = fresh.datasets().checkout(version, temp.resolve("out"));
@@ -238,10 +223,7 @@ class ContentPacksTest {
         for (Packs.PackRecord pack : packs) {
             damage(new PackIndex.Location(pack.pack(), 0, bytes.length)); // a.bin is each pack's first member
         }
-        try (Mlops fresh = Mlops.builder()
-                .localLake(temp.resolve("lake"))
-                .cacheDirectory(null)
-                .build()) {
+        try (Mlops fresh = reopen()) {
             assertThatThrownBy(() -> fresh.datasets().checkout(version, temp.resolve("out")))
                     .isInstanceOf(IntegrityException.class)
                     .hasMessageContaining("'a.bin'")
@@ -287,6 +269,14 @@ class ContentPacksTest {
         try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {
             var unused = channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), copy.offset());
         }
+    }
+
+    /** Another instance on the same lake, which knows nothing this test's instance learnt. */
+    private Mlops reopen() {
+        return Mlops.builder()
+                .localLake(temp.resolve("lake"))
+                .cacheDirectory(null)
+                .build();
     }
 
     private byte[] write(String name, int size) throws IOException {
