@@ -1,9 +1,13 @@
 package org.mlops4j.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -77,6 +82,59 @@ class StatCacheTest {
     void close() {
         mlops.close();
         lake.close();
+    }
+
+    @Test
+    void shouldRememberEveryRecordedEntryAcrossSaveAndLoad() {
+        qt().withExamples(40)
+                .forAll(integers().between(0, 3_000), integers().between(1, 400), longs().all())
+                .checkAssert((count, maxPathLength, seed) -> {
+                    Random random = new Random(seed);
+                    Path file = temp.resolve("roundtrip-" + seed + ".cache");
+                    long timestamp = TimeUnit.DAYS.toNanos(20_000);
+                    StatCache fresh = StatCache.load(file, GRANULARITY_NANOS);
+                    List<String> paths = new ArrayList<>();
+                    List<StatCache.FileStat> stats = new ArrayList<>();
+                    List<Digest> digests = new ArrayList<>();
+                    for (int i = 0; i < count; i++) {
+                        // entries of many lengths, some non-ASCII, so that they straddle the recorder's chunks
+                        String path = i + "/" + "\u00e9x".repeat(random.nextInt(maxPathLength) / 2);
+                        StatCache.FileStat stat = new StatCache.FileStat(
+                                random.nextLong(),
+                                random.nextLong(),
+                                random.nextInt(1 << 30),
+                                timestamp - TimeUnit.HOURS.toNanos(1) - random.nextInt(1 << 30),
+                                timestamp - TimeUnit.HOURS.toNanos(1),
+                                random.nextBoolean());
+                        byte[] hash = new byte[32];
+                        random.nextBytes(hash);
+                        fresh.record(path, stat, Digest.ofHash(hash));
+                        paths.add(path);
+                        stats.add(stat);
+                        digests.add(Digest.ofHash(hash));
+                    }
+                    try {
+                        fresh.save(file, timestamp);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+
+                    StatCache loaded = StatCache.load(file, GRANULARITY_NANOS);
+                    for (int i = 0; i < count; i++) {
+                        assertThat(loaded.lookupAndRecord(paths.get(i), stats.get(i)))
+                                .isEqualTo(digests.get(i));
+                        StatCache.FileStat touched = new StatCache.FileStat(
+                                stats.get(i).device(),
+                                stats.get(i).inode(),
+                                stats.get(i).size(),
+                                stats.get(i).mtimeNanos() + 1,
+                                stats.get(i).ctimeNanos(),
+                                stats.get(i).executable());
+                        assertThat(loaded.lookupAndRecord(paths.get(i), touched))
+                                .isNull();
+                    }
+                    assertThat(loaded.hits()).isEqualTo(count);
+                });
     }
 
     @Test
