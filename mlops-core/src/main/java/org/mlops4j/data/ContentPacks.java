@@ -102,8 +102,7 @@ final class ContentPacks {
         List<PackIndex.Location> damagedPacked = index.findAll(digest);
         if (missing != null && damagedPacked.isEmpty()) {
             if (!damaged.isEmpty()) {
-                missing.addSuppressed(new IntegrityException(
-                        "the lake has damaged packs, which may hold it: " + String.join("; ", damaged.values())));
+                missing.addSuppressed(new IntegrityException(damagedPacksText()));
             }
             throw missing;
         }
@@ -136,9 +135,11 @@ final class ContentPacks {
 
     /** Says which packs are damaged, for a message about a missing content; empty if none is. */
     String damagedPacksNote() {
-        return damaged.isEmpty()
-                ? ""
-                : "; the lake has damaged packs, which may hold it: " + String.join("; ", damaged.values());
+        return damaged.isEmpty() ? "" : "; " + damagedPacksText();
+    }
+
+    private String damagedPacksText() {
+        return "the lake has damaged packs, which may hold it: " + String.join("; ", damaged.values());
     }
 
     /**
