@@ -113,10 +113,12 @@ public interface FinalStep {
     FinalStep clock(Clock clock);
 
     /**
-     * Sets how long the pipeline's lease lasts without renewal (default 5 minutes). A process that dies holding it
-     * blocks others for at most this long. The lease is checked and renewed at every step boundary, not during a
-     * step: make it longer than the longest step (usually training), or the run stops at the next check with a
-     * conflict (and resumes from its journal on the next call).
+     * Sets how long the pipeline's lease lasts without renewal (default 5 minutes). A process that dies or freezes
+     * holding it blocks others for at most this long. While a run goes on, a background thread renews it every third
+     * of this time, so steps may take longer than the lease (training for hours is fine); it is also checked before
+     * every side effect, and a run whose lease was taken meanwhile (its process stalled past the expiry) stops there
+     * with a conflict and resumes from its journal on the next call. A step that hangs keeps the lease as long as its
+     * process lives: give long steps their own time limits.
      *
      * @param duration positive
      * @return this step

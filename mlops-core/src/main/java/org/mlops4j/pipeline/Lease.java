@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.ConflictException;
 import org.mlops4j.lake.RecordFormat;
@@ -13,15 +15,19 @@ import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pipeline's lease: one pointer {@code pipelines/<name>/lease.json}, moved by compare-and-set, holding the holder,
  * a fencing token that rises with every acquisition, the expiry on the pipeline's clock and the run the holder
- * works on. A holder checks it before each side effect ({@link #check}), renewing it when half its time is used.
- * Not thread-safe: one run holds one lease object.
+ * works on. A holder checks it before each side effect ({@link #check}), renewing it when half its time is used, and
+ * {@link #keepAlive} renews it in the background while the user's code runs between two checks. Thread-safe: the run's
+ * thread and its heartbeat share one lease object.
  */
 final class Lease {
     static final RecordFormat FORMAT = RecordFormat.of("mlops4j.pipeline-lease", 1);
+    private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
 
     /** What the pointer says. */
     record State(String holder, long token, Instant expires, boolean released, String run) {
@@ -63,6 +69,8 @@ final class Lease {
     private State state;
     private ObjectTag tag;
     private final String previousRun;
+    /** Why the heartbeat found the lease lost; the next {@link #check} throws it. */
+    private @Nullable ConflictException lostInBackground;
 
     private Lease(
             ObjectStore store,
@@ -129,7 +137,7 @@ final class Lease {
                 + " with leaseWait(...)");
     }
 
-    long token() {
+    synchronized long token() {
         return state.token();
     }
 
@@ -139,7 +147,7 @@ final class Lease {
     }
 
     /** Records the run this holder works on, so that the next holder can resume it if this one dies. */
-    void startRun(RunId runId) {
+    synchronized void startRun(RunId runId) {
         check();
         write(new State(holder, state.token(), clock.instant().plus(duration), false, runId.value()));
     }
@@ -149,7 +157,18 @@ final class Lease {
      *
      * @throws ConflictException if another process took it (this one's expired) — the fencing token moved on
      */
-    void check() {
+    synchronized void check() {
+        Instant time = verifyHeld();
+        if (Duration.between(time, state.expires()).compareTo(duration.dividedBy(2)) < 0) {
+            write(new State(holder, state.token(), time.plus(duration), false, state.run()));
+        }
+    }
+
+    /** Throws unless this process still holds the lease; returns the time on the pipeline's clock. */
+    private Instant verifyHeld() {
+        if (lostInBackground != null) {
+            throw lostInBackground;
+        }
         StoredObject current = store.find(key).orElseThrow(() -> lost("the lease record is gone"));
         State now = State.decode(current);
         if (now.token() != state.token() || !now.holder().equals(holder)) {
@@ -163,13 +182,87 @@ final class Lease {
         if (!time.isBefore(state.expires())) {
             throw lost("it expired at " + state.expires() + " (now " + time + ")");
         }
-        if (Duration.between(time, state.expires()).compareTo(duration.dividedBy(2)) < 0) {
+        return time;
+    }
+
+    /**
+     * Renews the lease in the background, every third of its duration, until the returned heartbeat is closed. A step
+     * of the user's code that runs longer than the lease (training for an hour under a 5-minute lease) then keeps it,
+     * where checks alone would find it expired after the step and stop the run; a process that dies or freezes stops
+     * renewing with it, so another takes over after one duration at most. A renewal that finds the lease lost (taken
+     * by another process, or expired because this one stalled) stops renewing, and the next {@link #check} throws.
+     */
+    Heartbeat keepAlive() {
+        return keepAlive(duration.dividedBy(3));
+    }
+
+    /** {@link #keepAlive()} with its interval, which tests shorten. */
+    Heartbeat keepAlive(Duration interval) {
+        Heartbeat heartbeat = new Heartbeat(interval);
+        heartbeat.thread.start();
+        return heartbeat;
+    }
+
+    /** The renewing thread of {@link #keepAlive}; closing stops it and waits for it. */
+    final class Heartbeat implements AutoCloseable {
+        private final Thread thread;
+        /** Stops the thread without interrupting it: an interrupt would close the store's channels under it. */
+        private final CountDownLatch stop = new CountDownLatch(1);
+
+        private Heartbeat(Duration interval) {
+            long millis = Math.max(1, interval.toMillis());
+            thread = new Thread(
+                    () -> {
+                        try {
+                            while (!stop.await(millis, TimeUnit.MILLISECONDS) && renewInBackground()) {
+                                // renewed; sleep until the next beat
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt(); // nobody interrupts it; if someone does, stop
+                        }
+                    },
+                    "mlops4j-lease-" + pipeline);
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void close() {
+            stop.countDown();
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // wait anyway: a renewal in flight must not outlive the run
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** One renewal of the heartbeat; false once the lease is lost (then {@link #check} throws why). */
+    private synchronized boolean renewInBackground() {
+        if (lostInBackground != null) {
+            return false;
+        }
+        try {
+            Instant time = verifyHeld();
             write(new State(holder, state.token(), time.plus(duration), false, state.run()));
+            return true;
+        } catch (ConflictException e) {
+            lostInBackground = e;
+            return false;
+        } catch (RuntimeException e) {
+            // a store hiccup: the lease still runs for two thirds of its time, so try again at the next beat
+            LOG.warn("pipeline {}: could not renew its lease, will retry: {}", pipeline, e.toString());
+            return true;
         }
     }
 
     /** Releases the lease (keeping its token, so that the next holder's is higher); quiet if it was lost. */
-    void release() {
+    synchronized void release() {
         Optional<StoredObject> current = store.find(key);
         if (current.isEmpty()) {
             return;
@@ -183,7 +276,7 @@ final class Lease {
         }
     }
 
-    private void write(State next) {
+    private void write(State next) { // callers hold the monitor
         Optional<ObjectTag> written = store.compareAndSet(key, tag, next.encode());
         if (written.isEmpty()) {
             throw lost("another process moved it while this one renewed it");

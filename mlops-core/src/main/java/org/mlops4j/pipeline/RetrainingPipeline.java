@@ -270,7 +270,7 @@ public final class RetrainingPipeline {
             return plan(mode);
         }
         Lease lease = acquireLease();
-        try {
+        try (Lease.Heartbeat heartbeat = lease.keepAlive()) {
             if (!lease.previousRun().isEmpty()) {
                 RunId previous = new RunId(lease.previousRun());
                 Journal journal = Journal.read(store, name, previous);

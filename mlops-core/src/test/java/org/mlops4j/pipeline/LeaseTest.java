@@ -15,6 +15,8 @@ import org.mlops4j.store.LocalObjectStore;
 
 class LeaseTest {
     private static final Duration LEASE = Duration.ofSeconds(30);
+    /** The heartbeat's interval in real time; the lease's expiry runs on the manual clock. */
+    private static final Duration BEAT = Duration.ofMillis(10);
 
     @TempDir
     Path dir;
@@ -79,6 +81,62 @@ class LeaseTest {
 
         assertThat(Lease.read(store, "p").orElseThrow().expires()).isEqualTo(Instant.parse("2026-11-29T10:01:10Z"));
         assertThat(Lease.tryAcquire(store, "p", "B", clock, LEASE)).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheLeaseThroughAStepLongerThanItWhenKeptAlive() throws InterruptedException {
+        Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
+
+        try (Lease.Heartbeat heartbeat = a.keepAlive(BEAT)) {
+            for (int i = 0; i < 5; i++) { // 50 s of a 30 s lease pass during one step, with no check
+                clock.advance(Duration.ofSeconds(10));
+                awaitExpiry(clock.instant().plus(LEASE));
+            }
+
+            assertThat(Lease.tryAcquire(store, "p", "B", clock, LEASE)).isEmpty();
+            a.check();
+        }
+    }
+
+    @Test
+    void shouldStopRenewingAndFailTheNextCheckWhenTheLeaseWasLostMeanwhile() throws InterruptedException {
+        Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
+
+        try (Lease.Heartbeat heartbeat = a.keepAlive(BEAT)) {
+            clock.advance(LEASE.plusSeconds(1)); // the process stalled past its expiry: B may take over
+            Lease b = Lease.tryAcquire(store, "p", "B", clock, LEASE).orElseThrow();
+            Thread.sleep(BEAT.toMillis() * 10);
+
+            assertThatThrownBy(a::check).isInstanceOf(ConflictException.class).hasMessageContaining("lost the lease");
+            assertThat(Lease.read(store, "p").orElseThrow().holder()).isEqualTo("B");
+            b.check();
+        }
+    }
+
+    @Test
+    void shouldRenewNoMoreWhenTheHeartbeatIsClosed() throws InterruptedException {
+        Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
+        try (Lease.Heartbeat heartbeat = a.keepAlive(BEAT)) {
+            clock.advance(Duration.ofSeconds(10));
+            awaitExpiry(clock.instant().plus(LEASE));
+        }
+        Instant expires = Lease.read(store, "p").orElseThrow().expires();
+
+        clock.advance(Duration.ofSeconds(10));
+        Thread.sleep(BEAT.toMillis() * 10);
+
+        assertThat(Lease.read(store, "p").orElseThrow().expires()).isEqualTo(expires);
+    }
+
+    /** Waits (in real time) until the heartbeat has moved the lease's expiry to {@code expected}. */
+    private void awaitExpiry(Instant expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!Lease.read(store, "p").orElseThrow().expires().equals(expected)) {
+            assertThat(System.nanoTime())
+                    .as("the heartbeat renews the lease to %s within 10 s", expected)
+                    .isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 
     @Test

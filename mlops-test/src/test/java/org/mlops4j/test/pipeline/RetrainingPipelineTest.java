@@ -24,6 +24,7 @@ import org.mlops4j.pipeline.PipelineRun;
 import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.RunStatus;
 import org.mlops4j.pipeline.StepOutcome;
+import org.mlops4j.pipeline.Trainer;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
@@ -63,9 +64,13 @@ class RetrainingPipelineTest {
     }
 
     private FinalStep define() {
+        return define(fixture.trainer());
+    }
+
+    private FinalStep define(Trainer trainer) {
         return mlops.pipeline("churn")
                 .trigger(Triggers.newVersionOf(PipelineFixture.RAW))
-                .train(fixture.trainer())
+                .train(trainer)
                 .evaluateOn(PipelineFixture.HOLDOUT, fixture.evaluator(mlops))
                 .promoteWhen(PipelineFixture.policy())
                 .deployTo(deployer, "churn-endpoint", Rollout.replace())
@@ -259,6 +264,35 @@ class RetrainingPipelineTest {
                         .contains("pipeline 'churn' is held by pid")
                         .contains("until 2026-11-29T10:03:00Z")
                         .contains(run.getRunId().value()));
+    }
+
+    @Test
+    void shouldFinishATrainingStepThatOutlastsTheLeaseWhenTheProcessStaysAlive() {
+        var unused = fixture.snapshotRaw(mlops, "0.80", "a");
+        Trainer trainer = fixture.trainer();
+        Trainer slow = context -> {
+            for (int i = 0; i < 6; i++) { // 600 ms of a 300 ms lease pass on the pipeline's clock
+                clock.advance(Duration.ofMillis(100));
+                sleep(Duration.ofMillis(250)); // real time, for the heartbeat (every 100 ms) to renew
+            }
+            return trainer.train(context);
+        };
+        RetrainingPipeline pipeline =
+                define(slow).leaseDuration(Duration.ofMillis(300)).build();
+
+        PipelineRun run = pipeline.runIfTriggered().orElseThrow();
+
+        assertThat(run.getStatus()).isEqualTo(RunStatus.PROMOTED);
+        assertThat(fixture.trainings.get()).isEqualTo(1);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
