@@ -7,9 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,7 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.ConflictException;
 import org.mlops4j.Mlops;
@@ -103,10 +99,8 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
     private final ObjectStore store;
     private final ModelRegistry registry;
     private final DeploymentHistory history;
-    private final List<ModelLoader> loaders;
     private final Clock clock;
-    private final Path artifactCache;
-    private final boolean ownArtifactCache;
+    private final ModelArtifacts artifacts;
     private final Duration pollInterval;
     private final HttpServer server;
     private final ExecutorService requestThreads;
@@ -121,13 +115,9 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
         this.store = mlops.objectStore();
         this.registry = mlops.registry();
         this.history = mlops.deployments();
-        this.loaders = List.copyOf(b.loaders);
         this.clock = b.clock != null ? b.clock : mlops.clock();
         this.pollInterval = b.pollInterval;
-        this.ownArtifactCache = b.artifactCache == null;
-        this.artifactCache = b.artifactCache != null
-                ? Files.createDirectories(b.artifactCache)
-                : Files.createTempDirectory("mlops4j-deploy-");
+        this.artifacts = ModelArtifacts.open(registry, b.loaders, b.artifactCache);
         InetAddress address = InetAddress.getByName(b.host);
         enableNoDelay();
         this.server = HttpServer.create(new InetSocketAddress(address, b.port), 256);
@@ -202,7 +192,7 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(rollout, "rollout");
         Objects.requireNonNull(operationId, "operationId");
-        var unused = loaderFor(model);
+        var unused = artifacts.loaderFor(model);
         EndpointState state = readState(endpoint).map(Stored::state).orElse(null);
         Target target = target(endpoint, state, model.getRef(), rollout);
         return new DeploymentPlan(
@@ -378,9 +368,7 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
             RoutingTable table = runtime.table.getAndSet(RoutingTable.EMPTY);
             table.slots().forEach(slot -> slot.model().retire());
         }
-        if (ownArtifactCache) {
-            deleteTree(artifactCache);
-        }
+        artifacts.close();
         LOG.info("LocalDeployer on {} closed", baseUri);
     }
 
@@ -714,7 +702,7 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
                         .filter(s -> s.model().ref().equals(slot.model()))
                         .isPresent();
                 if (!served) {
-                    prepared.put(slot.name(), load(slot.model()));
+                    prepared.put(slot.name(), artifacts.load(slot.model()));
                 }
             }
         } catch (RuntimeException e) {
@@ -746,7 +734,7 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
                         if (ready != null && ready.ref().equals(wanted.model())) {
                             model = ready;
                         } else {
-                            model = load(wanted.model());
+                            model = artifacts.load(wanted.model());
                             loadedHere.add(model);
                         }
                     }
@@ -773,52 +761,6 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
                 }
             }
             return next;
-        }
-    }
-
-    private LoadedModel load(ModelRef ref) {
-        ModelVersion version = registry.get(ref);
-        ModelLoader loader = loaderFor(version);
-        Path artifacts = checkout(version);
-        return new LoadedModel(ref, Objects.requireNonNull(loader.load(version, artifacts), "predictor"));
-    }
-
-    private ModelLoader loaderFor(ModelVersion version) {
-        for (ModelLoader loader : loaders) {
-            if (loader.supports(version)) {
-                return loader;
-            }
-        }
-        throw new IllegalArgumentException("no loader of this deployer supports " + version.getRef() + " (tags "
-                + version.getTags() + "); loaders: " + loaders + "; add one with LocalDeployer.builder()…loader(…)");
-    }
-
-    /** Checks a version's artifacts out into the cache once: into a temp directory, then renamed into place. */
-    private Path checkout(ModelVersion version) {
-        Path target = artifactCache.resolve(version.getName()).resolve(Long.toString(version.getVersion()));
-        if (Files.isDirectory(target)) {
-            return target;
-        }
-        try {
-            Files.createDirectories(target.getParent());
-            Path temp = target.resolveSibling(version.getVersion() + ".tmp-" + UUID.randomUUID());
-            if (version.getArtifacts().isPresent()) {
-                var unused = registry.checkoutArtifacts(version, temp);
-            } else {
-                Files.createDirectories(temp);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                deleteTree(temp);
-                if (!Files.isDirectory(target)) {
-                    throw e;
-                }
-            }
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot check out the artifacts of " + version.getRef() + " into " + target, e);
         }
     }
 
@@ -932,19 +874,6 @@ public final class LocalDeployer implements Deployer, AutoCloseable {
     private void requireOpen() {
         if (closed.get()) {
             throw new IllegalStateException("this LocalDeployer is closed; build a new one on the same lake");
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            LOG.debug("cannot delete {}", root, e);
         }
     }
 
