@@ -5,12 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.internal.FileTrees;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
@@ -111,13 +110,8 @@ final class ModelArtifacts implements AutoCloseable {
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(root);
         } catch (IOException e) {
             LOG.debug("cannot delete {}", root, e);
         }

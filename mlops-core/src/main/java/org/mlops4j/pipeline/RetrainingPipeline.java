@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,6 +35,7 @@ import org.mlops4j.deploy.Deployment;
 import org.mlops4j.deploy.DeploymentPlan;
 import org.mlops4j.deploy.OperationId;
 import org.mlops4j.deploy.Rollout;
+import org.mlops4j.internal.FileTrees;
 import org.mlops4j.lake.CanonicalJson;
 import org.mlops4j.lake.Digest;
 import org.mlops4j.lake.RecordFormat;
@@ -764,13 +764,7 @@ public final class RetrainingPipeline {
     private Path cleanDirectory(RunId runId, String step) {
         Path dir = workRoot.resolve(runId.value()).resolve(step);
         try {
-            if (Files.exists(dir)) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
+            FileTrees.delete(dir);
             return Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the work directory " + dir + " of run " + runId, e);
@@ -779,14 +773,9 @@ public final class RetrainingPipeline {
 
     /** Removes a finished run's scratch files; a failure only leaves them behind. */
     private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            FileTrees.delete(dir);
+        } catch (IOException e) {
             LOG.debug("could not remove the scratch files of a finished run in {}", dir, e);
         }
     }
