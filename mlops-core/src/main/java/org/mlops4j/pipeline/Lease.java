@@ -225,6 +225,11 @@ final class Lease {
             thread.setDaemon(true);
         }
 
+        /** Whether it still renews: false once closed or once it found the lease lost. */
+        boolean isRenewing() {
+            return thread.isAlive();
+        }
+
         @Override
         public void close() {
             stop.countDown();

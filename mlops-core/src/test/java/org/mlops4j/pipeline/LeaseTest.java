@@ -2,6 +2,7 @@ package org.mlops4j.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,8 @@ class LeaseTest {
     private static final Duration LEASE = Duration.ofSeconds(30);
     /** The heartbeat's interval in real time; the lease's expiry runs on the manual clock. */
     private static final Duration BEAT = Duration.ofMillis(10);
+    /** How long a test waits for the heartbeat, in real time; a beat takes milliseconds. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -84,13 +87,14 @@ class LeaseTest {
     }
 
     @Test
-    void shouldKeepTheLeaseThroughAStepLongerThanItWhenKeptAlive() throws InterruptedException {
+    void shouldKeepTheLeaseThroughAStepLongerThanItWhenKeptAlive() {
         Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
 
         try (Lease.Heartbeat heartbeat = a.keepAlive(BEAT)) {
             for (int i = 0; i < 5; i++) { // 50 s of a 30 s lease pass during one step, with no check
                 clock.advance(Duration.ofSeconds(10));
-                awaitExpiry(clock.instant().plus(LEASE));
+                Instant renewed = clock.instant().plus(LEASE);
+                await().atMost(WAIT).until(() -> expires().equals(renewed));
             }
 
             assertThat(Lease.tryAcquire(store, "p", "B", clock, LEASE)).isEmpty();
@@ -99,44 +103,38 @@ class LeaseTest {
     }
 
     @Test
-    void shouldStopRenewingAndFailTheNextCheckWhenTheLeaseWasLostMeanwhile() throws InterruptedException {
+    void shouldStopRenewingAndFailTheNextCheckWhenTheLeaseWasLostMeanwhile() {
         Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
 
         try (Lease.Heartbeat heartbeat = a.keepAlive(BEAT)) {
             clock.advance(LEASE.plusSeconds(1)); // the process stalled past its expiry: B may take over
             Lease b = Lease.tryAcquire(store, "p", "B", clock, LEASE).orElseThrow();
-            Thread.sleep(BEAT.toMillis() * 10);
 
+            await().atMost(WAIT).until(() -> !heartbeat.isRenewing());
             assertThatThrownBy(a::check).isInstanceOf(ConflictException.class).hasMessageContaining("lost the lease");
-            assertThat(Lease.read(store, "p").orElseThrow().holder()).isEqualTo("B");
+            assertThat(Lease.read(store, "p").orElseThrow())
+                    .satisfies(state -> assertThat(state.holder()).isEqualTo("B"))
+                    .satisfies(state -> assertThat(state.token()).isEqualTo(2));
             b.check();
         }
     }
 
     @Test
-    void shouldRenewNoMoreWhenTheHeartbeatIsClosed() throws InterruptedException {
+    void shouldRenewNoMoreWhenTheHeartbeatIsClosed() {
         Lease a = Lease.tryAcquire(store, "p", "A", clock, LEASE).orElseThrow();
-        try (Lease.Heartbeat heartbeat = a.keepAlive(BEAT)) {
-            clock.advance(Duration.ofSeconds(10));
-            awaitExpiry(clock.instant().plus(LEASE));
-        }
-        Instant expires = Lease.read(store, "p").orElseThrow().expires();
-
+        Lease.Heartbeat heartbeat = a.keepAlive(BEAT);
         clock.advance(Duration.ofSeconds(10));
-        Thread.sleep(BEAT.toMillis() * 10);
+        Instant renewed = clock.instant().plus(LEASE);
+        await().atMost(WAIT).until(() -> expires().equals(renewed));
 
-        assertThat(Lease.read(store, "p").orElseThrow().expires()).isEqualTo(expires);
+        heartbeat.close();
+
+        assertThat(heartbeat.isRenewing()).isFalse(); // close waits for the thread: nothing can renew after it
+        assertThat(expires()).isEqualTo(renewed);
     }
 
-    /** Waits (in real time) until the heartbeat has moved the lease's expiry to {@code expected}. */
-    private void awaitExpiry(Instant expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!Lease.read(store, "p").orElseThrow().expires().equals(expected)) {
-            assertThat(System.nanoTime())
-                    .as("the heartbeat renews the lease to %s within 10 s", expected)
-                    .isLessThan(deadline);
-            Thread.sleep(5);
-        }
+    private Instant expires() {
+        return Lease.read(store, "p").orElseThrow().expires();
     }
 
     @Test

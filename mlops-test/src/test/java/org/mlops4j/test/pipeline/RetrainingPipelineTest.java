@@ -2,13 +2,17 @@ package org.mlops4j.test.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -269,16 +273,18 @@ class RetrainingPipelineTest {
     @Test
     void shouldFinishATrainingStepThatOutlastsTheLeaseWhenTheProcessStaysAlive() {
         var unused = fixture.snapshotRaw(mlops, "0.80", "a");
+        Duration lease = Duration.ofMillis(300);
         Trainer trainer = fixture.trainer();
         Trainer slow = context -> {
             for (int i = 0; i < 6; i++) { // 600 ms of a 300 ms lease pass on the pipeline's clock
                 clock.advance(Duration.ofMillis(100));
-                sleep(Duration.ofMillis(250)); // real time, for the heartbeat (every 100 ms) to renew
+                Instant renewed = clock.instant().plus(lease);
+                // the heartbeat beats every 100 ms of real time, renewing from the clock's new reading
+                await().atMost(Duration.ofSeconds(10)).until(() -> leaseExpiry().equals(renewed));
             }
             return trainer.train(context);
         };
-        RetrainingPipeline pipeline =
-                define(slow).leaseDuration(Duration.ofMillis(300)).build();
+        RetrainingPipeline pipeline = define(slow).leaseDuration(lease).build();
 
         PipelineRun run = pipeline.runIfTriggered().orElseThrow();
 
@@ -286,13 +292,16 @@ class RetrainingPipelineTest {
         assertThat(fixture.trainings.get()).isEqualTo(1);
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** The expiry in the pipeline's lease record ({@code docs/pipeline-journal.md}). */
+    private Instant leaseExpiry() {
+        String record = new String(
+                store.find(StoreKey.of("pipelines/churn/lease.json"))
+                        .orElseThrow()
+                        .getBytes(),
+                StandardCharsets.UTF_8);
+        Matcher expires = Pattern.compile("\"expires\":\"([^\"]+)\"").matcher(record);
+        assertThat(expires.find()).as("expires in %s", record).isTrue();
+        return Instant.parse(expires.group(1));
     }
 
     @Test
