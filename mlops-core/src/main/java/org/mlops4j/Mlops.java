@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.MlopsException;
 import org.mlops4j.data.Datasets;
 import org.mlops4j.deploy.DeploymentHistory;
 import org.mlops4j.lake.LakeDescriptor;

@@ -1,5 +1,6 @@
 /**
- * The entry point ({@link org.mlops4j.Mlops}) and the exception tree shared by every module.
+ * The entry point, {@link org.mlops4j.Mlops}: the facade that wires the lake, datasets, registry, lineage,
+ * deployments and pipelines. Nothing below it depends on it.
  */
 @NullMarked
 @CheckReturnValue

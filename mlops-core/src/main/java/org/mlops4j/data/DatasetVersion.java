@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.store.Digest;
 
 /**
  * An immutable, content-addressed snapshot of a dataset: its number, its digest (the root tree hash, the same for the

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.store.Digest;
 
 /**
  * Where each packed content is: digest → (pack, offset, size), for every pack loaded. Compact on purpose (about 70

@@ -11,8 +11,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.mlops4j.lake.Digest;
 import org.mlops4j.store.ContentInfo;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 
 /**

@@ -4,11 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.IntegrityException;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.IntegrityException;
 import org.mlops4j.lake.RecordFormat;
 import org.mlops4j.lake.RecordReader;
 import org.mlops4j.lake.RecordWriter;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
 
 /**

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.ProgressListener;
+import org.mlops4j.common.ProgressListener;
 
 /**
  * Collects what goes into one dataset version, then {@link #commit()}s it. Obtained from
@@ -231,8 +231,8 @@ public final class SnapshotBuilder {
      * @return the new version, or the unchanged latest one
      * @throws IllegalStateException if no source was given
      * @throws UnsafePathException if a path breaks the naming rules
-     * @throws org.mlops4j.NotFoundException if a parent does not exist
-     * @throws org.mlops4j.MlopsException if reading the sources or writing the lake fails
+     * @throws org.mlops4j.common.NotFoundException if a parent does not exist
+     * @throws org.mlops4j.common.MlopsException if reading the sources or writing the lake fails
      */
     public DatasetVersion commit() {
         if (sources.isEmpty()) {

@@ -29,10 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.MlopsException;
-import org.mlops4j.ProgressListener;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.MlopsException;
+import org.mlops4j.common.ProgressListener;
 import org.mlops4j.store.ContentInfo;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.store.Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

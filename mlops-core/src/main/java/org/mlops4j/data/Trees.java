@@ -2,12 +2,12 @@ package org.mlops4j.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mlops4j.IntegrityException;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.IntegrityException;
 import org.mlops4j.lake.JsonLimits;
 import org.mlops4j.lake.RecordFormat;
 import org.mlops4j.lake.RecordReader;
 import org.mlops4j.lake.RecordWriter;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;

@@ -1,6 +1,6 @@
 package org.mlops4j.data;
 
-import org.mlops4j.MlopsException;
+import org.mlops4j.common.MlopsException;
 
 /**
  * A file name or path that MLOps4J will not store or write: {@code ..}, an absolute path, NUL or another control

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.function.Supplier;
-import org.mlops4j.IntegrityException;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.IntegrityException;
+import org.mlops4j.store.Digest;
 
 /**
  * Hashes what is read and throws {@link IntegrityException} at the end of the stream, or on close after the last

@@ -1,8 +1,8 @@
 package org.mlops4j.deploy;
 
 import java.util.Optional;
-import org.mlops4j.ConflictException;
-import org.mlops4j.NotFoundException;
+import org.mlops4j.common.ConflictException;
+import org.mlops4j.common.NotFoundException;
 import org.mlops4j.registry.ModelVersion;
 
 /**

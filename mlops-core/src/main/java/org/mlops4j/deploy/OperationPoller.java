@@ -3,7 +3,7 @@ package org.mlops4j.deploy;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
-import org.mlops4j.ServiceUnavailableException;
+import org.mlops4j.common.ServiceUnavailableException;
 
 /**
  * Polls one operation of a {@link LocalDeployer}: each {@link #poll()} reads the operation's state from the lake and,

@@ -1,7 +1,7 @@
 package org.mlops4j.deploy;
 
 import java.time.Duration;
-import org.mlops4j.ServiceUnavailableException;
+import org.mlops4j.common.ServiceUnavailableException;
 
 /**
  * A long-running operation in progress (the shape of Azure SDK's {@code SyncPoller}). Not thread-safe: one caller

@@ -31,6 +31,7 @@ import java.util.RandomAccess;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.LakeFormatException.Reason;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
 
 /**

@@ -3,7 +3,7 @@ package org.mlops4j.lake;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.MlopsException;
+import org.mlops4j.common.MlopsException;
 import org.mlops4j.lake.LakeFormatException.Reason;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;

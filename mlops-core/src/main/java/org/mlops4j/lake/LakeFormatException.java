@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.IntegrityException;
+import org.mlops4j.common.IntegrityException;
 
 /**
  * Bytes read from a lake break the lake format ({@code docs/lake-format.md}): they are not canonical JSON, or a record

@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.LakeFormatException.Reason;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
 
 /**

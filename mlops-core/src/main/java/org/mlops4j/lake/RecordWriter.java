@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.store.Digest;
 
 /**
  * Builds a lake record, or an object nested in one, field by field, and writes it as canonical JSON. Fields may be

@@ -44,7 +44,7 @@ public final class Lineage {
      *
      * @param node where to start
      * @return the graph of the node and its ancestors
-     * @throws org.mlops4j.NotFoundException if the node or an ancestor has no record
+     * @throws org.mlops4j.common.NotFoundException if the node or an ancestor has no record
      */
     public LineageGraph upstream(LineageNode node) {
         return traverse(node, this::inputsOf, LineageEdge::from);

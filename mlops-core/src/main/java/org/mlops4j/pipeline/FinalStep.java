@@ -129,7 +129,7 @@ public interface FinalStep {
 
     /**
      * Sets how long a run waits for another process's lease before it stops with a
-     * {@link org.mlops4j.ConflictException} (default: zero, stop at once).
+     * {@link org.mlops4j.common.ConflictException} (default: zero, stop at once).
      *
      * @param wait zero or positive
      * @return this step

@@ -112,7 +112,7 @@ final class Journal {
                 new JournalEntry(entries.size() + 1L, step, status, at, token, inputs, outputs, decision, findings);
         StoreKey key = key(pipeline, runId, entry.sequence());
         if (!store.createIfAbsent(key, encode(entry))) {
-            throw new org.mlops4j.ConflictException("journal record " + key + " was written by another process"
+            throw new org.mlops4j.common.ConflictException("journal record " + key + " was written by another process"
                     + " while this one held the lease of pipeline '" + pipeline + "'; the lease was lost (expired?):"
                     + " run the pipeline again to resume from the journal");
         }

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.ConflictException;
+import org.mlops4j.common.ConflictException;
 import org.mlops4j.lake.RecordFormat;
 import org.mlops4j.lake.RecordReader;
 import org.mlops4j.lake.RecordWriter;

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.ProgressListener;
+import org.mlops4j.common.ProgressListener;
 import org.mlops4j.data.DatasetRef;
 
 /**

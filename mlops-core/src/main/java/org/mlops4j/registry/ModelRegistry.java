@@ -4,8 +4,8 @@ import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.mlops4j.NotFoundException;
-import org.mlops4j.Paged;
+import org.mlops4j.common.NotFoundException;
+import org.mlops4j.common.Paged;
 
 /**
  * A model registry (DESIGN §3.3): versions with artifacts, metrics and inputs; aliases such as {@code champion} moved
@@ -26,7 +26,7 @@ public interface ModelRegistry {
      * @param registration what to register
      * @return the version
      * @throws NotFoundException if an input dataset version does not exist
-     * @throws org.mlops4j.MlopsException if the backend fails
+     * @throws org.mlops4j.common.MlopsException if the backend fails
      */
     @CanIgnoreReturnValue
     ModelVersion register(ModelRegistration registration);
@@ -78,7 +78,7 @@ public interface ModelRegistry {
      * @param version the version to point to
      * @param update the expectation and who, which run, why
      * @return the alias after the move
-     * @throws org.mlops4j.ConflictException if the alias is not as expected (re-read and decide again)
+     * @throws org.mlops4j.common.ConflictException if the alias is not as expected (re-read and decide again)
      * @throws NotFoundException if the version does not exist
      */
     @CanIgnoreReturnValue
@@ -99,7 +99,7 @@ public interface ModelRegistry {
      * @param model the model's name
      * @param alias the alias
      * @param update the expectation and who, which run, why
-     * @throws org.mlops4j.ConflictException if the alias is not as expected
+     * @throws org.mlops4j.common.ConflictException if the alias is not as expected
      */
     void deleteAlias(String model, String alias, AliasUpdate update);
 

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.lake.Digest;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageNode;
+import org.mlops4j.store.Digest;
 
 /**
  * A registered model version: its artifacts (a content-addressed tree), metrics, parameters, tags, signature, the

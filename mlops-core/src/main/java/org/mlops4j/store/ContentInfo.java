@@ -1,7 +1,6 @@
 package org.mlops4j.store;
 
 import java.util.Objects;
-import org.mlops4j.lake.Digest;
 
 /**
  * What an {@link ObjectStore} holds for one piece of content.

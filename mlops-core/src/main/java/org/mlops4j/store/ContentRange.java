@@ -4,7 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Helpers for {@link ObjectStore#openContent(org.mlops4j.lake.Digest, long, long)}: argument checks and a limit. */
+/** Helpers for {@link ObjectStore#openContent(org.mlops4j.store.Digest, long, long)}: argument checks and a limit. */
 final class ContentRange {
     private ContentRange() {}
 

@@ -24,8 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.MlopsException;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.MlopsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -46,12 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.ConflictException;
-import org.mlops4j.IntegrityException;
-import org.mlops4j.MlopsException;
-import org.mlops4j.NotFoundException;
-import org.mlops4j.Page;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.ConflictException;
+import org.mlops4j.common.IntegrityException;
+import org.mlops4j.common.MlopsException;
+import org.mlops4j.common.NotFoundException;
+import org.mlops4j.common.Page;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

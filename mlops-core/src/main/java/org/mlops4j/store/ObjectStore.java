@@ -8,17 +8,16 @@ import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.NotFoundException;
-import org.mlops4j.Page;
-import org.mlops4j.Paged;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.NotFoundException;
+import org.mlops4j.common.Page;
+import org.mlops4j.common.Paged;
 
 /**
  * The storage contract every MLOps4J record stands on (DESIGN §3.1): immutable content addressed by its SHA-256,
  * immutable records created at most once, and mutable pointers moved by compare-and-set.
  *
  * <p>Keys form a tree, as paths on a disk do: a key is never also a folder of other keys ({@code a/b} and
- * {@code a/b/c} cannot both exist); a write that would break this throws {@link org.mlops4j.ConflictException}.
+ * {@code a/b/c} cannot both exist); a write that would break this throws {@link org.mlops4j.common.ConflictException}.
  *
  * <p>Content lives under {@link #contentKey(Digest)}; records and pointers anywhere else. Nothing a writer has not
  * finished is visible: a record is either absent or complete. Implementations are thread-safe and, for the
@@ -38,7 +37,7 @@ public interface ObjectStore extends AutoCloseable {
      *
      * @param content the bytes, read to the end but not closed
      * @return the digest and size, and whether this call stored the bytes
-     * @throws org.mlops4j.MlopsException if the store cannot be written; {@link java.io.UncheckedIOException} is
+     * @throws org.mlops4j.common.MlopsException if the store cannot be written; {@link java.io.UncheckedIOException} is
      *     never thrown: I/O failures of the stream are wrapped too
      */
     @CanIgnoreReturnValue
@@ -51,7 +50,7 @@ public interface ObjectStore extends AutoCloseable {
      * @param expected the digest the bytes must have
      * @param content the bytes, read to the end but not closed
      * @return the digest and size, and whether this call stored the bytes
-     * @throws org.mlops4j.IntegrityException if the bytes hash to another digest; nothing is stored then
+     * @throws org.mlops4j.common.IntegrityException if the bytes hash to another digest; nothing is stored then
      */
     @CanIgnoreReturnValue
     ContentInfo putContent(Digest expected, InputStream content);
@@ -63,7 +62,7 @@ public interface ObjectStore extends AutoCloseable {
      *
      * @param content the bytes, read to the end but not closed
      * @return the digest and size, and whether this call stored the bytes
-     * @throws org.mlops4j.MlopsException if the channel cannot be read or the store cannot be written
+     * @throws org.mlops4j.common.MlopsException if the channel cannot be read or the store cannot be written
      */
     @CanIgnoreReturnValue
     default ContentInfo putContent(ReadableByteChannel content) {
@@ -127,7 +126,7 @@ public interface ObjectStore extends AutoCloseable {
      * @param bytes its bytes
      * @return true if this call created it, false if the key was taken
      * @throws IllegalArgumentException if the key is a content key
-     * @throws org.mlops4j.ConflictException if the key is a folder of other keys, or lies below another key
+     * @throws org.mlops4j.common.ConflictException if the key is a folder of other keys, or lies below another key
      */
     boolean createIfAbsent(StoreKey key, byte[] bytes);
 
@@ -139,7 +138,7 @@ public interface ObjectStore extends AutoCloseable {
      * @param bytes the new bytes
      * @return the new tag, or empty if another writer got there first (re-read and decide again)
      * @throws IllegalArgumentException if the key is a content key
-     * @throws org.mlops4j.ConflictException if the key is a folder of other keys, or lies below another key
+     * @throws org.mlops4j.common.ConflictException if the key is a folder of other keys, or lies below another key
      */
     Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes);
 

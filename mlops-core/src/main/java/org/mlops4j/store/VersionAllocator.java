@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
-import org.mlops4j.MlopsException;
+import org.mlops4j.common.MlopsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

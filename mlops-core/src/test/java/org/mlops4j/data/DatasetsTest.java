@@ -20,9 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlops4j.IntegrityException;
 import org.mlops4j.Mlops;
-import org.mlops4j.NotFoundException;
+import org.mlops4j.common.IntegrityException;
+import org.mlops4j.common.NotFoundException;
 import org.mlops4j.lineage.LineageGraph;
 import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.store.LocalObjectStore;
@@ -143,7 +143,7 @@ class DatasetsTest {
         LocalObjectStore store = (LocalObjectStore) mlops.objectStore();
         PackIndex.Location packed = Objects.requireNonNull(datasets.contentTrees()
                 .contents()
-                .locate(org.mlops4j.lake.Digest.of("bbb".getBytes(StandardCharsets.UTF_8))));
+                .locate(org.mlops4j.store.Digest.of("bbb".getBytes(StandardCharsets.UTF_8))));
         Path pack =
                 store.getRoot().resolve(ObjectStore.contentKey(packed.pack()).value());
         try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {

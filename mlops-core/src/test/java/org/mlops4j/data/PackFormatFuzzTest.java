@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.mlops4j.IntegrityException;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.IntegrityException;
 import org.mlops4j.lake.LakeFormatException;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
 
 /**

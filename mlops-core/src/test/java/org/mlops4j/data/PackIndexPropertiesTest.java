@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.store.Digest;
 
 /**
  * The pack index against a plain map: every member of every pack is found where the first pack that holds it put it,

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
 
 /**
@@ -28,7 +28,7 @@ final class PackReading {
      * @param key the key the record was read under
      * @param pack the pack's bytes
      * @return each member's bytes by digest, in index order
-     * @throws org.mlops4j.IntegrityException if a check of §11.5 fails
+     * @throws org.mlops4j.common.IntegrityException if a check of §11.5 fails
      */
     static Map<Digest, byte[]> read(byte[] record, StoreKey key, byte[] pack) {
         Packs.PackRecord read = Packs.readRecord(record, key);

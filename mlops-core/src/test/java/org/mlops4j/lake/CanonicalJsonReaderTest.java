@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
-import org.mlops4j.IntegrityException;
+import org.mlops4j.common.IntegrityException;
 import org.mlops4j.lake.LakeFormatException.Reason;
 
 class CanonicalJsonReaderTest {

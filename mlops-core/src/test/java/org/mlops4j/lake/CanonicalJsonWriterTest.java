@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.mlops4j.store.Digest;
 
 class CanonicalJsonWriterTest {
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mlops4j.store.Digest;
 
 /**
  * The values behind the golden vectors in {@code src/test/resources/golden/}: each file holds the canonical JSON of

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mlops4j.store.Digest;
 
 /**
  * Checks the committed golden vectors byte for byte: the writer's output for each value in {@link GoldenVectors},

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
+import org.mlops4j.store.Digest;
 
 /**
  * Fuzzes every parser of the lake format with arbitrary bytes: the strict canonical JSON reader (with small limits,

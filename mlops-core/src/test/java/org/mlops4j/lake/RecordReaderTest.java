@@ -14,6 +14,7 @@ import org.assertj.core.api.ThrowableAssertAlternative;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.mlops4j.lake.LakeFormatException.Reason;
+import org.mlops4j.store.Digest;
 
 class RecordReaderTest {
     private static final RecordFormat FORMAT = RecordFormat.of("mlops4j.test-record", 2);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlops4j.ConflictException;
+import org.mlops4j.common.ConflictException;
 import org.mlops4j.compare.Decision;
 import org.mlops4j.compare.Finding;
 import org.mlops4j.lake.LakeFormatException;

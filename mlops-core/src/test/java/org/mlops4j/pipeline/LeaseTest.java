@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlops4j.ConflictException;
+import org.mlops4j.common.ConflictException;
 import org.mlops4j.store.LocalObjectStore;
 
 class LeaseTest {

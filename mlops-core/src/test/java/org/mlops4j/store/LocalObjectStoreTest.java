@@ -30,8 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlops4j.IntegrityException;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.IntegrityException;
 
 /** What only the local store does; the shared behaviour is in mlops-test's contract suite. */
 class LocalObjectStoreTest {
@@ -193,7 +192,7 @@ class LocalObjectStoreTest {
                 try (FileChannel failing = new FailingChannel(FileChannel.open(source), 3 * 1024 * 1024 + 5)) {
                     assertThatThrownBy(() -> store.putContent(failing))
                             .as("threshold %d", threshold)
-                            .isInstanceOf(org.mlops4j.MlopsException.class)
+                            .isInstanceOf(org.mlops4j.common.MlopsException.class)
                             .hasMessageContaining("cannot store content")
                             .hasRootCauseMessage("disk gone after 3145733 bytes");
                 }
@@ -382,7 +381,7 @@ class LocalObjectStoreTest {
         Path file = Files.write(root.resolve("file"), new byte[] {1});
 
         assertThatThrownBy(() -> LocalObjectStore.open(file))
-                .isInstanceOf(org.mlops4j.MlopsException.class)
+                .isInstanceOf(org.mlops4j.common.MlopsException.class)
                 .hasMessageContaining(file.toString());
     }
 

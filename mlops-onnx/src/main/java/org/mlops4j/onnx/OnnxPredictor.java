@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.mlops4j.MlopsException;
+import org.mlops4j.common.MlopsException;
 import org.mlops4j.deploy.Predictor;
 
 /**

@@ -14,13 +14,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
-import org.mlops4j.ConflictException;
-import org.mlops4j.NotFoundException;
-import org.mlops4j.Page;
-import org.mlops4j.Paged;
+import org.mlops4j.common.ConflictException;
+import org.mlops4j.common.NotFoundException;
+import org.mlops4j.common.Page;
+import org.mlops4j.common.Paged;
 import org.mlops4j.data.ContentTrees;
 import org.mlops4j.data.DatasetRef;
-import org.mlops4j.lake.Digest;
 import org.mlops4j.registry.AliasEvent;
 import org.mlops4j.registry.AliasUpdate;
 import org.mlops4j.registry.ModelAlias;
@@ -31,6 +30,7 @@ import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.registry.RegistryCapabilities;
+import org.mlops4j.store.Digest;
 
 /**
  * A {@link ModelRegistry} in memory, for fast tests of code that uses a registry. Records live in maps under one

@@ -12,12 +12,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.ConflictException;
-import org.mlops4j.IntegrityException;
-import org.mlops4j.NotFoundException;
-import org.mlops4j.Page;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.common.ConflictException;
+import org.mlops4j.common.IntegrityException;
+import org.mlops4j.common.NotFoundException;
+import org.mlops4j.common.Page;
 import org.mlops4j.store.ContentInfo;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
 import org.mlops4j.store.StoreKey;
@@ -60,7 +60,7 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     /**
-     * Makes the next writes fail with a {@link org.mlops4j.ServiceUnavailableException}.
+     * Makes the next writes fail with a {@link org.mlops4j.common.ServiceUnavailableException}.
      *
      * @param count how many writes fail
      * @param afterWrite true: the write takes effect and then the "response is lost"; false: it fails before
@@ -236,8 +236,8 @@ public final class InMemoryObjectStore implements ObjectStore {
         }
     }
 
-    private static org.mlops4j.ServiceUnavailableException injected(String when) {
-        return new org.mlops4j.ServiceUnavailableException(
+    private static org.mlops4j.common.ServiceUnavailableException injected(String when) {
+        return new org.mlops4j.common.ServiceUnavailableException(
                 "injected fault " + when + " the write took effect", "in-memory", 503, null, null, null);
     }
 

@@ -1,7 +1,7 @@
 package org.mlops4j.samples;
 
 import java.io.PrintStream;
-import org.mlops4j.ProgressListener;
+import org.mlops4j.common.ProgressListener;
 
 /** A one-line text progress bar for the terminal; prints at most every 5% so logs stay short. */
 final class ProgressBar implements ProgressListener {

@@ -5,7 +5,7 @@ package org.mlops4j.data.profile;
  * number of fields, text after a closing quote, a quoted field left open at the end, or bytes that are not UTF-8.
  *
  * <p>An {@link IllegalArgumentException}, as {@link NumberFormatException} is: the caller handed in text that cannot
- * be parsed, and can fix the file or skip profiling it. It is not an {@link org.mlops4j.IntegrityException}, which
+ * be parsed, and can fix the file or skip profiling it. It is not an {@link org.mlops4j.common.IntegrityException}, which
  * says that stored lake data no longer matches its digest and must not be trusted.
  */
 public class MalformedCsvException extends IllegalArgumentException {

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.IntegrityException;
+import org.mlops4j.common.IntegrityException;
 
 /** Reads the plain map form of a profile strictly: exact keys, exact types, canonical numbers. */
 final class MapReader {

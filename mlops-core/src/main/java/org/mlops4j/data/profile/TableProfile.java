@@ -138,7 +138,7 @@ public final class TableProfile {
      *
      * @param map the plain form
      * @return the profile, equal to the one that wrote the map
-     * @throws org.mlops4j.IntegrityException if the map breaks the format; the message names the field
+     * @throws org.mlops4j.common.IntegrityException if the map breaks the format; the message names the field
      */
     public static TableProfile fromMap(Map<String, ?> map) {
         Objects.requireNonNull(map, "map");

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.mlops4j.IntegrityException;
+import org.mlops4j.common.IntegrityException;
 
 class TableProfileMapTest {
     private static final TableProfile PROFILE = CsvProfiler.of(

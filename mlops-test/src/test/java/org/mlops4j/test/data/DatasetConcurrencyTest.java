@@ -17,9 +17,9 @@ import org.mlops4j.data.DatasetRef;
 import org.mlops4j.data.DatasetVerification;
 import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.data.Datasets;
-import org.mlops4j.lake.Digest;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageNode;
+import org.mlops4j.store.Digest;
 import org.mlops4j.test.process.ChildGroup;
 import org.mlops4j.test.process.ChildJvm;
 

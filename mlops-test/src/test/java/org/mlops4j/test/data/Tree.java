@@ -24,7 +24,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.mlops4j.data.DatasetDiff;
-import org.mlops4j.lake.Digest;
+import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
 
 /**

@@ -19,7 +19,7 @@ import org.mlops4j.test.process.ChildJvm;
 
 /**
  * Acceptance 3 of the pipeline: two JVMs start the same pipeline at the same moment, round after round, each round on
- * a new dataset version. One of them runs it; the other stops with a {@link org.mlops4j.ConflictException} naming the
+ * a new dataset version. One of them runs it; the other stops with a {@link org.mlops4j.common.ConflictException} naming the
  * holder and the expiry (the child with {@code leaseWait(0)}), or waits for the lease and then finds nothing left to
  * run (the child with a bounded wait). Never a double run: per round exactly one child ran it, and the deployer's books
  * hold exactly one deployment per run.

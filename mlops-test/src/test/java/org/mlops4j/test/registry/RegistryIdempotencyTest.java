@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mlops4j.Mlops;
-import org.mlops4j.ServiceUnavailableException;
+import org.mlops4j.common.ServiceUnavailableException;
 import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageGraph;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
-import org.mlops4j.ServiceUnavailableException;
+import org.mlops4j.common.ServiceUnavailableException;
 import org.mlops4j.store.VersionAllocator;
 import org.mlops4j.store.VersionAllocator.AllocatedVersion;
 import org.mlops4j.test.InMemoryObjectStore;

@@ -36,7 +36,7 @@ public final class TabularRows {
      * @return the rows, in file order
      * @throws IllegalArgumentException if a number column holds something that is not a number; names line and column
      * @throws UncheckedIOException if the file cannot be read
-     * @throws org.mlops4j.IntegrityException if the stored bytes do not match the version's digest
+     * @throws org.mlops4j.common.IntegrityException if the stored bytes do not match the version's digest
      */
     public static List<Map<String, Object>> read(
             Datasets datasets, DatasetVersion version, String path, Collection<String> numberColumns) {

@@ -92,7 +92,7 @@ public final class TribuoLearner {
      * @param path the CSV file's path in the version
      * @return the trained model
      * @throws IllegalArgumentException if the table lacks a column or has no rows
-     * @throws org.mlops4j.IntegrityException if the stored bytes do not match the version's digest
+     * @throws org.mlops4j.common.IntegrityException if the stored bytes do not match the version's digest
      */
     public TrainedModel train(Datasets datasets, DatasetVersion version, String path) {
         return train(TabularRows.read(datasets, version, path, numberColumns));

@@ -1,4 +1,4 @@
-package org.mlops4j;
+package org.mlops4j.common;
 
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package org.mlops4j;
+package org.mlops4j.common;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,4 +1,4 @@
-package org.mlops4j.lake;
+package org.mlops4j.store;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package org.mlops4j;
+package org.mlops4j.common;
 
 /**
  * Receives progress of long work (snapshots, checkouts, transfers). Called from worker threads, often: must be fast

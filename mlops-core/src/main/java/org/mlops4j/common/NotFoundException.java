@@ -1,11 +1,11 @@
-package org.mlops4j;
+package org.mlops4j.common;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Stored bytes do not match their digest, or a record breaks the lake format: the data must not be trusted.
+ * A {@code get…} call named something that does not exist; {@code find…} calls return an empty {@code Optional} instead.
  */
-public class IntegrityException extends MlopsException {
+public class NotFoundException extends MlopsException {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -13,7 +13,7 @@ public class IntegrityException extends MlopsException {
      *
      * @param message what failed, with which value, and what to do
      */
-    public IntegrityException(String message) {
+    public NotFoundException(String message) {
         super(message);
     }
 
@@ -23,7 +23,7 @@ public class IntegrityException extends MlopsException {
      * @param message what failed, with which value, and what to do
      * @param cause the underlying failure
      */
-    public IntegrityException(String message, @Nullable Throwable cause) {
+    public NotFoundException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }
