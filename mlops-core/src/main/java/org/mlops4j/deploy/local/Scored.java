@@ -1,5 +1,7 @@
 package org.mlops4j.deploy.local;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +28,8 @@ public record Scored(
      * @throws IllegalArgumentException if the status and the parts disagree
      */
     public Scored {
-        predictions = List.copyOf(Objects.requireNonNull(predictions, "predictions"));
+        // a prediction may be null (JSON null), which List.copyOf refuses
+        predictions = Collections.unmodifiableList(new ArrayList<>(Objects.requireNonNull(predictions, "predictions")));
         if ((status == 200) != (error == null)) {
             throw new IllegalArgumentException("a 200 answer has no error and any other one has an error, got status "
                     + status + " with error " + error);
