@@ -29,4 +29,14 @@ public class MlopsException extends RuntimeException {
     public MlopsException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Says whether the same call may succeed if tried again later, unchanged: a timeout, a dropped connection, a
+     * throttled or briefly unavailable backend. The one retry policy retries idempotent calls only on such failures.
+     *
+     * @return {@code false} here; the storage and service exceptions answer for their cause
+     */
+    public boolean isTransient() {
+        return false;
+    }
 }

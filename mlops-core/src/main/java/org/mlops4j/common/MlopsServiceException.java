@@ -1,5 +1,7 @@
 package org.mlops4j.common;
 
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -12,10 +14,7 @@ import org.jspecify.annotations.Nullable;
 public class MlopsServiceException extends MlopsException {
     private static final long serialVersionUID = 1L;
 
-    private final String backend;
-    private final int statusCode;
-    private final @Nullable String requestId;
-    private final @Nullable String redactedBody;
+    private final ServiceError error;
 
     /**
      * Creates the exception.
@@ -34,30 +33,59 @@ public class MlopsServiceException extends MlopsException {
             @Nullable String requestId,
             @Nullable String redactedBody,
             @Nullable Throwable cause) {
+        this(message, new ServiceError(backend, statusCode, null, requestId, redactedBody, null), cause);
+    }
+
+    /**
+     * Creates the exception with everything the backend said.
+     *
+     * @param message what failed and what to do
+     * @param error the backend's status, error code, request id, redacted body and requested wait
+     * @param cause the underlying failure, if any
+     */
+    public MlopsServiceException(String message, ServiceError error, @Nullable Throwable cause) {
         super(message, cause);
-        this.backend = backend;
-        this.statusCode = statusCode;
-        this.requestId = requestId;
-        this.redactedBody = redactedBody;
+        this.error = Objects.requireNonNull(error, "error");
     }
 
     /** Returns the backend's name, e.g. {@code mlflow}. */
     public String getBackend() {
-        return backend;
+        return error.backend();
     }
 
     /** Returns the HTTP status code, or 0 when no response arrived. */
     public int getStatusCode() {
-        return statusCode;
+        return error.statusCode();
     }
 
     /** Returns the backend's request id, if it sent one. */
     public Optional<String> getRequestId() {
-        return Optional.ofNullable(requestId);
+        return Optional.ofNullable(error.requestId());
     }
 
     /** Returns the response body with secrets redacted, if there was one. */
     public Optional<String> getRedactedBody() {
-        return Optional.ofNullable(redactedBody);
+        return Optional.ofNullable(error.redactedBody());
+    }
+
+    /** Returns the backend's own error code ({@code RESOURCE_DOES_NOT_EXIST}, {@code BlobAlreadyExists}), if any. */
+    public Optional<String> getErrorCode() {
+        return Optional.ofNullable(error.errorCode());
+    }
+
+    /** Returns how long the backend asked the caller to wait before trying again ({@code Retry-After}), if it did. */
+    public Optional<Duration> getRetryAfter() {
+        return error.findRetryAfter();
+    }
+
+    /** Returns everything the backend said. */
+    public ServiceError getError() {
+        return error;
+    }
+
+    /** Transient when no response arrived, or on 408, 429 and most 5xx ({@link ServiceError#isTransient()}). */
+    @Override
+    public boolean isTransient() {
+        return error.isTransient();
     }
 }

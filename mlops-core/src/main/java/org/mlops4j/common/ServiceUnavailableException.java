@@ -25,4 +25,15 @@ public class ServiceUnavailableException extends MlopsServiceException {
             @Nullable Throwable cause) {
         super(message, backend, statusCode, requestId, redactedBody, cause);
     }
+
+    /**
+     * Creates the exception with everything the backend said.
+     *
+     * @param message what failed and what to do
+     * @param error the backend's status, error code, request id, redacted body and requested wait
+     * @param cause the underlying failure, if any
+     */
+    public ServiceUnavailableException(String message, ServiceError error, @Nullable Throwable cause) {
+        super(message, error, cause);
+    }
 }
