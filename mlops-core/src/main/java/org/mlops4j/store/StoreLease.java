@@ -259,7 +259,7 @@ public final class StoreLease implements AutoCloseable {
         try {
             return new State(
                     m.group(2),
-                    Long.parseLong(m.group(5)),
+                    Long.parseLong(m.group(4)),
                     Instant.parse(m.group(1)),
                     Boolean.parseBoolean(m.group(3)));
         } catch (DateTimeException e) {
