@@ -253,7 +253,9 @@ public final class ModelRegistry {
     private Page<ModelVersion> visible(Page<ModelVersion> page) {
         List<ModelVersion> shown = new ArrayList<>(page.items().size());
         for (ModelVersion version : page.items()) {
-            twins.find(version.getRef()).ifPresent(shown::add);
+            if (twins.isShown(version)) {
+                shown.add(version);
+            }
         }
         return new Page<>(shown, page.continuationToken());
     }

@@ -46,7 +46,12 @@ final class Twins {
 
     /** Reads a version the API shows: empty if absent or a superseded twin. */
     Optional<ModelVersion> find(ModelRef ref) {
-        return driver.readVersion(ref).filter(v -> resolve(v) == v.getVersion());
+        return driver.readVersion(ref).filter(this::isShown);
+    }
+
+    /** Tells whether the API shows a version read from the driver: false for a superseded twin. */
+    boolean isShown(ModelVersion version) {
+        return resolve(version) == version.getVersion();
     }
 
     /**
