@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.ProgressListener;
 import org.mlops4j.data.ContentTrees;
@@ -26,7 +25,6 @@ import org.mlops4j.registry.spi.AliasPointer;
 import org.mlops4j.registry.spi.RegistryCapabilities;
 import org.mlops4j.registry.spi.RegistryDriver;
 import org.mlops4j.registry.spi.StoredArtifacts;
-import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectTag;
 
 /**
@@ -44,7 +42,7 @@ public final class InMemoryRegistryDriver implements RegistryDriver {
     private final Map<String, List<ModelVersion>> versions = new HashMap<>();
     private final Map<String, AliasEvent> aliases = new HashMap<>();
     private final Map<String, Long> aliasGenerations = new HashMap<>();
-    private final ContentTrees trees;
+    private final ArtifactTrees artifacts;
 
     /**
      * Creates an empty driver.
@@ -52,7 +50,8 @@ public final class InMemoryRegistryDriver implements RegistryDriver {
      * @param executor runs artifact hashing
      */
     public InMemoryRegistryDriver(ExecutorService executor) {
-        this.trees = ContentTrees.on(new InMemoryObjectStore(), executor, 2);
+        this.artifacts = new ArtifactTrees(
+                ContentTrees.on(new InMemoryObjectStore(), executor, 2), SCHEME, "in-memory registry");
     }
 
     @Override
@@ -151,27 +150,17 @@ public final class InMemoryRegistryDriver implements RegistryDriver {
 
     @Override
     public StoredArtifacts storeArtifacts(String model, Path directory, ProgressListener progress) {
-        ContentTrees.StoredTree tree = trees.storeDirectory(directory, progress, "register " + model);
-        return new StoredArtifacts(
-                ArtifactLocation.uri(SCHEME + tree.digest(), tree.digest()), tree.files(), tree.bytes());
+        return artifacts.store(model, directory, progress);
     }
 
     @Override
     public InputStream openArtifact(ArtifactLocation location, String path) {
-        return trees.open(treeOf(location), path, location.toString());
+        return artifacts.open(location, path);
     }
 
     @Override
     public long checkoutArtifacts(ArtifactLocation location, Path directory) {
-        return trees.checkout(treeOf(location), directory, location.toString());
-    }
-
-    private static Digest treeOf(ArtifactLocation location) {
-        return location.getUri()
-                .filter(uri -> uri.startsWith(SCHEME))
-                .flatMap(uri -> location.getTree())
-                .orElseThrow(() -> new NotFoundException(
-                        "the in-memory registry holds no artifacts at " + location + "; it holds only its own"));
+        return artifacts.checkout(location, directory);
     }
 
     @Override

@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
-import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.ProgressListener;
 import org.mlops4j.data.ContentTrees;
@@ -57,7 +56,7 @@ public final class NonAtomicRegistryDriver implements RegistryDriver {
 
     private final ObjectStore store;
     private final VersionAllocator versions;
-    private final ContentTrees trees;
+    private final ArtifactTrees artifacts;
 
     /**
      * Creates the driver on a store.
@@ -68,7 +67,7 @@ public final class NonAtomicRegistryDriver implements RegistryDriver {
     public NonAtomicRegistryDriver(ObjectStore store, ExecutorService executor) {
         this.store = store;
         this.versions = new VersionAllocator(store);
-        this.trees = ContentTrees.on(store, executor, 2);
+        this.artifacts = new ArtifactTrees(ContentTrees.on(store, executor, 2), SCHEME, "non-atomic registry");
     }
 
     @Override
@@ -170,27 +169,17 @@ public final class NonAtomicRegistryDriver implements RegistryDriver {
 
     @Override
     public StoredArtifacts storeArtifacts(String model, Path directory, ProgressListener progress) {
-        ContentTrees.StoredTree tree = trees.storeDirectory(directory, progress, "register " + model);
-        return new StoredArtifacts(
-                ArtifactLocation.uri(SCHEME + tree.digest(), tree.digest()), tree.files(), tree.bytes());
+        return artifacts.store(model, directory, progress);
     }
 
     @Override
     public InputStream openArtifact(ArtifactLocation location, String path) {
-        return trees.open(treeOf(location), path, location.toString());
+        return artifacts.open(location, path);
     }
 
     @Override
     public long checkoutArtifacts(ArtifactLocation location, Path directory) {
-        return trees.checkout(treeOf(location), directory, location.toString());
-    }
-
-    private static Digest treeOf(ArtifactLocation location) {
-        return location.getUri()
-                .filter(uri -> uri.startsWith(SCHEME))
-                .flatMap(uri -> location.getTree())
-                .orElseThrow(() -> new NotFoundException(
-                        "the non-atomic registry holds no artifacts at " + location + "; it holds only its own"));
+        return artifacts.checkout(location, directory);
     }
 
     @Override
