@@ -22,9 +22,9 @@ import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.TriggerStep;
-import org.mlops4j.registry.LakeModelRegistry;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistry;
+import org.mlops4j.registry.spi.RegistryDriver;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.VersionAllocator;
@@ -69,7 +69,7 @@ public final class Mlops implements AutoCloseable {
             ExecutorService executor,
             Clock clock,
             @Nullable Path cacheDirectory,
-            @Nullable ModelRegistry registry,
+            @Nullable RegistryDriver registryDriver,
             List<AutoCloseable> owned) {
         this.store = store;
         this.executor = executor;
@@ -84,7 +84,11 @@ public final class Mlops implements AutoCloseable {
                 parallelism,
                 clock,
                 cacheDirectory == null ? null : cacheDirectory.resolve("stat"));
-        this.registry = registry != null ? registry : new LakeModelRegistry(store, datasets, versions, clock);
+        this.registry = ModelRegistry.create(
+                registryDriver != null ? registryDriver : ModelRegistry.lakeDriver(store, datasets.contentTrees()),
+                store,
+                datasets,
+                clock);
         ModelRegistry models = this.registry;
         this.lineage = new Lineage(
                 datasets.lineageIndex(),
@@ -158,7 +162,10 @@ public final class Mlops implements AutoCloseable {
         return datasets;
     }
 
-    /** Returns the model registry: the embedded one on the lake unless the builder was given another. */
+    /**
+     * Returns the model registry: over the embedded driver on the lake unless the builder was given another driver.
+     * Lineage edges, alias history and request claims are in this lake whichever driver stores the versions.
+     */
     public ModelRegistry registry() {
         return registry;
     }
@@ -248,21 +255,23 @@ public final class Mlops implements AutoCloseable {
         private @Nullable Clock clock;
         private @Nullable Path cacheDirectory;
         private boolean cacheDirectorySet;
-        private @Nullable ModelRegistry registry;
+        private @Nullable RegistryDriver registryDriver;
 
         /**
-         * Uses another model registry (e.g. MLflow's) instead of the embedded one on the lake.
+         * Stores the model registry's versions, aliases and artifacts through another driver (e.g. MLflow's, or the
+         * test kit's {@code InMemoryRegistryDriver}) instead of the embedded one on the lake. The registry's
+         * guarantees (idempotency, lineage, alias history, the alias lease) stay the same.
          *
-         * @param registry the registry
+         * @param driver the driver
          * @return this builder
          * @throws IllegalStateException if set before
          */
         @CanIgnoreReturnValue
-        public Builder modelRegistry(ModelRegistry registry) {
-            if (this.registry != null) {
-                throw new IllegalStateException("modelRegistry was already set to " + this.registry);
+        public Builder registryDriver(RegistryDriver driver) {
+            if (this.registryDriver != null) {
+                throw new IllegalStateException("registryDriver was already set to " + this.registryDriver);
             }
-            this.registry = Objects.requireNonNull(registry, "registry");
+            this.registryDriver = Objects.requireNonNull(driver, "driver");
             return this;
         }
 
@@ -386,7 +395,7 @@ public final class Mlops implements AutoCloseable {
                 owned.add(lake);
             }
             Path caches = cacheDirectorySet ? cacheDirectory : defaultCacheDirectory();
-            return new Mlops(lake, pool, clock == null ? Clock.systemUTC() : clock, caches, registry, owned);
+            return new Mlops(lake, pool, clock == null ? Clock.systemUTC() : clock, caches, registryDriver, owned);
         }
 
         private void requireNoStore() {

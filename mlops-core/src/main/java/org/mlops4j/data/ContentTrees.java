@@ -202,6 +202,30 @@ public final class ContentTrees {
     }
 
     /**
+     * Counts a stored tree's files and bytes, reading only its manifests, not its contents: what registering a tree
+     * that is already in the lake costs.
+     *
+     * @param root the tree's digest
+     * @param label names the tree in messages
+     * @return the root digest and totals
+     * @throws NotFoundException if the lake holds no tree with that digest
+     * @throws IntegrityException if a manifest below the root is missing or damaged
+     */
+    public StoredTree describe(Digest root, String label) {
+        if (!store.exists(Trees.key(root))) {
+            throw new NotFoundException("the lake has no tree " + root + " (" + label + "); store the directory"
+                    + " first, e.g. with datasets().contentTrees().storeDirectory(…)");
+        }
+        List<Placed> files = new ArrayList<>();
+        collect(root, "", label, files, new ArrayList<>(), new ArrayList<>());
+        long bytes = 0;
+        for (Placed file : files) {
+            bytes += file.entry().size();
+        }
+        return new StoredTree(root, files.size(), bytes);
+    }
+
+    /**
      * What {@link #verify} found.
      *
      * @param files files re-hashed

@@ -30,6 +30,7 @@ public final class ModelRegistration {
     private final String name;
     private String requestId = UUID.randomUUID().toString();
     private @Nullable Path artifacts;
+    private @Nullable ArtifactLocation artifactLocation;
     private final Map<String, Double> metrics = new TreeMap<>();
     private final Map<String, String> params = new TreeMap<>();
     private final Map<String, String> tags = new TreeMap<>();
@@ -67,7 +68,8 @@ public final class ModelRegistration {
     }
 
     /**
-     * Sets the directory whose files are the model's artifacts (stored as a content-addressed tree).
+     * Sets the directory whose files are the model's artifacts: registering uploads them to the registry's backend (on
+     * the lake, as a content-addressed tree). Replaces an earlier {@link #artifacts(ArtifactLocation)}.
      *
      * @param directory the directory
      * @return this registration
@@ -75,6 +77,22 @@ public final class ModelRegistration {
     @CanIgnoreReturnValue
     public ModelRegistration artifacts(Path directory) {
         this.artifacts = Objects.requireNonNull(directory, "directory");
+        this.artifactLocation = null;
+        return this;
+    }
+
+    /**
+     * Names artifacts that are stored already, in the lake (a tree a train step stored) or at a URI: registering
+     * records where they live and uploads nothing. A lake tree must exist. Replaces an earlier
+     * {@link #artifacts(Path)}.
+     *
+     * @param location where the artifacts live
+     * @return this registration
+     */
+    @CanIgnoreReturnValue
+    public ModelRegistration artifacts(ArtifactLocation location) {
+        this.artifactLocation = Objects.requireNonNull(location, "location");
+        this.artifacts = null;
         return this;
     }
 
@@ -216,9 +234,14 @@ public final class ModelRegistration {
         return requestId;
     }
 
-    /** Returns the artifacts directory, or null for a registration without artifacts. */
+    /** Returns the artifacts directory to upload, or null if the artifacts are named by a location or absent. */
     public @Nullable Path getArtifacts() {
         return artifacts;
+    }
+
+    /** Returns where the already stored artifacts live, or null if they come from a directory or are absent. */
+    public @Nullable ArtifactLocation getArtifactLocation() {
+        return artifactLocation;
     }
 
     /** Returns the metrics. */
@@ -268,7 +291,8 @@ public final class ModelRegistration {
 
     @Override
     public String toString() {
-        return "ModelRegistration{name=" + name + ", requestId=" + requestId + ", artifacts=" + artifacts + ", metrics="
-                + metrics + ", inputs=" + inputs + "}";
+        return "ModelRegistration{name=" + name + ", requestId=" + requestId + ", artifacts="
+                + (artifacts != null ? artifacts : artifactLocation) + ", metrics=" + metrics + ", inputs=" + inputs
+                + "}";
     }
 }

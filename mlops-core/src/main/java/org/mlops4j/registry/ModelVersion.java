@@ -12,15 +12,15 @@ import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.store.Digest;
 
 /**
- * A registered model version: its artifacts (a content-addressed tree), metrics, parameters, tags, signature, the
- * dataset versions it used, the code and the run that made it.
+ * A registered model version: where its artifacts live ({@link ArtifactLocation}: a content-addressed tree in the lake,
+ * or a URI), metrics, parameters, tags, signature, the dataset versions it used, the code and the run that made it.
  *
  * <p>Immutable and thread-safe; obtained from a {@link ModelRegistry}. A final class rather than a record, so that
  * fields can be added without breaking callers.
  */
 public final class ModelVersion {
     private final ModelRef ref;
-    private final @Nullable Digest artifacts;
+    private final @Nullable ArtifactLocation artifacts;
     private final long artifactFiles;
     private final long artifactBytes;
     private final Map<String, Double> metrics;
@@ -36,10 +36,10 @@ public final class ModelVersion {
     private final String requestId;
 
     /**
-     * Creates the value; registries call this.
+     * Creates the value; registry drivers call this.
      *
      * @param ref the version
-     * @param artifacts the artifacts' root tree, or null
+     * @param artifacts where the artifacts live, or null for a version without artifacts
      * @param artifactFiles how many artifact files
      * @param artifactBytes their total size
      * @param metrics the metrics
@@ -56,7 +56,7 @@ public final class ModelVersion {
      */
     public ModelVersion(
             ModelRef ref,
-            @Nullable Digest artifacts,
+            @Nullable ArtifactLocation artifacts,
             long artifactFiles,
             long artifactBytes,
             Map<String, Double> metrics,
@@ -102,8 +102,16 @@ public final class ModelVersion {
         return ref.version();
     }
 
-    /** Returns the digest of the artifacts' root tree, if the version has artifacts. */
+    /**
+     * Returns the digest of the artifacts' root tree, if the version has artifacts stored as a content-addressed tree
+     * (in the lake, or in a backend that names the digest); {@link #getArtifactLocation()} says where.
+     */
     public Optional<Digest> getArtifacts() {
+        return artifacts == null ? Optional.empty() : artifacts.getTree();
+    }
+
+    /** Returns where the artifacts live, or empty for a version registered without artifacts. */
+    public Optional<ArtifactLocation> getArtifactLocation() {
         return Optional.ofNullable(artifacts);
     }
 

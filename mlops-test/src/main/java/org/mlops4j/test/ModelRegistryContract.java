@@ -3,23 +3,34 @@ package org.mlops4j.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.Mlops;
 import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.NotFoundException;
+import org.mlops4j.common.ProgressListener;
+import org.mlops4j.data.ContentTrees;
 import org.mlops4j.data.DatasetRef;
+import org.mlops4j.lineage.LineageEdge;
+import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.registry.AliasEvent;
 import org.mlops4j.registry.AliasUpdate;
+import org.mlops4j.registry.ArtifactLocation;
 import org.mlops4j.registry.ModelAlias;
 import org.mlops4j.registry.ModelInput;
 import org.mlops4j.registry.ModelQuery;
@@ -27,50 +38,106 @@ import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
-import org.mlops4j.registry.RegistryCapabilities;
+import org.mlops4j.registry.spi.AliasPointer;
+import org.mlops4j.registry.spi.RegistryCapabilities;
+import org.mlops4j.registry.spi.RegistryDriver;
+import org.mlops4j.store.Digest;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.StoreLease;
 
 /**
- * The contract every {@link ModelRegistry} passes, parameterised by its {@link RegistryCapabilities}: a test that
- * depends on a capability says so in its name and asserts the documented behaviour either way, so every backend runs
- * the same tests. Extend it and implement {@link #createRegistry(Path)} and {@link #createDataset(String)}.
+ * The contract every {@link RegistryDriver} passes under {@link ModelRegistry}, parameterised by its
+ * {@link RegistryCapabilities}: a test that depends on a capability says so in its name and asserts the documented
+ * behaviour either way, so every backend runs the same tests. Besides what the driver stores, it checks what the
+ * registry guarantees over any driver: the lineage edges from each input, the gap-free alias history, request-id
+ * idempotency with twins, artifacts registered from the lake without an upload, and, for a driver without atomic alias
+ * moves, the alias lease.
+ *
+ * <p>Extend it and implement {@link #createDriver}; override {@link #createLake} to run on another store than an
+ * {@link InMemoryObjectStore}. The registry runs on a {@link CountingObjectStore} over that lake and a
+ * {@link ManualClock}.
  */
 public abstract class ModelRegistryContract {
     /** A temp directory for artifacts and lakes; fresh per test. */
     @TempDir
     protected Path temp;
 
+    /** The lake under the registry, counting the requests made to it. */
+    protected CountingObjectStore lake;
+
+    /** The driver under test. */
+    protected RegistryDriver driver;
+
+    /** The {@code Mlops} over the lake and the driver. */
+    protected Mlops mlops;
+
     /** The registry under test. */
     protected ModelRegistry registry;
 
-    /**
-     * Creates a fresh registry.
-     *
-     * @param directory a fresh directory it may use
-     * @return the registry
-     * @throws Exception on failure
-     */
-    protected abstract ModelRegistry createRegistry(Path directory) throws Exception;
+    /** The registry's clock; tests advance it. */
+    protected final ManualClock clock = new ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
+
+    private ExecutorService executor;
 
     /**
-     * Creates a dataset version the registry will accept as an input.
+     * Creates the driver under test.
+     *
+     * @param lake the lake the registry runs on (a driver that keeps its records in a store may use it)
+     * @param executor an executor for artifact hashing
+     * @param directory a fresh directory it may use
+     * @return the driver
+     * @throws Exception on failure
+     */
+    protected abstract RegistryDriver createDriver(ObjectStore lake, ExecutorService executor, Path directory)
+            throws Exception;
+
+    /**
+     * Creates the lake; an {@link InMemoryObjectStore} unless overridden.
+     *
+     * @param directory a fresh directory it may use
+     * @return the store; the contract closes it
+     * @throws Exception on failure
+     */
+    protected ObjectStore createLake(Path directory) throws Exception {
+        return new InMemoryObjectStore();
+    }
+
+    /**
+     * Creates a dataset version the registry will accept as an input: a snapshot in the lake.
      *
      * @param name the dataset's name
      * @return its reference
-     * @throws Exception on failure
      */
-    protected abstract DatasetRef createDataset(String name) throws Exception;
-
-    /** Releases what {@link #createRegistry} made. */
-    protected void closeRegistry() {}
+    protected DatasetRef createDataset(String name) {
+        return mlops.datasets().snapshot(name).stream(
+                        "data.csv",
+                        () -> new ByteArrayInputStream(("x\n" + name + "\n").getBytes(StandardCharsets.UTF_8)))
+                .commit()
+                .getRef();
+    }
 
     @BeforeEach
     void open() throws Exception {
-        registry = createRegistry(Files.createDirectories(temp.resolve("registry")));
+        Path directory = Files.createDirectories(temp.resolve("registry"));
+        executor = Executors.newFixedThreadPool(4);
+        lake = new CountingObjectStore(createLake(directory.resolve("lake")));
+        driver = createDriver(lake, executor, directory);
+        mlops = Mlops.builder()
+                .objectStore(lake)
+                .executor(executor)
+                .clock(clock)
+                .cacheDirectory(null)
+                .registryDriver(driver)
+                .build();
+        registry = mlops.registry();
     }
 
     @AfterEach
     void close() {
-        closeRegistry();
+        mlops.close();
+        lake.close();
+        executor.shutdownNow();
     }
 
     @Test
@@ -301,26 +368,8 @@ public abstract class ModelRegistryContract {
 
     @Test
     void shouldLoseNoAliasMoveWhenMoversRaceWhenAtomicAliasMoveCapable() throws Exception {
-        for (int i = 0; i < 4; i++) {
-            registry.register(new ModelRegistration("race"));
-        }
-        registry.setAlias("race", "champion", 1, AliasUpdate.expectingAbsent());
-        AtomicInteger moves = new AtomicInteger(1);
-        AtomicInteger conflicts = new AtomicInteger();
-
-        var unused = Concurrently.run(4, i -> {
-            for (int j = 0; j < 10; j++) {
-                ModelAlias current = registry.findAlias("race", "champion").orElseThrow();
-                long next = current.version() % 4 + 1;
-                try {
-                    registry.setAlias("race", "champion", next, AliasUpdate.expecting(current.version()));
-                    moves.incrementAndGet();
-                } catch (ConflictException e) {
-                    conflicts.incrementAndGet();
-                }
-            }
-            return null;
-        });
+        Race race = raceForTheAlias(4, 10);
+        AtomicInteger moves = race.moves();
 
         List<AliasEvent> history =
                 registry.aliasHistory("race", "champion").stream().toList();
@@ -336,5 +385,273 @@ public abstract class ModelRegistryContract {
         } else {
             assertThat(history).isNotEmpty();
         }
+    }
+
+    // --- what the registry guarantees over every driver ----------------------------------------------------------
+
+    @Test
+    void shouldLoseNoAliasMoveWhenEightMoversRaceForEveryDriver() throws Exception {
+        Race race = raceForTheAlias(8, 10);
+
+        List<AliasEvent> history =
+                registry.aliasHistory("race", "champion").stream().toList();
+        assertThat(history)
+                .as("one history entry per successful move")
+                .hasSize(race.moves().get());
+        for (int i = 0; i < history.size(); i++) {
+            assertThat(history.get(i).sequence()).as("entry %d's sequence", i).isEqualTo(i + 1);
+            if (i > 0) {
+                assertThat(history.get(i).fromVersion())
+                        .as("move #%d starts where #%d ended", i + 1, i)
+                        .isEqualTo(history.get(i - 1).toVersion());
+            }
+        }
+        ModelAlias now = registry.findAlias("race", "champion").orElseThrow();
+        assertThat(now.version()).isEqualTo(history.get(history.size() - 1).toVersion());
+        assertThat(now.sequence()).isEqualTo(history.size());
+        assertThat(race.moves().get() + race.conflicts().get())
+                .as("every attempt either moved the alias or was told it conflicted")
+                .isEqualTo(1 + 8 * 10);
+    }
+
+    @Test
+    void shouldRejectAStaleAliasMoveForEveryDriver() {
+        registry.register(new ModelRegistration("churn"));
+        registry.register(new ModelRegistration("churn"));
+        registry.setAlias("churn", "champion", 2, AliasUpdate.expectingAbsent());
+
+        assertThatThrownBy(() -> registry.setAlias("churn", "champion", 1, AliasUpdate.expecting(1)))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("version 2");
+        assertThat(registry.findAlias("churn", "champion").orElseThrow().version())
+                .isEqualTo(2);
+        assertThat(registry.aliasHistory("churn", "champion").stream()).hasSize(1);
+    }
+
+    @Test
+    void shouldWriteALineageEdgeFromEachInputForEveryDriver() {
+        DatasetRef train = createDataset("churn-train");
+        DatasetRef holdout = createDataset("churn-holdout");
+        ModelRegistration registration = new ModelRegistration("churn")
+                .requestId("run-1/register")
+                .input(train, ModelInput.TRAIN)
+                .input(holdout, ModelInput.EVAL);
+
+        ModelVersion v = registry.register(registration);
+        registry.register(registration); // a repeated request adds nothing
+
+        LineageNode model = LineageNode.model("churn", v.getVersion());
+        assertThat(mlops.lineage().downstream(node(train)).edges())
+                .containsExactly(new LineageEdge(node(train), model, ModelInput.TRAIN));
+        assertThat(mlops.lineage().downstream(node(holdout)).edges())
+                .containsExactly(new LineageEdge(node(holdout), model, ModelInput.EVAL));
+        assertThat(mlops.lineage().upstream(model).nodes()).contains(node(train), node(holdout));
+    }
+
+    @Test
+    void shouldHideALateTwinAndKeepTheLineageOnTheLowestVersionForEveryDriver() {
+        DatasetRef data = createDataset("d");
+        ModelVersion mine = registry.register(
+                new ModelRegistration("churn").requestId("stalled").input(data, ModelInput.TRAIN));
+        ModelVersion other = registry.register(new ModelRegistration("churn").requestId("someone-else"));
+
+        // the stalled first attempt of the same request lands late, through the driver as a registration would
+        ModelVersion twin = driver.createVersion("churn", "stalled", n -> renumbered(mine, n));
+
+        assertThat(twin.getVersion()).isNotIn(mine.getVersion(), other.getVersion());
+        assertThat(registry.find(twin.getRef())).isEmpty();
+        assertThat(registry.versions("churn").stream().map(ModelVersion::getVersion))
+                .containsExactly(other.getVersion(), mine.getVersion());
+        assertThat(registry.register(new ModelRegistration("churn").requestId("stalled"))
+                        .getRef())
+                .isEqualTo(mine.getRef());
+        assertThat(mlops.lineage().downstream(node(data)).edges())
+                .containsExactly(
+                        new LineageEdge(node(data), LineageNode.model("churn", mine.getVersion()), ModelInput.TRAIN));
+    }
+
+    @Test
+    void shouldFillTheHistoryGapLeftByAMoverThatDiedAfterItsWriteForEveryDriver() {
+        registry.register(new ModelRegistration("churn"));
+        registry.register(new ModelRegistration("churn"));
+        registry.setAlias("churn", "champion", 1, AliasUpdate.expectingAbsent());
+        // a mover wrote the pointer, then died before it appended its move to the history
+        AliasPointer pointer = driver.readAlias("churn", "champion").orElseThrow();
+        AliasEvent orphan = new AliasEvent("churn", "champion", 2, 1, 2, clock.instant(), "dead", "run-x", "died");
+        assertThat(driver.writeAlias("churn", "champion", pointer.tag(), orphan))
+                .isTrue();
+
+        List<AliasEvent> filled =
+                registry.aliasHistory("churn", "champion").stream().toList();
+        assertThat(filled).extracting(AliasEvent::sequence).containsExactly(1L, 2L);
+        assertThat(filled.get(1)).isEqualTo(orphan);
+        ModelAlias next = registry.setAlias(
+                "churn", "champion", 1, AliasUpdate.expecting(2).by("alice"));
+
+        List<AliasEvent> history =
+                registry.aliasHistory("churn", "champion").stream().toList();
+        assertThat(next.sequence()).isEqualTo(3);
+        assertThat(history).extracting(AliasEvent::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(history).extracting(AliasEvent::fromVersion).containsExactly(0L, 1L, 2L);
+        assertThat(history).extracting(AliasEvent::toVersion).containsExactly(1L, 2L, 1L);
+    }
+
+    @Test
+    void shouldTakeTheAliasLeaseAroundEachMoveWhenNotAtomicAliasMove() {
+        registry.register(new ModelRegistration("churn"));
+        registry.register(new ModelRegistration("churn"));
+
+        registry.setAlias("churn", "champion", 1, AliasUpdate.expectingAbsent());
+        registry.setAlias("churn", "champion", 2, AliasUpdate.expecting(1));
+        registry.deleteAlias("churn", "champion", AliasUpdate.expecting(2));
+
+        var lease = StoreLease.read(lake, aliasLeaseKey("churn", "champion"));
+        if (registry.capabilities().atomicAliasMove()) {
+            assertThat(lease).as("an atomic driver needs no lease").isEmpty();
+        } else {
+            assertThat(lease).isPresent();
+            assertThat(lease.get().token()).as("one acquisition per move").isEqualTo(3);
+            assertThat(lease.get().released()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldTakeOverTheAliasLeaseOfADeadMoverOnceItExpiredWhenNotAtomicAliasMove() {
+        registry.register(new ModelRegistration("churn"));
+        StoreLease dead = StoreLease.tryAcquire(
+                        lake, aliasLeaseKey("churn", "champion"), "dead-mover", Duration.ofSeconds(30), clock)
+                .orElseThrow();
+        if (!registry.capabilities().atomicAliasMove()) {
+            clock.advance(Duration.ofSeconds(30)); // its holder died: nobody releases it
+        }
+
+        ModelAlias moved = registry.setAlias("churn", "champion", 1, AliasUpdate.expectingAbsent());
+
+        assertThat(moved.version()).isEqualTo(1);
+        StoreLease.State lease =
+                StoreLease.read(lake, aliasLeaseKey("churn", "champion")).orElseThrow();
+        if (registry.capabilities().atomicAliasMove()) {
+            assertThat(lease.holder())
+                    .as("an atomic driver leaves the lease alone")
+                    .isEqualTo("dead-mover");
+        } else {
+            assertThat(lease.token()).as("the taker's fencing token").isEqualTo(2);
+            assertThatThrownBy(dead::verify).isInstanceOf(ConflictException.class);
+        }
+    }
+
+    // --- artifacts by reference ------------------------------------------------------------------------------------
+
+    @Test
+    void shouldRegisterATreeAlreadyInTheLakeWithoutWritingContent() throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("trained"));
+        Files.writeString(dir.resolve("weights.bin"), "weights");
+        Files.writeString(dir.resolve("labels.txt"), "yes\nno\n");
+        ContentTrees.StoredTree tree =
+                mlops.datasets().contentTrees().storeDirectory(dir, ProgressListener.NONE, "train");
+        lake.reset();
+
+        ModelVersion v =
+                registry.register(new ModelRegistration("churn").artifacts(ArtifactLocation.lakeTree(tree.digest())));
+
+        assertThat(lake.getContentWrites())
+                .as("content writes while registering")
+                .isZero();
+        ModelVersion read = registry.get(v.getRef());
+        assertThat(read.getArtifactLocation()).contains(ArtifactLocation.lakeTree(tree.digest()));
+        assertThat(read.getArtifacts()).contains(tree.digest());
+        assertThat(read.getArtifactFiles()).isEqualTo(2);
+        assertThat(read.getArtifactBytes()).isEqualTo(tree.bytes());
+        try (InputStream in = registry.openArtifact(read, "weights.bin")) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("weights");
+        }
+        assertThat(registry.checkoutArtifacts(read, temp.resolve("out"))).isEqualTo(2);
+        assertThat(lake.getContentWrites())
+                .as("content writes after reading too")
+                .isZero();
+    }
+
+    @Test
+    void shouldRefuseALakeTreeThatIsNotInTheLake() {
+        Digest missing = Digest.of("no such tree".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() ->
+                        registry.register(new ModelRegistration("churn").artifacts(ArtifactLocation.lakeTree(missing))))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining(missing.toString());
+        assertThat(registry.versions("churn").stream()).isEmpty();
+    }
+
+    @Test
+    void shouldRecordArtifactsAtAUriWithoutUploadingThem() {
+        lake.reset();
+
+        ModelVersion v = registry.register(
+                new ModelRegistration("churn").artifacts(ArtifactLocation.uri("s3://models/churn/7")));
+
+        assertThat(lake.getContentWrites()).isZero();
+        ModelVersion read = registry.get(v.getRef());
+        assertThat(read.getArtifactLocation()).contains(ArtifactLocation.uri("s3://models/churn/7"));
+        assertThat(read.getArtifacts()).as("no tree digest is known").isEmpty();
+    }
+
+    /** How a race for one alias went. */
+    private record Race(AtomicInteger moves, AtomicInteger conflicts) {}
+
+    /**
+     * Registers four versions of {@code race}, points {@code champion} to the first, then lets {@code threads} movers
+     * each move it {@code each} times to the next version, by compare-and-set on the version each read.
+     */
+    private Race raceForTheAlias(int threads, int each) throws Exception {
+        for (int i = 0; i < 4; i++) {
+            registry.register(new ModelRegistration("race"));
+        }
+        registry.setAlias("race", "champion", 1, AliasUpdate.expectingAbsent());
+        AtomicInteger moves = new AtomicInteger(1);
+        AtomicInteger conflicts = new AtomicInteger();
+
+        var unused = Concurrently.run(threads, i -> {
+            for (int j = 0; j < each; j++) {
+                ModelAlias current = registry.findAlias("race", "champion").orElseThrow();
+                long next = current.version() % 4 + 1;
+                try {
+                    registry.setAlias("race", "champion", next, AliasUpdate.expecting(current.version()));
+                    moves.incrementAndGet();
+                } catch (ConflictException e) {
+                    conflicts.incrementAndGet();
+                }
+            }
+            return null;
+        });
+        return new Race(moves, conflicts);
+    }
+
+    private static LineageNode node(DatasetRef dataset) {
+        return LineageNode.dataset(dataset.name(), dataset.version());
+    }
+
+    /** Where the registry keeps an alias's lease in the lake. */
+    private static StoreKey aliasLeaseKey(String model, String alias) {
+        return StoreKey.of("models/" + model + "/alias-leases/" + alias + ".json");
+    }
+
+    /** The same record under another number: what a stalled attempt of the same request stores. */
+    private static ModelVersion renumbered(ModelVersion v, long number) {
+        return new ModelVersion(
+                new ModelRef(v.getName(), number),
+                v.getArtifactLocation().orElse(null),
+                v.getArtifactFiles(),
+                v.getArtifactBytes(),
+                v.getMetrics(),
+                v.getParams(),
+                v.getTags(),
+                v.getSignature(),
+                v.getInputs(),
+                v.getCodeRevision(),
+                v.getPipelineRun(),
+                v.getDescription(),
+                v.getCreated(),
+                v.getAuthor(),
+                v.getRequestId());
     }
 }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.Mlops;
 import org.mlops4j.common.ConflictException;
 import org.mlops4j.deploy.Deployment;
 import org.mlops4j.deploy.DeploymentPlan;
@@ -18,6 +18,7 @@ import org.mlops4j.deploy.OperationId;
 import org.mlops4j.deploy.OperationStatus;
 import org.mlops4j.deploy.Rollout;
 import org.mlops4j.registry.ModelRegistration;
+import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
 
 class InMemoryDeployerTest {
@@ -25,13 +26,19 @@ class InMemoryDeployerTest {
     Path dir;
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
-    private final InMemoryModelRegistry registry = new InMemoryModelRegistry(executor, Clock.systemUTC(), ref -> true);
     private final InMemoryObjectStore store = new InMemoryObjectStore();
+    private final Mlops mlops = Mlops.builder()
+            .objectStore(new InMemoryObjectStore())
+            .cacheDirectory(null)
+            .registryDriver(new InMemoryRegistryDriver(executor))
+            .build();
+    private final ModelRegistry registry = mlops.registry();
     private final InMemoryDeployer deployer =
             InMemoryDeployer.builder().store(store).build();
 
     @AfterEach
     void tearDown() {
+        mlops.close();
         executor.shutdown();
     }
 

@@ -8,11 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mlops4j.Mlops;
 import org.mlops4j.registry.AliasEvent;
 import org.mlops4j.registry.ModelAlias;
 import org.mlops4j.registry.ModelRegistry;
@@ -26,10 +26,19 @@ import org.mlops4j.test.process.ChildJvm;
  * move one alias to each new version by compare-and-set. No update is lost: every version 1..N belongs to exactly one
  * registration, every successful move is in the alias's history exactly once, the history is one gap-free chain that
  * ends where the alias points, and conflicts did happen.
+ *
+ * <p>Issue 14's acceptance 2 runs the same race on the test kit's {@code NonAtomicRegistryDriver}, whose alias write
+ * is a plain read-then-write shared by the processes through the local store: the registry's alias lease alone keeps
+ * the updates. With {@code -D}{@value #BYPASS_LEASE_PROPERTY}{@code =true} the driver claims atomic moves, the
+ * registry skips the lease, and the test fails with lost updates and history gaps: run
+ * {@code ./mvnw -o -pl mlops-test test -Dtest=RegistryConcurrencyTest#shouldLoseNoAliasMoveOnANonAtomicDriverWhenEightWritersInTwoProcessesRace
+ * -Dmlops4j.registry.concurrency.bypassLease=true}.
  */
 class RegistryConcurrencyTest {
     /** The system property that sets how long the writers run, in seconds; 10 by default. */
     static final String DURATION_PROPERTY = "mlops4j.registry.concurrency.seconds";
+    /** The system property that makes the non-atomic driver claim atomic moves, so that the registry skips its lease. */
+    static final String BYPASS_LEASE_PROPERTY = "mlops4j.registry.concurrency.bypassLease";
 
     private static final int PROCESSES = 2;
     private static final int THREADS = 4;
@@ -42,6 +51,19 @@ class RegistryConcurrencyTest {
 
     @Test
     void shouldLoseNoRegistrationNorAliasMoveWhenTwoProcessesRace() {
+        race(RegistryConcurrencyWorkload.LAKE);
+    }
+
+    @Test
+    void shouldLoseNoAliasMoveOnANonAtomicDriverWhenEightWritersInTwoProcessesRace() {
+        race(
+                Boolean.getBoolean(BYPASS_LEASE_PROPERTY)
+                        ? RegistryConcurrencyWorkload.NON_ATOMIC_UNLEASHED
+                        : RegistryConcurrencyWorkload.NON_ATOMIC);
+    }
+
+    /** Runs {@value #PROCESSES} children of {@value #THREADS} writers each on one lake with a driver, and checks. */
+    private void race(String driver) {
         Duration duration = Duration.ofSeconds(Long.getLong(DURATION_PROPERTY, 10));
         Path lake = dir.resolve("lake");
         ChildGroup.RaceResults results = ChildGroup.race(
@@ -49,7 +71,12 @@ class RegistryConcurrencyTest {
                 p -> ChildJvm.builder(RegistryConcurrencyWorkload.class)
                         .name("registrar" + p)
                         .outputDirectory(dir.resolve("children"))
-                        .args(lake.toString(), "p" + p, Integer.toString(THREADS), Long.toString(duration.toMillis()))
+                        .args(
+                                lake.toString(),
+                                "p" + p,
+                                Integer.toString(THREADS),
+                                Long.toString(duration.toMillis()),
+                                driver)
                         .build(),
                 START_TIMEOUT,
                 duration.plus(Duration.ofMinutes(2)));
@@ -83,10 +110,11 @@ class RegistryConcurrencyTest {
                 .as("each registration is followed by one successful move")
                 .isEqualTo(registrations);
 
-        try (Mlops mlops = Mlops.builder().localLake(lake).cacheDirectory(null).build()) {
-            ModelRegistry registry = mlops.registry();
+        try (RegistryConcurrencyWorkload.Opened opened = RegistryConcurrencyWorkload.open(lake, driver)) {
+            ModelRegistry registry = opened.mlops().registry();
             String model = RegistryConcurrencyWorkload.MODEL;
             String alias = RegistryConcurrencyWorkload.ALIAS;
+            report(driver, results, registry, movesById);
 
             List<ModelVersion> versions = registry.versions(model).stream().toList();
             long n = versions.size();
@@ -161,5 +189,44 @@ class RegistryConcurrencyTest {
                     current.version(),
                     current.sequence());
         }
+    }
+
+    /**
+     * Prints the race's figures before anything is asserted, so that a failing run still shows them: successful moves
+     * the writers reported, lost updates (reported moves missing from the history, or recorded under another move's
+     * number) and history gaps (entries whose sequence or start does not follow the previous one).
+     */
+    private static void report(
+            String driver, ChildGroup.RaceResults results, ModelRegistry registry, Map<String, Move> movesById) {
+        List<AliasEvent> history =
+                registry.aliasHistory(RegistryConcurrencyWorkload.MODEL, RegistryConcurrencyWorkload.ALIAS).stream()
+                        .toList();
+        Set<Move> recorded = history.stream()
+                .map(e -> new Move(e.runId(), e.sequence(), e.fromVersion(), e.toVersion()))
+                .collect(Collectors.toSet());
+        long lost = movesById.values().stream()
+                .filter(move -> !recorded.contains(move))
+                .count();
+        long gaps = 0;
+        for (int i = 0; i < history.size(); i++) {
+            boolean follows = history.get(i).sequence() == i + 1
+                    && history.get(i).fromVersion()
+                            == (i == 0 ? 0 : history.get(i - 1).toVersion());
+            gaps += follows ? 0 : 1;
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "registry concurrency on driver %s: %d processes x %d writers = %d writers, %.1f s: alias moves"
+                        + " reported=%d, in history=%d, conflicts=%d, lost updates=%d, history gaps=%d%n",
+                driver,
+                PROCESSES,
+                THREADS,
+                PROCESSES * THREADS,
+                results.seconds(),
+                movesById.size(),
+                history.size(),
+                results.sum("conflicts"),
+                lost,
+                gaps);
     }
 }

@@ -12,10 +12,10 @@ import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageGraph;
 import org.mlops4j.lineage.LineageNode;
-import org.mlops4j.registry.LakeModelRegistry;
 import org.mlops4j.registry.ModelInput;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistration;
+import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.VersionAllocator;
@@ -26,8 +26,7 @@ class RegistryIdempotencyTest {
     private final InMemoryObjectStore store = new InMemoryObjectStore();
     private final Mlops mlops =
             Mlops.builder().objectStore(store).cacheDirectory(null).build();
-    private final LakeModelRegistry registry =
-            new LakeModelRegistry(store, mlops.datasets(), mlops.versionAllocator(), mlops.clock());
+    private final ModelRegistry registry = mlops.registry();
 
     @AfterEach
     void close() {
