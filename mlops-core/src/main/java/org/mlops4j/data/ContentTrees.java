@@ -249,6 +249,25 @@ public final class ContentTrees {
     }
 
     /**
+     * Totals a stored tree from its manifests alone, reading no file: what registering a tree already in the lake
+     * records without storing anything again.
+     *
+     * @param root the tree's digest
+     * @param label names the tree in messages
+     * @return the digest and the tree's file count and total size
+     * @throws NotFoundException if the tree or one of its subtrees is not stored
+     * @throws IntegrityException if a manifest does not match its digest
+     */
+    public StoredTree describe(Digest root, String label) {
+        List<Placed> files = new ArrayList<>();
+        collect(root, "", label, files, new ArrayList<>(), new ArrayList<>());
+        return new StoredTree(
+                root,
+                files.size(),
+                files.stream().mapToLong(f -> f.entry().size()).sum());
+    }
+
+    /**
      * Compares two trees path by path; identical subtrees are skipped by their digests.
      *
      * @param older the first tree

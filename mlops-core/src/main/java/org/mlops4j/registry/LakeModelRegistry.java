@@ -105,9 +105,12 @@ public final class LakeModelRegistry implements ModelRegistry {
                         + "' does not exist; snapshot it first");
             }
         }
-        ContentTrees.StoredTree artifacts = registration.getArtifacts() == null
-                ? null
-                : trees.storeDirectory(registration.getArtifacts(), registration.getProgress(), "register " + name);
+        ContentTrees.StoredTree artifacts = registration.getArtifactTree() != null
+                ? trees.describe(registration.getArtifactTree(), "artifacts of " + name) // already in this lake
+                : registration.getArtifacts() == null
+                        ? null
+                        : trees.storeDirectory(
+                                registration.getArtifacts(), registration.getProgress(), "register " + name);
         Instant created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String author = System.getProperty("user.name", "unknown");
         VersionAllocator.AllocatedVersion allocated = versions.allocate(

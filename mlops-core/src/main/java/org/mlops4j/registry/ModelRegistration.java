@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.ProgressListener;
 import org.mlops4j.data.DatasetRef;
+import org.mlops4j.store.Digest;
 
 /**
  * What to register as a new model version: artifacts, metrics, parameters, tags, signature, inputs, code revision and
@@ -30,6 +31,7 @@ public final class ModelRegistration {
     private final String name;
     private String requestId = UUID.randomUUID().toString();
     private @Nullable Path artifacts;
+    private @Nullable Digest artifactTree;
     private final Map<String, Double> metrics = new TreeMap<>();
     private final Map<String, String> params = new TreeMap<>();
     private final Map<String, String> tags = new TreeMap<>();
@@ -75,6 +77,22 @@ public final class ModelRegistration {
     @CanIgnoreReturnValue
     public ModelRegistration artifacts(Path directory) {
         this.artifacts = Objects.requireNonNull(directory, "directory");
+        this.artifactTree = null;
+        return this;
+    }
+
+    /**
+     * Names a content tree already stored in the registry's lake as the model's artifacts (what a pipeline's train
+     * step stored): the version refers to it, and nothing is read back or uploaded again. Replaces a directory set
+     * before.
+     *
+     * @param tree the tree's digest
+     * @return this registration
+     */
+    @CanIgnoreReturnValue
+    public ModelRegistration artifacts(Digest tree) {
+        this.artifactTree = Objects.requireNonNull(tree, "tree");
+        this.artifacts = null;
         return this;
     }
 
@@ -216,9 +234,14 @@ public final class ModelRegistration {
         return requestId;
     }
 
-    /** Returns the artifacts directory, or null for a registration without artifacts. */
+    /** Returns the artifacts directory, or null for a registration without artifacts or with a lake tree. */
     public @Nullable Path getArtifacts() {
         return artifacts;
+    }
+
+    /** Returns the digest of the artifacts' tree already in the lake, or null if none was named. */
+    public @Nullable Digest getArtifactTree() {
+        return artifactTree;
     }
 
     /** Returns the metrics. */
@@ -268,7 +291,8 @@ public final class ModelRegistration {
 
     @Override
     public String toString() {
-        return "ModelRegistration{name=" + name + ", requestId=" + requestId + ", artifacts=" + artifacts + ", metrics="
-                + metrics + ", inputs=" + inputs + "}";
+        return "ModelRegistration{name=" + name + ", requestId=" + requestId + ", artifacts="
+                + (artifactTree != null ? artifactTree : artifacts) + ", metrics=" + metrics + ", inputs=" + inputs
+                + "}";
     }
 }

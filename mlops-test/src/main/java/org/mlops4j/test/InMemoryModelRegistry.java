@@ -81,6 +81,11 @@ public final class InMemoryModelRegistry implements ModelRegistry {
                         + "' does not exist; snapshot it first");
             }
         }
+        if (registration.getArtifactTree() != null) {
+            throw new UnsupportedOperationException("InMemoryModelRegistry keeps artifacts in its own memory and cannot"
+                    + " refer to tree " + registration.getArtifactTree() + " of a lake; register a directory"
+                    + " (artifacts(Path)), or use the lake's registry (Mlops.registry())");
+        }
         ContentTrees.StoredTree artifacts = registration.getArtifacts() == null
                 ? null
                 : trees.storeDirectory(registration.getArtifacts(), registration.getProgress(), "register " + name);

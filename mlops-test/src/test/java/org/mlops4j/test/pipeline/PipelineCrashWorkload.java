@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.data.Datasets;
 import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.LinearModelLoader;
 import org.mlops4j.deploy.LocalDeployer;
@@ -78,7 +79,9 @@ public final class PipelineCrashWorkload {
                 .train(fixture.trainer())
                 .evaluateOn(PipelineFixture.HOLDOUT, fixture.evaluator(mlops))
                 .promoteWhen(PipelineFixture.policy())
-                .prepare("features", (ctx, out) -> copy(ctx.getMlops(), ctx.dataset(PipelineFixture.RAW), out))
+                .prepare(
+                        "features",
+                        (ctx, out) -> copy(ctx.getServices().datasets(), ctx.dataset(PipelineFixture.RAW), out))
                 .deployTo(deployer, ENDPOINT, Rollout.replace())
                 .codeRevision("git:crash")
                 .clock(clock)
@@ -107,8 +110,8 @@ public final class PipelineCrashWorkload {
         return colon < 0 ? step : step.substring(0, colon);
     }
 
-    private static void copy(Mlops mlops, DatasetVersion raw, Path out) {
-        try (var in = mlops.datasets().open(raw, "data.csv")) {
+    private static void copy(Datasets datasets, DatasetVersion raw, Path out) {
+        try (var in = datasets.open(raw, "data.csv")) {
             java.nio.file.Files.write(out.resolve("features.csv"), in.readAllBytes());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -69,7 +69,7 @@ final class PipelineFixture {
         return ctx -> {
             trainings.incrementAndGet();
             DatasetVersion raw = ctx.dataset(RAW);
-            try (InputStream in = ctx.getMlops().datasets().open(raw, "data.csv")) {
+            try (InputStream in = ctx.getServices().datasets().open(raw, "data.csv")) {
                 String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
                 Path model = ctx.getWorkDirectory().resolve("model");
                 Files.createDirectories(model);
