@@ -15,7 +15,6 @@ import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
-import org.mlops4j.store.StoreKey;
 import org.mlops4j.test.InMemoryDeployer;
 import org.mlops4j.test.process.ParentChannel;
 import org.mlops4j.test.process.StepTracker;
@@ -34,15 +33,7 @@ public final class PipelineCrashWorkload {
     static final String PIPELINE = "churn";
     static final String ENDPOINT = "churn-endpoint";
 
-    private static volatile String phase = "other";
-
     private PipelineCrashWorkload() {}
-
-    /** Returns the phase a store write is reported under: {@code journal}, or the pipeline step in progress. */
-    static String phaseOf(StoreKey key) {
-        String value = key.value();
-        return value.startsWith("pipelines/") && value.contains("/journal/") ? "journal" : phase;
-    }
 
     /** The system property naming the deployer of the crash test: {@code in-memory} (default) or {@code local}. */
     static final String DEPLOYER_PROPERTY = "mlops4j.pipeline.crash.deployer";
@@ -88,26 +79,7 @@ public final class PipelineCrashWorkload {
                 .leaseDuration(Duration.ofMinutes(10))
                 .workDirectory(work)
                 .build();
-        if (steps != null) {
-            var unused = pipeline.getEventPublisher()
-                    .onStepStarted(e -> {
-                        String step = base(e.step());
-                        phase = step;
-                        steps.reach(step + ".started");
-                    })
-                    .onStepFinished(e -> {
-                        String step = base(e.outcome().step());
-                        steps.reach(step + ".finished");
-                        phase = "between";
-                    })
-                    .onRunFinished(e -> phase = "other");
-        }
-        return pipeline;
-    }
-
-    private static String base(String step) {
-        int colon = step.indexOf(':');
-        return colon < 0 ? step : step.substring(0, colon);
+        return steps == null ? pipeline : CrashPhases.track(pipeline, steps);
     }
 
     private static void copy(Datasets datasets, DatasetVersion raw, Path out) {
@@ -137,7 +109,7 @@ public final class PipelineCrashWorkload {
                 Path.of(args[1]).resolve(Long.toString(ProcessHandle.current().pid()));
         try (ObjectStore store = LocalObjectStore.builder()
                         .root(lake)
-                        .stepListener(steps.phasedListener(PipelineCrashWorkload::phaseOf))
+                        .stepListener(steps.phasedListener(CrashPhases::of))
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
@@ -147,11 +119,11 @@ public final class PipelineCrashWorkload {
                     pipeline(mlops, fixture, work.resolve("runs"), Clock.systemUTC(), deployer, steps);
             parent.ready();
             for (long i = 1; ; i++) {
-                phase = "trigger";
+                CrashPhases.enter("trigger");
                 while (pipeline.runIfTriggered().isPresent()) {
-                    phase = "trigger";
+                    CrashPhases.enter("trigger");
                 }
-                phase = "workload";
+                CrashPhases.enter("workload");
                 var unused = snapshotNext(
                         mlops, fixture, "child-" + ProcessHandle.current().pid() + "-" + i);
             }
