@@ -32,8 +32,12 @@ import org.slf4j.LoggerFactory;
  *       {@link #runIfTriggered()} of any process: steps found in its journal are not redone. Registration uses the
  *       run id as the registry's request id, the alias moves by compare-and-set from the champion the verdict was
  *       made against, and the deployment uses the run id as its operation id, so a side effect whose journal record
- *       was lost is found again instead of repeated. Evaluation writes nothing and is redone when the verdict was not
- *       journaled (per-example outcomes are not journaled).
+ *       was lost is found again instead of repeated. A remote training job ({@link TrainStep#trainRemotely}) is
+ *       submitted with the run id as its idempotency key and its handle journaled before the wait, so a resumed run
+ *       re-attaches to it instead of submitting another. Evaluation writes nothing and is redone when the verdict was
+ *       not journaled (per-example outcomes are not journaled).
+ *   <li><b>No second upload.</b> The train step stores the artifacts in the lake; registration refers to that tree
+ *       by its digest.
  *   <li><b>Rejected challengers are registered</b> (like MLflow keeps candidates), tagged with the pipeline and run
  *       ({@code mlops4j.pipeline}, {@code mlops4j.run}); the verdict is in the journal and the champion is untouched.
  *   <li><b>Lease.</b> One process runs a pipeline at a time: a lease in the lake with an expiry on the pipeline's
