@@ -2,34 +2,31 @@ package org.mlops4j.test.pipeline;
 
 import java.io.InputStream;
 import java.nio.channels.ReadableByteChannel;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.common.Page;
 import org.mlops4j.common.ServiceUnavailableException;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
 import org.mlops4j.store.StoreKey;
-import org.mlops4j.store.StoredObject;
+import org.mlops4j.test.ForwardingObjectStore;
 
 /**
  * A store that counts, while counting is on, the writes that upload content: every {@code putContent} and every
- * created tree or pack record ({@code trees/…}, {@code packs/…}). It can also refuse the next record created under a
+ * created tree or pack record ({@code trees/…}, {@code packs/…}). It can also refuse the next write under a key
  * prefix, as a backend that is down would. Thread-safe.
  */
-final class CountingObjectStore implements ObjectStore {
-    private final ObjectStore delegate;
+final class CountingObjectStore extends ForwardingObjectStore {
     private final AtomicBoolean counting = new AtomicBoolean();
     private final AtomicInteger contentWrites = new AtomicInteger();
     private final AtomicReference<@Nullable String> refuseNextUnder = new AtomicReference<>();
 
     CountingObjectStore(ObjectStore delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
     }
 
     /** Switches counting on (from zero) or off. */
@@ -66,34 +63,19 @@ final class CountingObjectStore implements ObjectStore {
     @Override
     public ContentInfo putContent(InputStream content) {
         count();
-        return delegate.putContent(content);
+        return super.putContent(content);
     }
 
     @Override
     public ContentInfo putContent(Digest expected, InputStream content) {
         count();
-        return delegate.putContent(expected, content);
+        return super.putContent(expected, content);
     }
 
     @Override
     public ContentInfo putContent(ReadableByteChannel content) {
         count();
-        return delegate.putContent(content);
-    }
-
-    @Override
-    public Optional<ContentInfo> findContent(Digest digest) {
-        return delegate.findContent(digest);
-    }
-
-    @Override
-    public InputStream openContent(Digest digest) {
-        return delegate.openContent(digest);
-    }
-
-    @Override
-    public InputStream openContent(Digest digest, long offset, long length) {
-        return delegate.openContent(digest, offset, length);
+        return super.putContent(content);
     }
 
     @Override
@@ -102,42 +84,12 @@ final class CountingObjectStore implements ObjectStore {
         if (key.value().startsWith("trees/") || key.value().startsWith("packs/")) {
             count();
         }
-        return delegate.createIfAbsent(key, bytes);
+        return super.createIfAbsent(key, bytes);
     }
 
     @Override
     public Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes) {
         maybeRefuse(key);
-        return delegate.compareAndSet(key, expected, bytes);
-    }
-
-    @Override
-    public Optional<StoredObject> find(StoreKey key) {
-        return delegate.find(key);
-    }
-
-    @Override
-    public boolean exists(StoreKey key) {
-        return delegate.exists(key);
-    }
-
-    @Override
-    public Page<StoreKey> list(String prefix, @Nullable String continuationToken, int maxResults) {
-        return delegate.list(prefix, continuationToken, maxResults);
-    }
-
-    @Override
-    public boolean delete(StoreKey key) {
-        return delegate.delete(key);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
-    }
-
-    @Override
-    public String toString() {
-        return "Counting" + delegate;
+        return super.compareAndSet(key, expected, bytes);
     }
 }

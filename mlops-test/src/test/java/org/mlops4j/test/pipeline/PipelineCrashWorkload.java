@@ -118,15 +118,20 @@ public final class PipelineCrashWorkload {
             RetrainingPipeline pipeline =
                     pipeline(mlops, fixture, work.resolve("runs"), Clock.systemUTC(), deployer, steps);
             parent.ready();
-            for (long i = 1; ; i++) {
+            runUntilKilled(mlops, fixture, pipeline);
+        }
+    }
+
+    /** Runs the pipeline until no trigger fires, snapshots the next raw version, and again, forever. */
+    static void runUntilKilled(Mlops mlops, PipelineFixture fixture, RetrainingPipeline pipeline) {
+        for (long i = 1; ; i++) {
+            CrashPhases.enter("trigger");
+            while (pipeline.runIfTriggered().isPresent()) {
                 CrashPhases.enter("trigger");
-                while (pipeline.runIfTriggered().isPresent()) {
-                    CrashPhases.enter("trigger");
-                }
-                CrashPhases.enter("workload");
-                var unused = snapshotNext(
-                        mlops, fixture, "child-" + ProcessHandle.current().pid() + "-" + i);
             }
+            CrashPhases.enter("workload");
+            var unused = snapshotNext(
+                    mlops, fixture, "child-" + ProcessHandle.current().pid() + "-" + i);
         }
     }
 }

@@ -82,15 +82,7 @@ public final class RemoteTrainingCrashWorkload {
             RetrainingPipeline pipeline =
                     pipeline(mlops, fixture, trainer, work.resolve("runs"), Clock.systemUTC(), steps);
             parent.ready();
-            for (long i = 1; ; i++) {
-                CrashPhases.enter("trigger");
-                while (pipeline.runIfTriggered().isPresent()) {
-                    CrashPhases.enter("trigger");
-                }
-                CrashPhases.enter("workload");
-                var unused = PipelineCrashWorkload.snapshotNext(
-                        mlops, fixture, "child-" + ProcessHandle.current().pid() + "-" + i);
-            }
+            PipelineCrashWorkload.runUntilKilled(mlops, fixture, pipeline);
         }
     }
 }
