@@ -20,6 +20,7 @@ import org.mlops4j.lake.LakeDescriptor;
 import org.mlops4j.lineage.Lineage;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageNode;
+import org.mlops4j.pipeline.PipelineServices;
 import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.TriggerStep;
 import org.mlops4j.registry.ModelRef;
@@ -208,7 +209,7 @@ public final class Mlops implements AutoCloseable {
      * @throws IllegalArgumentException if the name is invalid
      */
     public TriggerStep pipeline(String name) {
-        return RetrainingPipeline.builder(this, name);
+        return RetrainingPipeline.builder(name, new PipelineServices(store, datasets, registry, clock));
     }
 
     /** Returns the version allocator shared by every versioned record of this lake. */

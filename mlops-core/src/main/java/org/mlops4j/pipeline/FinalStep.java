@@ -104,7 +104,8 @@ public interface FinalStep {
     FinalStep dryRun(boolean dryRun);
 
     /**
-     * Sets the clock for timestamps, schedules and lease expiry (default: the {@code Mlops} instance's clock).
+     * Sets the clock for timestamps, schedules and lease expiry (default: the clock of the services the pipeline was
+     * built on).
      *
      * @param clock the clock
      * @return this step

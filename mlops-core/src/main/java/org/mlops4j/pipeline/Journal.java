@@ -80,11 +80,15 @@ final class Journal {
         return Optional.empty();
     }
 
-    /** Returns the last record of a step that is not a start record. */
+    /**
+     * Returns the record of a step's outcome ({@code done} or {@code skipped}); progress records such as a remote
+     * training job's {@code submitted} are not outcomes.
+     */
     Optional<JournalEntry> findDone(String step) {
         for (int i = entries.size() - 1; i >= 0; i--) {
             JournalEntry e = entries.get(i);
-            if (e.step().equals(step) && !e.status().equals(JournalEntry.STARTED)) {
+            if (e.step().equals(step)
+                    && (e.status().equals(StepOutcome.DONE) || e.status().equals(StepOutcome.SKIPPED))) {
                 return Optional.of(e);
             }
         }

@@ -16,7 +16,7 @@ import org.mlops4j.compare.Finding;
  * @param sequence the record's number in the run's journal, from 1
  * @param step the step ({@code run} for the run's start and end records)
  * @param status {@code started} or {@code finished} for {@code run}; {@link StepOutcome#DONE} or
- *     {@link StepOutcome#SKIPPED} for the others
+ *     {@link StepOutcome#SKIPPED} for the others, or {@link #SUBMITTED} for a remote training job's handle
  * @param at when it was written, on the pipeline's clock
  * @param fencingToken the lease's fencing token of the writer
  * @param inputs input dataset versions and their digests ({@code name@v sha256:…}), by name
@@ -40,6 +40,11 @@ public record JournalEntry(
     public static final String STARTED = "started";
     /** The status of the run's end record. */
     public static final String FINISHED = "finished";
+    /**
+     * The status of a {@code train} record written when a remote training job was submitted, before the pipeline waits
+     * for it: its {@code handle} output is what a resumed run re-attaches through. Not a step outcome.
+     */
+    public static final String SUBMITTED = "submitted";
 
     /**
      * Validates and copies the value.

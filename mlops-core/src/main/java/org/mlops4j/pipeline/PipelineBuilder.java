@@ -9,17 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.Mlops;
 import org.mlops4j.compare.ComparisonPolicy;
 import org.mlops4j.data.DatasetRef;
 import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.Rollout;
+import org.mlops4j.pipeline.spi.RemoteTrainer;
 import org.mlops4j.registry.ModelAlias;
 import org.mlops4j.registry.ModelRef;
 
 /** The one implementation of the step interfaces: each required step sets its part and returns itself as the next. */
 final class PipelineBuilder implements TriggerStep, TrainStep, EvaluateStep, PromoteStep, FinalStep {
-    final Mlops mlops;
+    final PipelineServices services;
     final String name;
 
     @Nullable
@@ -27,6 +27,9 @@ final class PipelineBuilder implements TriggerStep, TrainStep, EvaluateStep, Pro
 
     @Nullable
     Trainer trainer;
+
+    @Nullable
+    RemoteTrainer remoteTrainer;
 
     @Nullable
     String holdout;
@@ -75,8 +78,8 @@ final class PipelineBuilder implements TriggerStep, TrainStep, EvaluateStep, Pro
 
     final List<PipelineListener> listeners = new ArrayList<>();
 
-    PipelineBuilder(Mlops mlops, String name) {
-        this.mlops = Objects.requireNonNull(mlops, "mlops");
+    PipelineBuilder(PipelineServices services, String name) {
+        this.services = Objects.requireNonNull(services, "services");
         Objects.requireNonNull(name, "name");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new IllegalArgumentException("a pipeline name is 1..64 letters, digits, '.', '_' or '-', starting"
@@ -94,6 +97,12 @@ final class PipelineBuilder implements TriggerStep, TrainStep, EvaluateStep, Pro
     @Override
     public EvaluateStep train(Trainer trainer) {
         this.trainer = Objects.requireNonNull(trainer, "trainer");
+        return this;
+    }
+
+    @Override
+    public EvaluateStep trainRemotely(RemoteTrainer trainer) {
+        this.remoteTrainer = Objects.requireNonNull(trainer, "trainer");
         return this;
     }
 

@@ -3,7 +3,6 @@ package org.mlops4j.pipeline;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
-import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetVersion;
 
 /**
@@ -11,15 +10,19 @@ import org.mlops4j.data.DatasetVersion;
  * the holdout and the prepared ones so far), its id and a scratch directory. Immutable.
  */
 public final class RunContext {
-    private final Mlops mlops;
+    private final PipelineServices services;
     private final RunId runId;
     private final Map<String, DatasetVersion> datasets;
     private final Path workDirectory;
     private final String codeRevision;
 
     RunContext(
-            Mlops mlops, RunId runId, Map<String, DatasetVersion> datasets, Path workDirectory, String codeRevision) {
-        this.mlops = mlops;
+            PipelineServices services,
+            RunId runId,
+            Map<String, DatasetVersion> datasets,
+            Path workDirectory,
+            String codeRevision) {
+        this.services = services;
         this.runId = runId;
         this.datasets = Map.copyOf(datasets);
         this.workDirectory = workDirectory;
@@ -62,9 +65,9 @@ public final class RunContext {
         return codeRevision;
     }
 
-    /** Returns the MLOps instance, for reading datasets ({@code getMlops().datasets().open(…)}). */
-    public Mlops getMlops() {
-        return mlops;
+    /** Returns the services the pipeline runs on, for reading datasets ({@code getServices().datasets().open(…)}). */
+    public PipelineServices getServices() {
+        return services;
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.Mlops;
 import org.mlops4j.registry.ModelAlias;
 
 /**
@@ -13,7 +12,7 @@ import org.mlops4j.registry.ModelAlias;
  * consumed. Read-only; immutable.
  */
 public final class TriggerContext {
-    private final Mlops mlops;
+    private final PipelineServices services;
     private final Instant now;
     private final String model;
     private final String championAlias;
@@ -21,13 +20,13 @@ public final class TriggerContext {
     private final @Nullable Instant lastRunAt;
 
     TriggerContext(
-            Mlops mlops,
+            PipelineServices services,
             Instant now,
             String model,
             String championAlias,
             Map<String, Long> consumed,
             @Nullable Instant lastRunAt) {
-        this.mlops = mlops;
+        this.services = services;
         this.now = now;
         this.model = model;
         this.championAlias = championAlias;
@@ -35,9 +34,9 @@ public final class TriggerContext {
         this.lastRunAt = lastRunAt;
     }
 
-    /** Returns the MLOps instance (datasets, registry). */
-    public Mlops getMlops() {
-        return mlops;
+    /** Returns the services the pipeline runs on: its datasets and registry. */
+    public PipelineServices getServices() {
+        return services;
     }
 
     /** Returns the time on the pipeline's clock. */
@@ -52,7 +51,7 @@ public final class TriggerContext {
 
     /** Returns the champion alias, if set. */
     public Optional<ModelAlias> findChampion() {
-        return mlops.registry().findAlias(model, championAlias);
+        return services.registry().findAlias(model, championAlias);
     }
 
     /**

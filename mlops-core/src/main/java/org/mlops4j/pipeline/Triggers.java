@@ -48,7 +48,8 @@ public final class Triggers {
         return new Named("newVersionOf(" + name + ")", List.of(name)) {
             @Override
             public Optional<TriggerEvent> evaluate(TriggerContext context) {
-                Optional<DatasetVersion> latest = context.getMlops().datasets().findLatest(name);
+                Optional<DatasetVersion> latest =
+                        context.getServices().datasets().findLatest(name);
                 if (latest.isEmpty()) {
                     return Optional.empty();
                 }
@@ -79,7 +80,7 @@ public final class Triggers {
         return new Named("drift(" + name + ", " + rule + ")", List.of(name)) {
             @Override
             public Optional<TriggerEvent> evaluate(TriggerContext context) {
-                Datasets datasets = context.getMlops().datasets();
+                Datasets datasets = context.getServices().datasets();
                 Optional<DatasetVersion> latest = datasets.findLatest(name);
                 Optional<ModelAlias> champion = context.findChampion();
                 if (latest.isEmpty() || champion.isEmpty()) {
@@ -90,7 +91,7 @@ public final class Triggers {
                     return Optional.empty();
                 }
                 ModelVersion model =
-                        context.getMlops().registry().get(champion.get().ref());
+                        context.getServices().registry().get(champion.get().ref());
                 Optional<DatasetRef> reference = model.getInputs().stream()
                         .filter(i -> i.role().equals(ModelInput.TRAIN)
                                 && i.dataset().name().equals(name))

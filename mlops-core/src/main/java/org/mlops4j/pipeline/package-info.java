@@ -1,7 +1,7 @@
 /**
  * Retraining pipelines: trigger → prepare → train → register → evaluate → compare → promote → deploy, every step
  * journaled in the lake so that a crashed run resumes instead of redoing or duplicating work, with a lease so that one
- * process runs a pipeline at a time. Start with {@link org.mlops4j.Mlops#pipeline(String)}; the journal's schema is in
+ * process runs a pipeline at a time. Start with {@code mlops.pipeline(name)}; the journal's schema is in
  * {@code docs/pipeline-journal.md}.
  */
 @NullMarked

@@ -83,7 +83,7 @@ final class ChurnWorkflow {
         return (ctx, output) -> {
             DatasetVersion raw = ctx.dataset(RAW);
             try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                            ctx.getMlops().datasets().open(raw, RAW_FILE), StandardCharsets.UTF_8));
+                            ctx.getServices().datasets().open(raw, RAW_FILE), StandardCharsets.UTF_8));
                     var writer = Files.newBufferedWriter(output.resolve(SPLIT_FILE), StandardCharsets.UTF_8)) {
                 writer.write(in.readLine());
                 writer.write('\n');

@@ -3,16 +3,15 @@ package org.mlops4j.test.lineage;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.Page;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
-import org.mlops4j.store.ObjectTag;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;
+import org.mlops4j.test.ForwardingObjectStore;
 import org.mlops4j.test.InMemoryObjectStore;
 
 /**
@@ -20,13 +19,14 @@ import org.mlops4j.test.InMemoryObjectStore;
  * {@code exists <key>}, {@code list <prefix>} (one per page), {@code content <content key>}. A test asserts with it
  * that a query read only the lineage index. Thread-safe.
  */
-final class RecordingObjectStore implements ObjectStore {
+final class RecordingObjectStore extends ForwardingObjectStore {
     private final InMemoryObjectStore delegate;
     private final List<String> reads = new ArrayList<>();
     private boolean recording;
 
     RecordingObjectStore(InMemoryObjectStore delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
+        this.delegate = delegate;
     }
 
     /** Starts recording afresh and resets the delegate's counters. */
@@ -49,63 +49,39 @@ final class RecordingObjectStore implements ObjectStore {
     }
 
     @Override
-    public ContentInfo putContent(InputStream content) {
-        return delegate.putContent(content);
-    }
-
-    @Override
-    public ContentInfo putContent(Digest expected, InputStream content) {
-        return delegate.putContent(expected, content);
-    }
-
-    @Override
     public Optional<ContentInfo> findContent(Digest digest) {
         read("content", ObjectStore.contentKey(digest).value());
-        return delegate.findContent(digest);
+        return super.findContent(digest);
     }
 
     @Override
     public InputStream openContent(Digest digest) {
         read("content", ObjectStore.contentKey(digest).value());
-        return delegate.openContent(digest);
+        return super.openContent(digest);
     }
 
     @Override
-    public boolean createIfAbsent(StoreKey key, byte[] bytes) {
-        return delegate.createIfAbsent(key, bytes);
-    }
-
-    @Override
-    public Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes) {
-        return delegate.compareAndSet(key, expected, bytes);
+    public InputStream openContent(Digest digest, long offset, long length) {
+        read("content", ObjectStore.contentKey(digest).value());
+        return super.openContent(digest, offset, length);
     }
 
     @Override
     public Optional<StoredObject> find(StoreKey key) {
         read("find", key.value());
-        return delegate.find(key);
+        return super.find(key);
     }
 
     @Override
     public boolean exists(StoreKey key) {
         read("exists", key.value());
-        return delegate.exists(key);
+        return super.exists(key);
     }
 
     @Override
     public Page<StoreKey> list(String prefix, @Nullable String continuationToken, int maxResults) {
         read("list", prefix);
-        return delegate.list(prefix, continuationToken, maxResults);
-    }
-
-    @Override
-    public boolean delete(StoreKey key) {
-        return delegate.delete(key);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        return super.list(prefix, continuationToken, maxResults);
     }
 
     @Override

@@ -68,6 +68,14 @@ class PipelineBuilderTest {
     }
 
     @Test
+    void shouldRejectANullRemoteTrainerWhenSet() {
+        assertThatThrownBy(
+                        () -> mlops.pipeline("churn").trigger(Triggers.manual()).trainRemotely(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("trainer");
+    }
+
+    @Test
     void shouldRejectAnInvalidHoldoutNameWhenSet() {
         assertThatThrownBy(() -> mlops.pipeline("churn")
                         .trigger(Triggers.manual())

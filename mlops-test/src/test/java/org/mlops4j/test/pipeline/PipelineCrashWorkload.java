@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.data.Datasets;
 import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.LinearModelLoader;
 import org.mlops4j.deploy.LocalDeployer;
@@ -14,7 +15,6 @@ import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
-import org.mlops4j.store.StoreKey;
 import org.mlops4j.test.InMemoryDeployer;
 import org.mlops4j.test.process.ParentChannel;
 import org.mlops4j.test.process.StepTracker;
@@ -33,15 +33,7 @@ public final class PipelineCrashWorkload {
     static final String PIPELINE = "churn";
     static final String ENDPOINT = "churn-endpoint";
 
-    private static volatile String phase = "other";
-
     private PipelineCrashWorkload() {}
-
-    /** Returns the phase a store write is reported under: {@code journal}, or the pipeline step in progress. */
-    static String phaseOf(StoreKey key) {
-        String value = key.value();
-        return value.startsWith("pipelines/") && value.contains("/journal/") ? "journal" : phase;
-    }
 
     /** The system property naming the deployer of the crash test: {@code in-memory} (default) or {@code local}. */
     static final String DEPLOYER_PROPERTY = "mlops4j.pipeline.crash.deployer";
@@ -78,37 +70,20 @@ public final class PipelineCrashWorkload {
                 .train(fixture.trainer())
                 .evaluateOn(PipelineFixture.HOLDOUT, fixture.evaluator(mlops))
                 .promoteWhen(PipelineFixture.policy())
-                .prepare("features", (ctx, out) -> copy(ctx.getMlops(), ctx.dataset(PipelineFixture.RAW), out))
+                .prepare(
+                        "features",
+                        (ctx, out) -> copy(ctx.getServices().datasets(), ctx.dataset(PipelineFixture.RAW), out))
                 .deployTo(deployer, ENDPOINT, Rollout.replace())
                 .codeRevision("git:crash")
                 .clock(clock)
                 .leaseDuration(Duration.ofMinutes(10))
                 .workDirectory(work)
                 .build();
-        if (steps != null) {
-            var unused = pipeline.getEventPublisher()
-                    .onStepStarted(e -> {
-                        String step = base(e.step());
-                        phase = step;
-                        steps.reach(step + ".started");
-                    })
-                    .onStepFinished(e -> {
-                        String step = base(e.outcome().step());
-                        steps.reach(step + ".finished");
-                        phase = "between";
-                    })
-                    .onRunFinished(e -> phase = "other");
-        }
-        return pipeline;
+        return steps == null ? pipeline : CrashPhases.track(pipeline, steps);
     }
 
-    private static String base(String step) {
-        int colon = step.indexOf(':');
-        return colon < 0 ? step : step.substring(0, colon);
-    }
-
-    private static void copy(Mlops mlops, DatasetVersion raw, Path out) {
-        try (var in = mlops.datasets().open(raw, "data.csv")) {
+    private static void copy(Datasets datasets, DatasetVersion raw, Path out) {
+        try (var in = datasets.open(raw, "data.csv")) {
             java.nio.file.Files.write(out.resolve("features.csv"), in.readAllBytes());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -134,7 +109,7 @@ public final class PipelineCrashWorkload {
                 Path.of(args[1]).resolve(Long.toString(ProcessHandle.current().pid()));
         try (ObjectStore store = LocalObjectStore.builder()
                         .root(lake)
-                        .stepListener(steps.phasedListener(PipelineCrashWorkload::phaseOf))
+                        .stepListener(steps.phasedListener(CrashPhases::of))
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
@@ -143,15 +118,20 @@ public final class PipelineCrashWorkload {
             RetrainingPipeline pipeline =
                     pipeline(mlops, fixture, work.resolve("runs"), Clock.systemUTC(), deployer, steps);
             parent.ready();
-            for (long i = 1; ; i++) {
-                phase = "trigger";
-                while (pipeline.runIfTriggered().isPresent()) {
-                    phase = "trigger";
-                }
-                phase = "workload";
-                var unused = snapshotNext(
-                        mlops, fixture, "child-" + ProcessHandle.current().pid() + "-" + i);
+            runUntilKilled(mlops, fixture, pipeline);
+        }
+    }
+
+    /** Runs the pipeline until no trigger fires, snapshots the next raw version, and again, forever. */
+    static void runUntilKilled(Mlops mlops, PipelineFixture fixture, RetrainingPipeline pipeline) {
+        for (long i = 1; ; i++) {
+            CrashPhases.enter("trigger");
+            while (pipeline.runIfTriggered().isPresent()) {
+                CrashPhases.enter("trigger");
             }
+            CrashPhases.enter("workload");
+            var unused = snapshotNext(
+                    mlops, fixture, "child-" + ProcessHandle.current().pid() + "-" + i);
         }
     }
 }

@@ -7,18 +7,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mlops4j.Mlops;
 import org.mlops4j.compare.ComparisonPolicy;
 import org.mlops4j.compare.Evaluation;
 import org.mlops4j.compare.Policies;
 import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.data.Datasets;
 import org.mlops4j.deploy.LinearModelLoader;
 import org.mlops4j.pipeline.Evaluator;
 import org.mlops4j.pipeline.TrainedModel;
 import org.mlops4j.pipeline.Trainer;
+import org.mlops4j.pipeline.spi.TrainingResult;
 import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.store.ObjectStore;
+import org.mlops4j.test.FakeRemoteTrainer;
 
 /**
  * A tiny world for pipeline tests: dataset {@value #RAW} holds a CSV whose last line is the "quality" a model trained
@@ -69,22 +73,39 @@ final class PipelineFixture {
         return ctx -> {
             trainings.incrementAndGet();
             DatasetVersion raw = ctx.dataset(RAW);
-            try (InputStream in = ctx.getMlops().datasets().open(raw, "data.csv")) {
-                String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
-                Path model = ctx.getWorkDirectory().resolve("model");
-                Files.createDirectories(model);
-                Files.writeString(model.resolve("model.txt"), lines[lines.length - 1]);
-                // A linear model too, so that the LocalDeployer's loader can serve it.
-                Files.writeString(
-                        model.resolve(LinearModelLoader.FILE),
-                        "{\"intercept\": 0.0, \"weights\": {\"x\": 1.0}, \"link\": \"identity\"}");
-                return TrainedModel.of(model)
-                        .param("trained-on", raw.getRef().toString())
-                        .tag(LinearModelLoader.FLAVOR_TAG, LinearModelLoader.FLAVOR);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Path model = ctx.getWorkDirectory().resolve("model");
+            writeModel(ctx.getServices().datasets(), raw, model);
+            return TrainedModel.of(model)
+                    .param("trained-on", raw.getRef().toString())
+                    .tag(LinearModelLoader.FLAVOR_TAG, LinearModelLoader.FLAVOR);
         };
+    }
+
+    /** The trainer's work as a remote job: the same files, parameters and tags. */
+    FakeRemoteTrainer.Job remoteJob(Datasets datasets) {
+        return (request, output) -> {
+            trainings.incrementAndGet();
+            DatasetVersion raw = request.datasets().get(RAW);
+            writeModel(datasets, raw, output);
+            return new TrainingResult(
+                    Map.of(),
+                    Map.of("trained-on", raw.getRef().toString()),
+                    Map.of(LinearModelLoader.FLAVOR_TAG, LinearModelLoader.FLAVOR));
+        };
+    }
+
+    /** Writes {@code model.txt} (the raw data's quality) and a linear model the LocalDeployer's loader can serve. */
+    private static void writeModel(Datasets datasets, DatasetVersion raw, Path model) {
+        try (InputStream in = datasets.open(raw, "data.csv")) {
+            String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
+            Files.createDirectories(model);
+            Files.writeString(model.resolve("model.txt"), lines[lines.length - 1]);
+            Files.writeString(
+                    model.resolve(LinearModelLoader.FILE),
+                    "{\"intercept\": 0.0, \"weights\": {\"x\": 1.0}, \"link\": \"identity\"}");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     Evaluator evaluator(Mlops mlops) {

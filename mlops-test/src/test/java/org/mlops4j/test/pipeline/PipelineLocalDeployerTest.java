@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
 import org.mlops4j.compare.Evaluation;
 import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.data.Datasets;
 import org.mlops4j.deploy.LinearModelLoader;
 import org.mlops4j.deploy.LocalDeployer;
 import org.mlops4j.deploy.OperationId;
@@ -50,7 +51,8 @@ class PipelineLocalDeployerTest {
             var unusedHoldout = fixture.snapshotHoldout(mlops);
             RetrainingPipeline pipeline = mlops.pipeline("linear")
                     .trigger(Triggers.newVersionOf(PipelineFixture.RAW))
-                    .train(ctx -> linear(ctx.getMlops(), ctx.dataset(PipelineFixture.RAW), ctx.getWorkDirectory()))
+                    .train(ctx -> linear(
+                            ctx.getServices().datasets(), ctx.dataset(PipelineFixture.RAW), ctx.getWorkDirectory()))
                     .evaluateOn(
                             PipelineFixture.HOLDOUT,
                             (model, holdout) -> Evaluation.builder(model.getRef(), holdout.getRef())
@@ -90,8 +92,8 @@ class PipelineLocalDeployerTest {
     }
 
     /** A linear model y = quality · x, where quality is the raw data's last line; tagged for the linear loader. */
-    private static TrainedModel linear(Mlops mlops, DatasetVersion raw, Path work) {
-        try (InputStream in = mlops.datasets().open(raw, "data.csv")) {
+    private static TrainedModel linear(Datasets datasets, DatasetVersion raw, Path work) {
+        try (InputStream in = datasets.open(raw, "data.csv")) {
             String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n");
             String quality = lines[lines.length - 1].trim();
             Path model = Files.createDirectories(work.resolve("model"));
