@@ -41,7 +41,7 @@ import jdk.jshell.UnresolvedReferenceException;
  *
  * <ul>
  *   <li>{@code programs README.md}: compiles every {@code java} block in memory ({@code javax.tools}; statements go
- *       into the README's main class) and runs its {@code main};
+ *       into the README's main class) and runs its {@code main}, if it has one;
  *   <li>{@code jshell README.md mlops.jsh}: evaluates {@code mlops.jsh}, then every {@code java jshell} block, snippet by
  *       snippet, through the {@code jdk.jshell} API with this JVM's class path, as {@code scripts/jshell} would.
  * </ul>
@@ -100,7 +100,12 @@ public final class ReadmeRunner {
                 .filter(name -> name.equals(program.className()) || name.endsWith("." + program.className()))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no class " + program.className() + " compiled"));
-        Method main = loader.loadClass(mainClass).getMethod("main", String[].class);
+        Method main;
+        try {
+            main = loader.loadClass(mainClass).getMethod("main", String[].class);
+        } catch (NoSuchMethodException e) {
+            return; // a class to compile, not to run
+        }
         if (!Modifier.isStatic(main.getModifiers())) {
             fail(program.blocks().get(0).where() + ": " + program.className() + ".main is not static");
         }
