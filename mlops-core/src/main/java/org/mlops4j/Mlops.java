@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.data.Datasets;
 import org.mlops4j.deploy.DeploymentHistory;
+import org.mlops4j.internal.DependencyVersions;
 import org.mlops4j.lake.LakeDescriptor;
 import org.mlops4j.lineage.Lineage;
 import org.mlops4j.lineage.LineageEdge;
@@ -113,6 +114,7 @@ public final class Mlops implements AutoCloseable {
      *
      * @return the instance; close it when done
      * @throws MlopsException if the directory cannot be used
+     * @throws IllegalStateException if a dependency is older than this release supports (e.g. Jackson before 2.18)
      */
     public static Mlops local() {
         String home = System.getenv(HOME_VARIABLE);
@@ -125,6 +127,7 @@ public final class Mlops implements AutoCloseable {
      * @param home the directory
      * @return the instance; close it when done
      * @throws MlopsException if the directory cannot be used
+     * @throws IllegalStateException if a dependency is older than this release supports (e.g. Jackson before 2.18)
      */
     public static Mlops local(Path home) {
         return builder()
@@ -370,10 +373,12 @@ public final class Mlops implements AutoCloseable {
          * Builds the instance.
          *
          * @return the instance; close it when done
-         * @throws IllegalStateException if neither a store nor a local lake was set
+         * @throws IllegalStateException if neither a store nor a local lake was set, or if a dependency on the class
+         *     path is older than this release supports (the message names it, the version found and the one needed)
          * @throws MlopsException if the local lake cannot be opened
          */
         public Mlops build() {
+            DependencyVersions.requireSupported(); // an old Jackson fails here, with the fix, not deep in the lake
             if (store == null && localLake == null) {
                 throw new IllegalStateException(
                         "a lake is required: call objectStore(store) or localLake(directory), or use Mlops.local()");

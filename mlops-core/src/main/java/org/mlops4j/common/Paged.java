@@ -2,10 +2,12 @@ package org.mlops4j.common;
 
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.StringJoiner;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +32,9 @@ public final class Paged<T> implements Iterable<T> {
          */
         Page<T> fetch(@Nullable String continuationToken);
     }
+
+    /** How many items {@link #toString()} shows. */
+    private static final int SHOWN = 10;
 
     private final PageFetcher<T> fetcher;
 
@@ -91,6 +96,29 @@ public final class Paged<T> implements Iterable<T> {
     /** Returns the items as a sequential stream. */
     public Stream<T> stream() {
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED), false);
+    }
+
+    /**
+     * Shows the first items, for JShell and logs: {@code Paged[a, b, c]}, or {@code Paged[a, …, j, … (first page: 50
+     * items, more pages)]}. Fetches the first page (one call to the backend) and never throws: a failed fetch prints
+     * as {@code Paged[cannot list: …]}.
+     */
+    @Override
+    public String toString() {
+        Page<T> first;
+        try {
+            first = fetcher.fetch(null);
+        } catch (RuntimeException e) {
+            return "Paged[cannot list: " + e.getMessage() + "]";
+        }
+        List<T> items = first.items();
+        StringJoiner shown = new StringJoiner(", ", "Paged[", "]");
+        items.stream().limit(SHOWN).forEach(item -> shown.add(String.valueOf(item)));
+        if (items.size() > SHOWN || first.continuationToken() != null) {
+            shown.add("… (first page: " + items.size() + " items"
+                    + (first.continuationToken() != null ? ", more pages)" : ")"));
+        }
+        return shown.toString();
     }
 
     private final class PageIterator implements Iterator<Page<T>> {

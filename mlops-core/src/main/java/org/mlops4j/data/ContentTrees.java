@@ -90,6 +90,8 @@ public final class ContentTrees {
      * @param operation names the work in progress events and messages
      * @return the root digest and totals
      * @throws UnsafePathException if a path breaks the naming rules
+     * @throws org.mlops4j.common.NotFoundException if the directory does not exist
+     * @throws IllegalArgumentException if it is a file
      */
     public StoredTree storeDirectory(Path directory, ProgressListener progress, String operation) {
         Snapshotter.Result result =

@@ -231,7 +231,8 @@ public final class SnapshotBuilder {
      * @return the new version, or the unchanged latest one
      * @throws IllegalStateException if no source was given
      * @throws UnsafePathException if a path breaks the naming rules
-     * @throws org.mlops4j.common.NotFoundException if a parent does not exist
+     * @throws org.mlops4j.common.NotFoundException if a parent, or a directory to snapshot, does not exist
+     * @throws IllegalArgumentException if a directory to snapshot is a file
      * @throws org.mlops4j.common.MlopsException if reading the sources or writing the lake fails
      */
     public DatasetVersion commit() {

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
+import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.ProgressListener;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
@@ -139,6 +140,7 @@ final class Snapshotter {
                     break;
                 }
                 if (source instanceof DirectorySource directory) {
+                    requireDirectory(directory.directory());
                     requireUtf8FileNames(directory.directory());
                     Path real = directory.directory().toRealPath();
                     walkDirectory(real, real, "", root);
@@ -164,6 +166,24 @@ final class Snapshotter {
     }
 
     // --- walking ---------------------------------------------------------------------------------------------
+
+    /** A missing folder is the caller's mistake, not a file that vanished meanwhile: say so, with the full path. */
+    private void requireDirectory(Path directory) {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        Path absolute = directory.toAbsolutePath();
+        if (Files.exists(directory)) {
+            throw new IllegalArgumentException(operation + ": " + absolute + " is a file, not a directory; give the"
+                    + " directory that holds the files");
+        }
+        String relative = directory.isAbsolute()
+                ? ""
+                : " (a relative path starts at the working directory "
+                        + directory.getFileSystem().getPath("").toAbsolutePath() + ")";
+        throw new NotFoundException(operation + ": the directory " + absolute + " does not exist" + relative
+                + "; create it, or give the right path");
+    }
 
     /** Without a UTF-8 locale the JVM mangles non-ASCII file names it reads from the disk: refuse, don't guess. */
     private static void requireUtf8FileNames(Path directory) {

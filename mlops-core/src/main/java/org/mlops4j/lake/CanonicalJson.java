@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.internal.DependencyVersions;
 import org.mlops4j.lake.LakeFormatException.Reason;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
@@ -75,6 +76,11 @@ import org.mlops4j.store.StoreKey;
 public final class CanonicalJson {
     /** The longest number token, in characters, that the reader lexes before it rejects the input as too large. */
     static final int MAX_NUMBER_LENGTH = 1000;
+
+    static {
+        // before WRITER links JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8, which an older Jackson lacks
+        DependencyVersions.requireSupported();
+    }
 
     private static final JsonFactory WRITER = JsonFactory.builder()
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
