@@ -180,8 +180,9 @@ public final class Deployer implements AutoCloseable {
             if (plannedEvent != currentEvent
                     || (state != null && plan.findBefore().isEmpty())) {
                 throw new ConflictException("endpoint '" + endpoint + "' changed since plan " + plan.getOperationId()
-                        + " was made (event " + plannedEvent + ", now " + currentEvent
-                        + "); make a new plan and review it");
+                        + " was made (event " + plannedEvent + ", now " + currentEvent + "). Applying a plan to an"
+                        + " endpoint that changed since the plan was made could undo that change: make a new plan and"
+                        + " review it");
             }
             if (state != null && state.findRunning().isPresent()) {
                 throw new ConflictException(

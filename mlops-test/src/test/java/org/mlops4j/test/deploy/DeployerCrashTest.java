@@ -16,10 +16,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.DeploymentEvent;
 import org.mlops4j.deploy.EndpointStatus;
 import org.mlops4j.deploy.LinearModelLoader;
-import org.mlops4j.deploy.LocalDeployer;
+import org.mlops4j.deploy.local.LocalDeployer;
 import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistration;
@@ -104,7 +105,7 @@ class DeployerCrashTest {
 
     private void checkAfterDeath(KillOutcome outcome) {
         try (Mlops mlops = Mlops.builder().localLake(lake).cacheDirectory(null).build();
-                LocalDeployer deployer = LocalDeployer.builder()
+                Deployer deployer = LocalDeployer.builder()
                         .mlops(mlops)
                         .loader(new LinearModelLoader())
                         .build()) {

@@ -4,11 +4,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.mlops4j.Mlops;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.EndpointStatus;
 import org.mlops4j.deploy.LinearModelLoader;
-import org.mlops4j.deploy.LocalDeployer;
 import org.mlops4j.deploy.OperationId;
 import org.mlops4j.deploy.Rollout;
+import org.mlops4j.deploy.local.LocalDeployer;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.store.LocalObjectStore;
@@ -60,7 +61,7 @@ public final class DeployerCrashWorkload {
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build();
-                LocalDeployer deployer = LocalDeployer.builder()
+                Deployer deployer = LocalDeployer.builder()
                         .mlops(mlops)
                         .loader(new LinearModelLoader())
                         .build()) {
