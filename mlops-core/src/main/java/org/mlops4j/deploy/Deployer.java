@@ -558,9 +558,10 @@ public final class Deployer implements AutoCloseable {
     }
 
     /**
-     * Drives on what needs no caller: heals the records of the last move, moves a converging operation one step (any
-     * deployer may: the target's update is idempotent by its key and the books move by compare-and-set), and asks the
-     * target again for the booked slots when it serves something else. A failure is logged and left for the next touch.
+     * Drives on what needs no caller: heals the records of the last move, moves a converging operation on (begins the
+     * target's update if nobody did, and polls it once; any deployer may: the update is idempotent by its key and the
+     * books move by compare-and-set), and asks the target again for the booked slots when it serves something else. A
+     * failure is logged and left for the next touch.
      */
     @CanIgnoreReturnValue
     private Stored settle(Stored stored) {
@@ -569,7 +570,16 @@ public final class Deployer implements AutoCloseable {
         OperationState op = state.operation();
         try {
             if (op != null && op.isRunning() && op.converging()) {
-                return drive(stored).or(() -> readState(state.endpoint())).orElse(stored);
+                // two moves: begin the update if nobody did, then poll it once, so that a quick target is done
+                Stored now = stored;
+                for (int move = 0; move < 2 && isConverging(now); move++) {
+                    Optional<Stored> after = drive(now);
+                    if (after.isEmpty()) {
+                        return readState(state.endpoint()).orElse(now);
+                    }
+                    now = after.get();
+                }
+                return now;
             }
             Optional<SlotLayout> wanted = state.layout();
             if (wanted.isPresent() && !wanted.equals(target.read(state.endpoint()))) {
@@ -583,6 +593,11 @@ public final class Deployer implements AutoCloseable {
             LOG.debug("endpoint '{}' not settled now, left for the next touch", state.endpoint(), e);
         }
         return stored;
+    }
+
+    private static boolean isConverging(Stored stored) {
+        OperationState op = stored.state().operation();
+        return op != null && op.isRunning() && op.converging();
     }
 
     /** Settles every endpoint in the books: what a dead deployer left half-done is driven on and served again. */

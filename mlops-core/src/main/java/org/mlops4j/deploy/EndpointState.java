@@ -118,6 +118,33 @@ record EndpointState(
 
         /** The next canary step, its slots to be served. */
         OperationState advanced(int nextStep, Instant now, String why) {
+            return moved(why, nextStep, now, null, true, null, revision + 1);
+        }
+
+        /** Decided: ends as {@code how} once the target serves the slots of the next revision. */
+        OperationState deciding(OperationStatus how, String why) {
+            return moved(why, step, stepStarted, how, true, null, revision + 1);
+        }
+
+        /** The target's update of this revision has begun. */
+        OperationState handing(String token) {
+            return moved(reason, step, stepStarted, outcome, true, token, revision);
+        }
+
+        /** The target serves the slots. */
+        OperationState converged() {
+            return moved(reason, step, stepStarted, outcome, false, null, revision);
+        }
+
+        /** The operation, still running, after one of the moves above. */
+        private OperationState moved(
+                String why,
+                int nextStep,
+                Instant nextStarted,
+                @Nullable OperationStatus nextOutcome,
+                boolean nextConverging,
+                @Nullable String nextHandle,
+                int nextRevision) {
             return new OperationState(
                     id,
                     status,
@@ -132,83 +159,11 @@ record EndpointState(
                     oldSlot,
                     steps,
                     nextStep,
-                    now,
-                    null,
-                    true,
-                    null,
-                    revision + 1,
-                    undo);
-        }
-
-        /** Decided: ends as {@code how} once the target serves the slots of the next revision. */
-        OperationState deciding(OperationStatus how, String why) {
-            return new OperationState(
-                    id,
-                    status,
-                    model,
-                    previous,
-                    rollout,
-                    why,
-                    event,
-                    started,
-                    ended,
-                    newSlot,
-                    oldSlot,
-                    steps,
-                    step,
-                    stepStarted,
-                    how,
-                    true,
-                    null,
-                    revision + 1,
-                    undo);
-        }
-
-        /** The target's update of this revision has begun. */
-        OperationState handing(String token) {
-            return new OperationState(
-                    id,
-                    status,
-                    model,
-                    previous,
-                    rollout,
-                    reason,
-                    event,
-                    started,
-                    ended,
-                    newSlot,
-                    oldSlot,
-                    steps,
-                    step,
-                    stepStarted,
-                    outcome,
-                    true,
-                    token,
-                    revision,
-                    undo);
-        }
-
-        /** The target serves the slots. */
-        OperationState converged() {
-            return new OperationState(
-                    id,
-                    status,
-                    model,
-                    previous,
-                    rollout,
-                    reason,
-                    event,
-                    started,
-                    ended,
-                    newSlot,
-                    oldSlot,
-                    steps,
-                    step,
-                    stepStarted,
-                    outcome,
-                    false,
-                    null,
-                    revision,
+                    nextStarted,
+                    nextOutcome,
+                    nextConverging,
+                    nextHandle,
+                    nextRevision,
                     undo);
         }
 

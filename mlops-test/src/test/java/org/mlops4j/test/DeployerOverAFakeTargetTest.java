@@ -100,13 +100,13 @@ class DeployerOverAFakeTargetTest {
     void shouldDriveAnOperationLeftHalfDoneToItsEndWhenItIsReattached() throws Exception {
         ModelVersion v1 = model("one");
         ModelVersion v2 = model("two");
-        Deployer first = deployer(3, ref -> false);
+        Deployer first = deployer(10, ref -> false);
         var unused = first.beginApply(first.plan("e", v1, Rollout.replace(), OperationId.of("a")))
                 .getFinalResult();
         DeploymentPlan plan = first.plan("e", v2, Rollout.blueGreen(), OperationId.of("b"));
         var begun = first.beginApply(plan); // the process dies here, while the target still moves
 
-        Deployer next = deployer(3, ref -> false);
+        Deployer next = deployer(10, ref -> false);
         DeploymentPlan other = next.plan("e", v1, Rollout.blueGreen(), OperationId.of("c"));
         assertThatThrownBy(() -> next.beginApply(other))
                 .isInstanceOf(ConflictException.class)

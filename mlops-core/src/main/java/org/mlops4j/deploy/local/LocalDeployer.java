@@ -103,8 +103,8 @@ public final class LocalDeployer {
         private int maxRequestBytes = 1 << 20;
         private int threads = 8;
         private @Nullable Clock clock;
-        private @Nullable Path artifactCache;
         private Duration pollInterval = Duration.ofMillis(200);
+        private @Nullable Path artifactCache;
         private final Set<String> set = new HashSet<>();
 
         private Builder() {}
