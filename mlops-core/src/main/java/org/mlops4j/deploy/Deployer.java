@@ -137,7 +137,10 @@ public final class Deployer implements AutoCloseable {
         Objects.requireNonNull(rollout, "rollout");
         Objects.requireNonNull(operationId, "operationId");
         target.checkServable(model);
-        EndpointState state = readState(endpoint).map(Stored::state).orElse(null);
+        EndpointState state = readState(endpoint)
+                .map(Stored::state)
+                .filter(s -> !s.isVacant())
+                .orElse(null);
         if (state != null) {
             Optional<OperationState> used = findOperation(endpoint, state, operationId);
             if (used.isPresent()) {

@@ -495,6 +495,33 @@ class LocalDeployerTest {
     }
 
     @Test
+    void shouldBookNothingWhenTheTargetCannotLoadTheModel() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(temp.resolve("broken"));
+        java.nio.file.Files.writeString(dir.resolve(LinearModelLoader.FILE), "{not json");
+        ModelVersion broken = mlops.registry()
+                .register(new org.mlops4j.registry.ModelRegistration("broken")
+                        .artifacts(dir)
+                        .tag(LinearModelLoader.FLAVOR_TAG, LinearModelLoader.FLAVOR));
+        DeploymentPlan first = deployer.plan("churn", broken, Rollout.blueGreen(), OperationId.of("op-1"));
+
+        assertThatThrownBy(() -> deployer.beginApply(first))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not valid JSON");
+        assertThat(deployer.findStatus("churn")).isEmpty();
+        assertThat(deployer.findOperation("churn", OperationId.of("op-1"))).isEmpty();
+        assertThat(deploy(v1, Rollout.blueGreen(), "op-1").getEvent())
+                .as("nothing was booked under the id")
+                .isEqualTo(1);
+
+        DeploymentPlan second = deployer.plan("churn", broken, Rollout.blueGreen(), OperationId.of("op-2"));
+        assertThatThrownBy(() -> deployer.beginApply(second)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(deployer.status("churn").findLastOperation()).hasValue(OperationId.of("op-1"));
+        assertThat(deployer.status("churn").getLastStatus()).isEqualTo(OperationStatus.SUCCEEDED);
+        assertThat(model(score(1))).isEqualTo("churn@1");
+        assertThat(mlops.deployments().events("churn").stream()).hasSize(1);
+    }
+
+    @Test
     void shouldRefuseANonLoopbackHostUnlessAllowed() {
         assertThatThrownBy(() -> LocalDeployer.builder()
                         .mlops(mlops)
