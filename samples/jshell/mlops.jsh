@@ -9,6 +9,7 @@ import org.mlops4j.compare.*;
 import org.mlops4j.data.*;
 import org.mlops4j.data.profile.*;
 import org.mlops4j.deploy.*;
+import org.mlops4j.deploy.local.*;
 import org.mlops4j.drift.*;
 import org.mlops4j.lake.*;
 import org.mlops4j.lineage.*;

@@ -23,7 +23,7 @@ public final class Deployment {
     private final @Nullable Instant ended;
 
     /**
-     * Creates a deployment (for deployer implementations).
+     * Creates a deployment (by the deployer).
      *
      * @param endpoint the endpoint's name
      * @param operationId the operation
@@ -36,7 +36,7 @@ public final class Deployment {
      * @param started when it started
      * @param ended when it ended, if it has
      */
-    public Deployment(
+    Deployment(
             String endpoint,
             OperationId operationId,
             OperationStatus status,

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
@@ -52,8 +53,8 @@ public final class DeploymentHistory {
 
     private final ObjectStore store;
     private final VersionAllocator versions;
-    private final ModelRegistry registry;
-    private final Lineage lineage;
+    private final @Nullable ModelRegistry registry;
+    private final @Nullable Lineage lineage;
     private final LineageIndex index;
 
     /**
@@ -72,6 +73,27 @@ public final class DeploymentHistory {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.lineage = Objects.requireNonNull(lineage, "lineage");
         this.index = Objects.requireNonNull(index, "index");
+    }
+
+    private DeploymentHistory(ObjectStore store) {
+        this.store = store;
+        this.versions = new VersionAllocator(store);
+        this.registry = null;
+        this.lineage = null;
+        this.index = new LineageIndex(store);
+    }
+
+    /**
+     * Returns a history on a bare store, for a {@link Deployer} built without {@code mlops.deployments()}: it records
+     * events and their lineage edges, but cannot {@link #explain} them (it has no registry).
+     */
+    static DeploymentHistory on(ObjectStore store) {
+        return new DeploymentHistory(Objects.requireNonNull(store, "store"));
+    }
+
+    /** The store the events are kept in. */
+    ObjectStore store() {
+        return store;
     }
 
     /**
@@ -181,16 +203,24 @@ public final class DeploymentHistory {
      * @return the explanation
      * @throws NotFoundException if the endpoint has no events, or no model answers on it
      * @throws IllegalArgumentException if the name is invalid
+     * @throws IllegalStateException if this history was made without a registry (a test kit's deployer on a bare
+     *     store)
      */
     public DeploymentExplanation explain(String endpoint) {
+        ModelRegistry models = registry;
+        Lineage graph = lineage;
+        if (models == null || graph == null) {
+            throw new IllegalStateException("this deployment history has no registry to explain endpoint '" + endpoint
+                    + "' with; use mlops.deployments().explain(…) on the same lake");
+        }
         DeploymentEvent event = findLatest(endpoint)
                 .orElseThrow(() -> new NotFoundException("endpoint '" + endpoint
                         + "' has no deployment events; deploy a model to it with a Deployer first"));
         ModelRef live = event.findLive()
                 .orElseThrow(() -> new NotFoundException(
                         "no model answers on endpoint '" + endpoint + "' after its event " + event.number()));
-        ModelVersion model = registry.get(live);
-        LineageGraph upstream = lineage.upstream(LineageNode.model(live.name(), live.version()));
+        ModelVersion model = models.get(live);
+        LineageGraph upstream = graph.upstream(LineageNode.model(live.name(), live.version()));
         return new DeploymentExplanation(event, model, upstream);
     }
 

@@ -20,7 +20,7 @@ public final class DeploymentPlan {
     private final List<String> changes;
 
     /**
-     * Creates a plan (for deployer implementations).
+     * Creates a plan (by the deployer).
      *
      * @param endpoint the endpoint's name
      * @param operationId the operation's id
@@ -29,7 +29,7 @@ public final class DeploymentPlan {
      * @param before the endpoint as it was when planned, if it existed
      * @param changes what would change, one line each, in order; empty when the model is already live as asked
      */
-    public DeploymentPlan(
+    DeploymentPlan(
             String endpoint,
             OperationId operationId,
             ModelRef model,

@@ -16,7 +16,7 @@ public final class EndpointStatus {
     private final OperationStatus lastStatus;
 
     /**
-     * Creates a status (for deployer implementations).
+     * Creates a status (by the deployer).
      *
      * @param endpoint the endpoint's name
      * @param slots its slots
@@ -25,7 +25,7 @@ public final class EndpointStatus {
      * @param lastOperation the last operation applied, if any
      * @param lastStatus where that operation is
      */
-    public EndpointStatus(
+    EndpointStatus(
             String endpoint,
             List<SlotStatus> slots,
             @Nullable String scoringUri,

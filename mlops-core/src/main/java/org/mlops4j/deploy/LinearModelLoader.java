@@ -28,7 +28,8 @@ import org.mlops4j.registry.ModelVersion;
  *
  * <p>The prediction of a row is {@code intercept + Σ weight·value + Σ categories[column][value]}, passed through the
  * link ({@code identity} or {@code logistic}). Every weighted column is required and numeric; a category not listed
- * adds 0. Nothing is loaded through Java serialization. Stateless and thread-safe, as are its predictors.
+ * adds 0. Nothing is loaded through Java serialization. Stateless and thread-safe, as are its predictors. The format,
+ * with an example request and answer, is in {@code docs/linear-models.md}.
  */
 public final class LinearModelLoader implements ModelLoader {
     /** The tag that names a model's flavor. */

@@ -6,18 +6,18 @@ import java.util.concurrent.locks.LockSupport;
 import org.mlops4j.common.ServiceUnavailableException;
 
 /**
- * Polls one operation of a {@link LocalDeployer}: each {@link #poll()} reads the operation's state from the lake and,
- * for a running canary, lets the health gate look at the new slot once. Holds no state of its own beyond the
- * operation's id, so any number of pollers (after a restart, a re-attach) may follow one operation. Not thread-safe.
+ * Polls one operation of a {@link Deployer}: each {@link #poll()} reads the operation's books and moves it on by one
+ * step (the target's update, or one look of a canary's health gate). Holds no state of its own beyond the operation's
+ * id, so any number of pollers (after a restart, a re-attach) may follow one operation. Not thread-safe.
  */
 final class OperationPoller implements Poller<DeploymentProgress, Deployment> {
-    private final LocalDeployer deployer;
+    private final Deployer deployer;
     private final String endpoint;
     private final OperationId id;
     private final HealthGate gate;
     private final Duration interval;
 
-    OperationPoller(LocalDeployer deployer, String endpoint, OperationId id, HealthGate gate, Duration interval) {
+    OperationPoller(Deployer deployer, String endpoint, OperationId id, HealthGate gate, Duration interval) {
         this.deployer = Objects.requireNonNull(deployer, "deployer");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.id = Objects.requireNonNull(id, "id");
@@ -61,7 +61,7 @@ final class OperationPoller implements Poller<DeploymentProgress, Deployment> {
         if (done.getStatus().equals(OperationStatus.FAILED)) {
             throw new ServiceUnavailableException(
                     "deployment " + id + " on endpoint '" + endpoint + "' failed: " + done.getReason(),
-                    LocalDeployer.TARGET,
+                    deployer.targetName(),
                     0,
                     null,
                     null,

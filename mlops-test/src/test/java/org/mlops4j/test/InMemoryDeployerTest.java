@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
 import org.mlops4j.common.ConflictException;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.Deployment;
 import org.mlops4j.deploy.DeploymentPlan;
 import org.mlops4j.deploy.OperationId;
@@ -33,8 +34,7 @@ class InMemoryDeployerTest {
             .registryDriver(new InMemoryRegistryDriver(executor))
             .build();
     private final ModelRegistry registry = mlops.registry();
-    private final InMemoryDeployer deployer =
-            InMemoryDeployer.builder().store(store).build();
+    private final Deployer deployer = InMemoryDeployer.builder().store(store).build();
 
     @AfterEach
     void tearDown() {
@@ -59,7 +59,7 @@ class InMemoryDeployerTest {
 
         assertThat(first.isSucceeded()).isTrue();
         assertThat(again.getEvent()).isEqualTo(first.getEvent());
-        assertThat(deployer.events("e")).hasSize(1);
+        assertThat(InMemoryDeployer.events(deployer, "e")).hasSize(1);
         assertThat(deployer.findOperation("e", OperationId.of("run-1"))
                         .orElseThrow()
                         .getStatus())
@@ -95,7 +95,7 @@ class InMemoryDeployerTest {
 
         assertThat(back.getModel()).isEqualTo(v1.getRef());
         assertThat(deployer.status("e").findLiveModel()).contains(v1.getRef());
-        assertThat(deployer.events("e"))
+        assertThat(InMemoryDeployer.events(deployer, "e"))
                 .extracting(InMemoryDeployer.DeploymentEvent::kind)
                 .containsExactly("apply", "apply", "rollback");
     }

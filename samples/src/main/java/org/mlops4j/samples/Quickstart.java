@@ -19,10 +19,11 @@ import org.mlops4j.compare.Policies;
 import org.mlops4j.compare.Verdict;
 import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.data.profile.ColumnProfile;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.DeploymentExplanation;
 import org.mlops4j.deploy.HealthGate;
-import org.mlops4j.deploy.LocalDeployer;
 import org.mlops4j.deploy.Rollout;
+import org.mlops4j.deploy.local.LocalDeployer;
 import org.mlops4j.drift.Drift;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageExport;
@@ -90,7 +91,7 @@ public final class Quickstart {
         List<ReportEvent> events = new ArrayList<>();
         ChurnWorkflow workflow = new ChurnWorkflow(home.resolve("work"));
         try (Mlops mlops = Mlops.local(home);
-                LocalDeployer deployer = LocalDeployer.builder()
+                Deployer deployer = LocalDeployer.builder()
                         .mlops(mlops)
                         .loader(new OnnxModelLoader())
                         .build()) {

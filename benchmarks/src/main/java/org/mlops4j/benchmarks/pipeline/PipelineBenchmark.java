@@ -18,6 +18,7 @@ import org.mlops4j.Mlops;
 import org.mlops4j.compare.Evaluation;
 import org.mlops4j.compare.Outcomes;
 import org.mlops4j.compare.Policies;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.Rollout;
 import org.mlops4j.pipeline.PipelineRun;
 import org.mlops4j.pipeline.RetrainingPipeline;
@@ -93,8 +94,7 @@ public class PipelineBenchmark {
             labels[i] = random.nextInt(2);
             predictions[i] = random.nextInt(10) < 8 ? labels[i] : 1 - labels[i];
         }
-        InMemoryDeployer deployer =
-                InMemoryDeployer.builder().store(store).clock(clock).build();
+        Deployer deployer = InMemoryDeployer.builder().store(store).clock(clock).build();
         pipeline = mlops.pipeline("bench")
                 .trigger(Triggers.manual())
                 .train(ctx -> {

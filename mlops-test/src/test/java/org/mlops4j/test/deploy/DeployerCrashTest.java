@@ -16,14 +16,18 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.DeploymentEvent;
 import org.mlops4j.deploy.EndpointStatus;
 import org.mlops4j.deploy.LinearModelLoader;
-import org.mlops4j.deploy.LocalDeployer;
+import org.mlops4j.deploy.local.LocalDeployer;
+import org.mlops4j.deploy.spi.TargetSlot;
 import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.test.InMemoryDeployer;
+import org.mlops4j.test.InMemoryDeploymentTarget;
 import org.mlops4j.test.process.ChildJvm;
 import org.mlops4j.test.process.CrashLoop;
 import org.mlops4j.test.process.KillHistogram;
@@ -36,7 +40,9 @@ import org.mlops4j.test.process.KillPlans;
  * event or operation record, after a lineage edge) and at random moments (SIGKILL), and after each death checks that
  * a new deployer on the lake serves a consistent endpoint: the events are numbered 1..n without gaps (the records a
  * dead writer left out are written again), the latest event names the model the state serves, that model answers
- * over HTTP, no operation wrote two events, and lineage reaches the deployed model.
+ * over HTTP, no operation wrote two events, and lineage reaches the deployed model. The deployer is the core one over
+ * the local target, and again over the test kit's fake target, whose updates end only when polled (what it serves is
+ * then read from its books instead of over HTTP).
  */
 class DeployerCrashTest {
     static final String SEED_PROPERTY = "mlops4j.test.deployerCrashSeed";
@@ -59,10 +65,22 @@ class DeployerCrashTest {
 
     private Path lake;
     private long checks;
+    private String kind = LocalDeployer.TARGET;
 
     @Test
     void shouldServeAConsistentEndpointAfterTheDeployerIsKilledAtAnyStep() {
-        Random random = new Random(CrashLoop.seed(SEED_PROPERTY, "deployer crash test"));
+        crashLoop("deployer crash test");
+    }
+
+    /** The same deaths over the test kit's fake target, whose updates end only when polled: handles re-attached. */
+    @Test
+    void shouldKeepConsistentBooksAfterTheDeployerIsKilledAtAnyStepOverATargetThatTakesItsTime() {
+        kind = InMemoryDeployer.TARGET;
+        crashLoop("deployer crash test (in-memory target)");
+    }
+
+    private void crashLoop(String title) {
+        Random random = new Random(CrashLoop.seed(SEED_PROPERTY, title));
         lake = dir.resolve("lake");
         try (Mlops mlops = Mlops.builder().localLake(lake).cacheDirectory(null).build()) {
             for (int i = 1; i <= 3; i++) {
@@ -88,26 +106,24 @@ class DeployerCrashTest {
                             .args(
                                     lake.toString(),
                                     Long.toString(childSeed),
-                                    "run" + Long.toHexString(childSeed & 0xffffffffL))
+                                    "run" + Long.toHexString(childSeed & 0xffffffffL),
+                                    kind)
                             .haltAsPlanned(plan)
                             .build();
                 })
                 .afterEach(this::checkAfterDeath)
-                .report("deployer crash test", System.out)
+                .report(title, System.out)
                 .build()
                 .run(plans);
 
-        System.out.printf("deployer crash test: %d events checked%n", checks);
+        System.out.printf("%s: %d events checked%n", title, checks);
         assertThat(histogram.total()).isEqualTo(plans.size());
         assertThat(checks).as("events checked").isPositive();
     }
 
     private void checkAfterDeath(KillOutcome outcome) {
         try (Mlops mlops = Mlops.builder().localLake(lake).cacheDirectory(null).build();
-                LocalDeployer deployer = LocalDeployer.builder()
-                        .mlops(mlops)
-                        .loader(new LinearModelLoader())
-                        .build()) {
+                Deployer deployer = DeployerCrashWorkload.deployer(mlops, kind)) {
             String what = outcome.toString();
             EndpointStatus status =
                     deployer.findStatus(DeployerCrashWorkload.ENDPOINT).orElse(null);
@@ -135,6 +151,21 @@ class DeployerCrashTest {
                     .as(what)
                     .contains(LineageNode.model(
                             latest.model().name(), latest.model().version()));
+            if (kind.equals(InMemoryDeployer.TARGET)) {
+                // the fake serves no HTTP: what it serves is its books, which must say what the events say
+                assertThat(InMemoryDeploymentTarget.builder()
+                                .store(mlops.objectStore())
+                                .build()
+                                .read(DeployerCrashWorkload.ENDPOINT)
+                                .flatMap(layout -> layout.slots().stream()
+                                        .filter(s -> s.trafficPercent() == 100)
+                                        .findFirst())
+                                .map(TargetSlot::model))
+                        .as(what)
+                        .hasValue(live);
+                checks += events.size();
+                return;
+            }
             HttpResponse<String> response = HTTP.send(
                     HttpRequest.newBuilder(URI.create(deployer.scoringUri(DeployerCrashWorkload.ENDPOINT)))
                             .timeout(Duration.ofSeconds(30))

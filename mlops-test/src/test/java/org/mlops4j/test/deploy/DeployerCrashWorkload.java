@@ -1,18 +1,22 @@
 package org.mlops4j.test.deploy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.mlops4j.Mlops;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.EndpointStatus;
 import org.mlops4j.deploy.LinearModelLoader;
-import org.mlops4j.deploy.LocalDeployer;
 import org.mlops4j.deploy.OperationId;
 import org.mlops4j.deploy.Rollout;
+import org.mlops4j.deploy.local.LocalDeployer;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.StoreKey;
+import org.mlops4j.test.InMemoryDeployer;
+import org.mlops4j.test.InMemoryDeploymentTarget;
 import org.mlops4j.test.process.ParentChannel;
 import org.mlops4j.test.process.StepTracker;
 
@@ -21,7 +25,8 @@ import org.mlops4j.test.process.StepTracker;
  * blue/green switches, in-place replaces, shadows and rollbacks among the registered versions of model
  * {@value #MODEL}, each applied under an operation id {@code <run>-<i>}.
  *
- * <p>Arguments: lake directory, random seed, run name. The store's steps are reported as {@code <phase>/<step>}, the
+ * <p>Arguments: lake directory, random seed, run name, and the target ({@code local} by default, or
+ * {@code in-memory}). The store's steps are reported as {@code <phase>/<step>}, the
  * phase being the kind of key written ({@link #phaseOf}).
  */
 public final class DeployerCrashWorkload {
@@ -48,22 +53,40 @@ public final class DeployerCrashWorkload {
         return value.startsWith("lineage/") ? LINEAGE : OTHER;
     }
 
+    /**
+     * Returns the crash test's deployer on a lake: over the local target, or over the test kit's fake target (books,
+     * fake state and events all in the lake).
+     */
+    static Deployer deployer(Mlops mlops, String kind) {
+        if (kind.equals(InMemoryDeployer.TARGET)) {
+            return Deployer.builder()
+                    .target(InMemoryDeploymentTarget.builder()
+                            .store(mlops.objectStore())
+                            .build())
+                    .history(mlops.deployments())
+                    .pollInterval(Duration.ofMillis(1))
+                    .build();
+        }
+        return LocalDeployer.builder()
+                .mlops(mlops)
+                .loader(new LinearModelLoader())
+                .build();
+    }
+
     public static void main(String[] args) {
         ParentChannel parent = ParentChannel.open();
         StepTracker steps = StepTracker.fromSystemProperties();
         Path lake = Path.of(args[0]);
         SplittableRandom random = new SplittableRandom(Long.parseLong(args[1]));
         String run = args[2];
+        String kind = args.length > 3 ? args[3] : LocalDeployer.TARGET;
         try (LocalObjectStore store = LocalObjectStore.builder()
                         .root(lake)
                         .stepListener(steps.phasedListener(DeployerCrashWorkload::phaseOf))
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build();
-                LocalDeployer deployer = LocalDeployer.builder()
-                        .mlops(mlops)
-                        .loader(new LinearModelLoader())
-                        .build()) {
+                Deployer deployer = deployer(mlops, kind)) {
             List<ModelVersion> models =
                     mlops.registry().versions(MODEL).stream().toList();
             parent.ready();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.Rollout;
 import org.mlops4j.pipeline.FinalStep;
 import org.mlops4j.pipeline.Preparer;
@@ -113,7 +114,7 @@ class PipelineBuilderTest {
 
     @Test
     void shouldRejectASecondDeployTargetWhenSetTwice() {
-        InMemoryDeployer deployer = InMemoryDeployer.create();
+        Deployer deployer = InMemoryDeployer.create();
         FinalStep step = define().deployTo(deployer, "a", Rollout.replace());
         assertThatThrownBy(() -> step.deployTo(deployer, "b", Rollout.replace()))
                 .isInstanceOf(IllegalStateException.class)

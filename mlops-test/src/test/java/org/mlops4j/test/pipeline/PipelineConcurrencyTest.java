@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.OperationId;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.test.InMemoryDeployer;
@@ -90,8 +91,9 @@ class PipelineConcurrencyTest {
         try (LocalObjectStore store = LocalObjectStore.open(lake);
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
-            InMemoryDeployer deployer = InMemoryDeployer.builder().store(store).build();
-            List<InMemoryDeployer.DeploymentEvent> events = deployer.events(PipelineCrashWorkload.ENDPOINT);
+            Deployer deployer = InMemoryDeployer.builder().store(store).build();
+            List<InMemoryDeployer.DeploymentEvent> events =
+                    InMemoryDeployer.events(deployer, PipelineCrashWorkload.ENDPOINT);
             assertThat(events).extracting(e -> e.operation().value()).doesNotHaveDuplicates();
             assertThat(events)
                     .extracting(InMemoryDeployer.DeploymentEvent::operation)

@@ -19,10 +19,11 @@ import org.mlops4j.Mlops;
 import org.mlops4j.compare.Evaluation;
 import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.data.Datasets;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.LinearModelLoader;
-import org.mlops4j.deploy.LocalDeployer;
 import org.mlops4j.deploy.OperationId;
 import org.mlops4j.deploy.Rollout;
+import org.mlops4j.deploy.local.LocalDeployer;
 import org.mlops4j.pipeline.PipelineRun;
 import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.RunStatus;
@@ -44,7 +45,7 @@ class PipelineLocalDeployerTest {
         PipelineFixture fixture = new PipelineFixture(dir);
         try (LocalObjectStore store = LocalObjectStore.open(dir.resolve("lake"));
                 Mlops mlops = PipelineFixture.open(store, Clock.systemUTC());
-                LocalDeployer deployer = LocalDeployer.builder()
+                Deployer deployer = LocalDeployer.builder()
                         .mlops(mlops)
                         .loader(new LinearModelLoader())
                         .build()) {

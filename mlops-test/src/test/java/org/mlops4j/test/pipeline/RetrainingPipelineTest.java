@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
 import org.mlops4j.common.ConflictException;
 import org.mlops4j.compare.Decision;
+import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.OperationId;
 import org.mlops4j.deploy.Rollout;
 import org.mlops4j.pipeline.FinalStep;
@@ -45,7 +46,7 @@ class RetrainingPipelineTest {
     private ManualClock clock;
     private Mlops mlops;
     private PipelineFixture fixture;
-    private InMemoryDeployer deployer;
+    private Deployer deployer;
 
     @BeforeEach
     void setUp() {
@@ -100,7 +101,7 @@ class RetrainingPipelineTest {
         assertThat(version.getTags())
                 .containsEntry("mlops4j.run", run.getRunId().value());
         assertThat(run.findDeployment().orElseThrow().isSucceeded()).isTrue();
-        assertThat(deployer.events("churn-endpoint"))
+        assertThat(InMemoryDeployer.events(deployer, "churn-endpoint"))
                 .extracting(InMemoryDeployer.DeploymentEvent::operation)
                 .containsExactly(OperationId.of(run.getRunId().value()));
         assertThat(run.getSteps())
@@ -131,7 +132,7 @@ class RetrainingPipelineTest {
         ModelVersion rejected =
                 mlops.registry().get(second.findRegisteredModel().orElseThrow());
         assertThat(rejected.getTags()).containsEntry("mlops4j.pipeline", "churn");
-        assertThat(deployer.events("churn-endpoint")).hasSize(1);
+        assertThat(InMemoryDeployer.events(deployer, "churn-endpoint")).hasSize(1);
         assertThat(second.findStep("promote").orElseThrow().status()).isEqualTo(StepOutcome.SKIPPED);
         assertThat(second.findStep("deploy").orElseThrow().status()).isEqualTo(StepOutcome.SKIPPED);
         JournalEntry compare = pipeline.readJournal(second.getRunId()).stream()
@@ -396,7 +397,7 @@ class RetrainingPipelineTest {
     @Test
     void shouldRecordTheDeploymentRollbackWhenTheCanaryGateFails() {
         var unused = fixture.snapshotRaw(mlops, "0.80", "a");
-        InMemoryDeployer failing = InMemoryDeployer.builder()
+        Deployer failing = InMemoryDeployer.builder()
                 .store(store)
                 .clock(clock)
                 .slotMetrics((slot, model) ->

@@ -1,4 +1,4 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.deploy.LinearModelLoader;
+import org.mlops4j.deploy.ModelLoader;
 import org.mlops4j.internal.FileTrees;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistry;
@@ -17,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads registered model versions for {@link LocalDeployer}: checks a version's artifacts out of the registry once
+ * Loads registered model versions for the local target: checks a version's artifacts out of the registry once
  * into a cache directory (into a temp directory, then renamed into place, so that a crash leaves no half checkout)
  * and gives them to the first loader that supports the version. Thread-safe: two loads of one version may check it
  * out twice, and one rename wins.
@@ -63,6 +65,17 @@ final class ModelArtifacts implements AutoCloseable {
             if (loader.supports(version)) {
                 return loader;
             }
+        }
+        if (!version.getTags().containsKey(LinearModelLoader.FLAVOR_TAG)) {
+            // the usual cause: a model registered without saying its format, which every loader here goes by
+            throw new IllegalArgumentException("cannot serve " + version.getRef() + ": it has no '"
+                    + LinearModelLoader.FLAVOR_TAG + "' tag (tags " + version.getTags() + "), and the loaders of this"
+                    + " deployer " + loaders + " choose a model by that tag. Tag the model with its format when you"
+                    + " register it: new ModelRegistration(\"" + version.getName() + "\").artifacts(dir).tag(\""
+                    + LinearModelLoader.FLAVOR_TAG + "\", \"" + LinearModelLoader.FLAVOR + "\") for a "
+                    + LinearModelLoader.FILE + " (format in docs/linear-models.md), or .tag(\""
+                    + LinearModelLoader.FLAVOR_TAG + "\", \"onnx\") for an ONNX model served by mlops-onnx's"
+                    + " OnnxModelLoader");
         }
         throw new IllegalArgumentException("no loader of this deployer supports " + version.getRef() + " (tags "
                 + version.getTags() + "); loaders: " + loaders + "; add one with LocalDeployer.builder()…loader(…)");

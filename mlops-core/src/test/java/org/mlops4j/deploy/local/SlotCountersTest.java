@@ -1,9 +1,10 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.mlops4j.deploy.SlotMetrics;
 
 class SlotCountersTest {
     @Test

@@ -1,4 +1,4 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
  * exception, or a hang, is a finding.
  *
  * <p>{@code ./mvnw verify} replays the seeds in
- * {@code src/test/resources/org/mlops4j/deploy/ScoringRequestFuzzTestInputs/fuzzScoringRequest/}; a fuzzing run is
+ * {@code src/test/resources/org/mlops4j/deploy/local/ScoringRequestFuzzTestInputs/fuzzScoringRequest/}; a fuzzing run is
  * {@code JAZZER_FUZZ=1 ./mvnw -pl mlops-core -am test -Dtest=ScoringRequestFuzzTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class ScoringRequestFuzzTest {

@@ -1,11 +1,11 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mlops4j.deploy.DeployFixtures.model;
-import static org.mlops4j.deploy.DeployFixtures.post;
-import static org.mlops4j.deploy.DeployFixtures.register;
-import static org.mlops4j.deploy.DeployFixtures.rows;
-import static org.mlops4j.deploy.DeployFixtures.slot;
+import static org.mlops4j.deploy.local.DeployFixtures.model;
+import static org.mlops4j.deploy.local.DeployFixtures.post;
+import static org.mlops4j.deploy.local.DeployFixtures.register;
+import static org.mlops4j.deploy.local.DeployFixtures.rows;
+import static org.mlops4j.deploy.local.DeployFixtures.slot;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -27,6 +27,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
+import org.mlops4j.deploy.CanaryStepEvent;
+import org.mlops4j.deploy.Deployer;
+import org.mlops4j.deploy.Deployment;
+import org.mlops4j.deploy.DeploymentEvent;
+import org.mlops4j.deploy.DeploymentPlan;
+import org.mlops4j.deploy.DeploymentProgress;
+import org.mlops4j.deploy.EndpointStatus;
+import org.mlops4j.deploy.HealthGate;
+import org.mlops4j.deploy.LinearModelLoader;
+import org.mlops4j.deploy.OperationId;
+import org.mlops4j.deploy.OperationStatus;
+import org.mlops4j.deploy.PollResponse;
+import org.mlops4j.deploy.Poller;
+import org.mlops4j.deploy.Rollout;
+import org.mlops4j.deploy.SlotStatus;
 import org.mlops4j.registry.ModelVersion;
 
 /** Acceptance (issue 6, point 1): switches and canaries under real HTTP traffic. */
@@ -36,7 +51,7 @@ class RolloutUnderTrafficTest {
 
     private final org.mlops4j.ManualClock clock = new org.mlops4j.ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
     private Mlops mlops;
-    private LocalDeployer deployer;
+    private Deployer deployer;
 
     @BeforeEach
     void start() {

@@ -1,7 +1,8 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mlops4j.deploy.Predictor;
 import org.mlops4j.registry.ModelRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

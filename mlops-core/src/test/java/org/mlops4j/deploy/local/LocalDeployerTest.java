@@ -1,13 +1,13 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.mlops4j.deploy.DeployFixtures.get;
-import static org.mlops4j.deploy.DeployFixtures.model;
-import static org.mlops4j.deploy.DeployFixtures.post;
-import static org.mlops4j.deploy.DeployFixtures.register;
-import static org.mlops4j.deploy.DeployFixtures.rows;
-import static org.mlops4j.deploy.DeployFixtures.slot;
+import static org.mlops4j.deploy.local.DeployFixtures.get;
+import static org.mlops4j.deploy.local.DeployFixtures.model;
+import static org.mlops4j.deploy.local.DeployFixtures.post;
+import static org.mlops4j.deploy.local.DeployFixtures.register;
+import static org.mlops4j.deploy.local.DeployFixtures.rows;
+import static org.mlops4j.deploy.local.DeployFixtures.slot;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +24,21 @@ import org.mlops4j.Mlops;
 import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.deploy.Deployer;
+import org.mlops4j.deploy.Deployment;
+import org.mlops4j.deploy.DeploymentEvent;
+import org.mlops4j.deploy.DeploymentExplanation;
+import org.mlops4j.deploy.DeploymentHistory;
+import org.mlops4j.deploy.DeploymentPlan;
+import org.mlops4j.deploy.DeploymentProgress;
+import org.mlops4j.deploy.EndpointStatus;
+import org.mlops4j.deploy.HealthGate;
+import org.mlops4j.deploy.LinearModelLoader;
+import org.mlops4j.deploy.OperationId;
+import org.mlops4j.deploy.OperationStatus;
+import org.mlops4j.deploy.Poller;
+import org.mlops4j.deploy.Rollout;
+import org.mlops4j.deploy.SlotStatus;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageGraph;
 import org.mlops4j.lineage.LineageNode;
@@ -36,7 +51,8 @@ class LocalDeployerTest {
 
     private final org.mlops4j.ManualClock clock = new org.mlops4j.ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
     private Mlops mlops;
-    private LocalDeployer deployer;
+    private Deployer deployer;
+    private LocalTarget target;
     private ModelVersion v1;
     private ModelVersion v2;
     private ModelVersion v3;
@@ -67,8 +83,10 @@ class LocalDeployerTest {
                 .build();
     }
 
-    private LocalDeployer newDeployer(Mlops on, int maxRequestBytes) {
-        return DeployFixtures.deployerOn(on).maxRequestBytes(maxRequestBytes).build();
+    private Deployer newDeployer(Mlops on, int maxRequestBytes) {
+        LocalDeployer.Builder builder = DeployFixtures.deployerOn(on).maxRequestBytes(maxRequestBytes);
+        target = builder.buildLocalTarget();
+        return builder.deployerOver(target);
     }
 
     @AfterEach
@@ -238,11 +256,11 @@ class LocalDeployerTest {
         HttpResponse<String> churn = score(1);
         HttpResponse<String> fraud = post(deployer.scoringUri("fraud"), rows(1));
 
-        assertThat(deployer.scoringUri("fraud")).startsWith(deployer.getBaseUri());
+        assertThat(deployer.scoringUri("fraud")).startsWith(target.getBaseUri());
         assertThat(model(churn)).isEqualTo("churn@1");
         assertThat(model(fraud)).isEqualTo("churn@3");
         assertThat(fraud.body()).isEqualTo("{\"predictions\":[301.0]}");
-        assertThat(get(deployer.getBaseUri() + "/health").body()).contains("\"endpoints\":[\"churn\",\"fraud\"]");
+        assertThat(get(target.getBaseUri() + "/health").body()).contains("\"endpoints\":[\"churn\",\"fraud\"]");
         assertThat(mlops.deployments().explain("fraud").getModel().getRef()).isEqualTo(v3.getRef());
     }
 
@@ -250,15 +268,15 @@ class LocalDeployerTest {
     void shouldAnswer404And405WhenPathOrMethodIsWrong() {
         var unused = deploy(v1, Rollout.blueGreen(), "op-1");
 
-        HttpResponse<String> unknown = post(deployer.getBaseUri() + "/endpoints/nope/score", rows(1));
+        HttpResponse<String> unknown = post(target.getBaseUri() + "/endpoints/nope/score", rows(1));
         HttpResponse<String> wrongMethod = get(deployer.scoringUri("churn"));
-        HttpResponse<String> wrongHealthMethod = post(deployer.getBaseUri() + "/health", "{}");
-        HttpResponse<String> health = get(deployer.getBaseUri() + "/health");
-        HttpResponse<String> endpointHealth = get(deployer.getBaseUri() + "/endpoints/churn/health");
+        HttpResponse<String> wrongHealthMethod = post(target.getBaseUri() + "/health", "{}");
+        HttpResponse<String> health = get(target.getBaseUri() + "/health");
+        HttpResponse<String> endpointHealth = get(target.getBaseUri() + "/endpoints/churn/health");
 
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("no endpoint 'nope'").contains("churn");
-        assertThat(get(deployer.getBaseUri() + "/other").statusCode()).isEqualTo(404);
+        assertThat(get(target.getBaseUri() + "/other").statusCode()).isEqualTo(404);
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
         assertThat(wrongHealthMethod.statusCode()).isEqualTo(405);
@@ -282,7 +300,7 @@ class LocalDeployerTest {
                 answered++;
             }
         }
-        assertThat(deployer.awaitShadows(Duration.ofSeconds(30))).isTrue();
+        assertThat(target.awaitShadows(Duration.ofSeconds(30))).isTrue();
         EndpointStatus status = deployer.status("churn");
 
         assertThat(answered).isEqualTo(200);
@@ -367,7 +385,7 @@ class LocalDeployerTest {
     void shouldServeTheDesiredStateAgainWhenANewDeployerOpensTheLake() {
         var unused = deploy(v1, Rollout.blueGreen(), "op-1");
         var unused2 = deploy(v2, Rollout.blueGreen(), "op-2");
-        int oldPort = deployer.getPort();
+        int oldPort = target.getPort();
         deployer.close();
         mlops.close();
 
@@ -375,7 +393,7 @@ class LocalDeployerTest {
         deployer = newDeployer(mlops, 64 * 1024);
         HttpResponse<String> response = score(1);
 
-        assertThat(deployer.getPort()).isNotEqualTo(oldPort);
+        assertThat(target.getPort()).isNotEqualTo(oldPort);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(model(response)).isEqualTo("churn@2");
         assertThat(slot(response)).isEqualTo("green");
@@ -413,6 +431,94 @@ class LocalDeployerTest {
         assertThatThrownBy(() -> deployer.plan("churn", onnx, Rollout.blueGreen(), OperationId.random()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no loader of this deployer supports other@1");
+    }
+
+    @Test
+    void shouldConflictWhenAnOperationIdIsReusedForAnotherModelOrRollout() {
+        // issue 18: a rerun of a program with a hard-coded id got the old deployment back, silently
+        DeploymentPlan first = deployer.plan("churn", v1, Rollout.blueGreen(), OperationId.of("run-42"));
+        DeploymentPlan otherModel = deployer.plan("churn", v2, Rollout.blueGreen(), OperationId.of("run-42"));
+        DeploymentPlan otherRollout = deployer.plan("churn", v1, Rollout.canary(10, 100), OperationId.of("run-42"));
+        Deployment done = deployer.beginApply(first).getFinalResult();
+
+        assertThatThrownBy(() -> deployer.beginApply(otherModel))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("operation id 'run-42' was already used on endpoint 'churn' to deploy churn@1"
+                        + " by blueGreen")
+                .hasMessageContaining("this plan deploys churn@2 by blueGreen")
+                .hasMessageContaining("give this one a new id");
+        assertThatThrownBy(() -> deployer.beginApply(otherRollout))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("this plan deploys churn@1 by canary[10, 100]");
+        assertThatThrownBy(() -> deployer.plan("churn", v2, Rollout.blueGreen(), OperationId.of("run-42")))
+                .as("a plan says so before anything is applied")
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("already used");
+        assertThat(deployer.status("churn").findLiveModel()).hasValue(v1.getRef());
+        assertThat(deployer.status("churn").getEvent()).isEqualTo(done.getEvent());
+        assertThat(deployer.beginApply(first).getFinalResult().getEvent())
+                .as("the same model and rollout still re-attach")
+                .isEqualTo(done.getEvent());
+    }
+
+    @Test
+    void shouldNameTheMissingFlavorTagWhenAModelHasNone() {
+        // issue 18: "no loader … supports churn@1 (tags {})" pointed at adding a loader, not at the missing tag
+        java.nio.file.Path dir = temp.resolve("untagged");
+        var unused = LinearModelLoader.write(dir, 1.0, Map.of("x", 1.0));
+        ModelVersion untagged =
+                mlops.registry().register(new org.mlops4j.registry.ModelRegistration("untagged").artifacts(dir));
+
+        assertThatThrownBy(() -> deployer.plan("churn", untagged, Rollout.blueGreen(), OperationId.random()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot serve untagged@1: it has no 'flavor' tag (tags {})")
+                .hasMessageContaining(".tag(\"flavor\", \"linear\") for a linear.json")
+                .hasMessageContaining("docs/linear-models.md")
+                .hasMessageContaining(".tag(\"flavor\", \"onnx\")");
+        assertThat(deployer.findStatus("churn")).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer500WhenAModelReturnsANonFinitePrediction() {
+        ModelVersion nan = register(mlops, temp, "churn", 400, "nan");
+        var unused = deploy(nan, Rollout.blueGreen(), "op-nan");
+
+        HttpResponse<String> response = score(1);
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body())
+                .contains("model churn@4 returned a non-finite number (NaN) for row 0")
+                .contains("a prediction is a finite number");
+        assertThat(model(response)).isEqualTo("churn@4");
+        assertThat(deployer.status("churn").getSlots().get(0).metrics().errors())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void shouldBookNothingWhenTheTargetCannotLoadTheModel() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(temp.resolve("broken"));
+        java.nio.file.Files.writeString(dir.resolve(LinearModelLoader.FILE), "{not json");
+        ModelVersion broken = mlops.registry()
+                .register(new org.mlops4j.registry.ModelRegistration("broken")
+                        .artifacts(dir)
+                        .tag(LinearModelLoader.FLAVOR_TAG, LinearModelLoader.FLAVOR));
+        DeploymentPlan first = deployer.plan("churn", broken, Rollout.blueGreen(), OperationId.of("op-1"));
+
+        assertThatThrownBy(() -> deployer.beginApply(first))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not valid JSON");
+        assertThat(deployer.findStatus("churn")).isEmpty();
+        assertThat(deployer.findOperation("churn", OperationId.of("op-1"))).isEmpty();
+        assertThat(deploy(v1, Rollout.blueGreen(), "op-1").getEvent())
+                .as("nothing was booked under the id")
+                .isEqualTo(1);
+
+        DeploymentPlan second = deployer.plan("churn", broken, Rollout.blueGreen(), OperationId.of("op-2"));
+        assertThatThrownBy(() -> deployer.beginApply(second)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(deployer.status("churn").findLastOperation()).hasValue(OperationId.of("op-1"));
+        assertThat(deployer.status("churn").getLastStatus()).isEqualTo(OperationStatus.SUCCEEDED);
+        assertThat(model(score(1))).isEqualTo("churn@1");
+        assertThat(mlops.deployments().events("churn").stream()).hasSize(1);
     }
 
     @Test
@@ -467,7 +573,9 @@ class LocalDeployerTest {
     void shouldLetOneOfTwoDeployersWinWhenBothApplyAgainstTheSameEvent() throws Exception {
         var unused = deploy(v1, Rollout.blueGreen(), "op-0");
         List<ModelVersion> models = List.of(v1, v2, v3);
-        try (LocalDeployer other = newDeployer(mlops, 64 * 1024)) {
+        LocalTarget first = target;
+        try (Deployer other = newDeployer(mlops, 64 * 1024)) {
+            target = first;
             for (int round = 1; round <= 5; round++) {
                 ModelRef live = deployer.status("churn").findLiveModel().orElseThrow();
                 List<ModelVersion> candidates =
@@ -496,7 +604,7 @@ class LocalDeployerTest {
         }
     }
 
-    private static String applyAfter(java.util.concurrent.CyclicBarrier barrier, LocalDeployer by, DeploymentPlan plan)
+    private static String applyAfter(java.util.concurrent.CyclicBarrier barrier, Deployer by, DeploymentPlan plan)
             throws Exception {
         barrier.await();
         try {

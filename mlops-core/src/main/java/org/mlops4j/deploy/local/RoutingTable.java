@@ -1,16 +1,18 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.deploy.spi.SlotLayout;
+import org.mlops4j.deploy.spi.TargetSlot;
 
 /**
  * An endpoint's slots with their shares of traffic, immutable: a switch builds a new table and swaps it in through an
  * {@code AtomicReference}, so a request sees either the old table or the new one, never a mix. Shares are dealt by a
  * request counter through a permutation of 0..99, so every hundred requests follow the weights exactly.
  *
- * @param slots the slots, in a stable order
+ * @param slots the slots, sorted by name
  */
 record RoutingTable(List<Slot> slots) {
     static final RoutingTable EMPTY = new RoutingTable(List.of());
@@ -26,11 +28,17 @@ record RoutingTable(List<Slot> slots) {
      * @param model what it serves
      * @param traffic share of callers it answers, 0..100
      * @param shadow share of requests copied to it, 0..100
+     * @param since the model's counters when the slot's model or shares last changed: its health counts from there
      */
-    record Slot(String name, LoadedModel model, int traffic, int shadow) {
+    record Slot(String name, LoadedModel model, int traffic, int shadow, SlotCounters.Snapshot since) {
         Slot {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(since, "since");
+        }
+
+        TargetSlot toTarget() {
+            return new TargetSlot(name, model.ref(), traffic, shadow);
         }
     }
 
@@ -77,5 +85,12 @@ record RoutingTable(List<Slot> slots) {
 
     Optional<Slot> find(String name) {
         return slots.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** Returns the slots as a target layout, or empty when the table has none. */
+    Optional<SlotLayout> layout() {
+        return slots.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new SlotLayout(slots.stream().map(Slot::toTarget).toList()));
     }
 }

@@ -1,4 +1,4 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetRef;
+import org.mlops4j.deploy.LinearModelLoader;
+import org.mlops4j.deploy.ModelLoader;
+import org.mlops4j.deploy.Predictor;
 import org.mlops4j.registry.ModelInput;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelVersion;
@@ -46,12 +49,13 @@ final class DeployFixtures {
         return mlops.registry().register(registration);
     }
 
-    /** A deployer on a lake for tests: the linear loader and one that always fails, polled every millisecond. */
+    /** A deployer on a lake for tests: the linear loader, one that always fails and one of NaNs, polled every millisecond. */
     static LocalDeployer.Builder deployerOn(Mlops mlops) {
         return LocalDeployer.builder()
                 .mlops(mlops)
                 .loader(new LinearModelLoader())
                 .loader(new FailingLoader())
+                .loader(new NanLoader())
                 .pollInterval(Duration.ofMillis(1));
     }
 
@@ -105,6 +109,19 @@ final class DeployFixtures {
             return rows -> {
                 throw new IllegalStateException("model " + version.getRef() + " is broken");
             };
+        }
+    }
+
+    /** Serves models of flavor {@code nan}: every prediction is a NaN, which JSON cannot carry. */
+    static final class NanLoader implements ModelLoader {
+        @Override
+        public boolean supports(ModelVersion version) {
+            return "nan".equals(version.getTags().get(LinearModelLoader.FLAVOR_TAG));
+        }
+
+        @Override
+        public Predictor load(ModelVersion version, Path artifacts) {
+            return rows -> rows.stream().map(row -> (Object) Double.NaN).toList();
         }
     }
 

@@ -1,4 +1,4 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,25 +9,27 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
+import org.mlops4j.deploy.SlotMetrics;
+import org.mlops4j.deploy.SlotStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of a {@link LocalDeployer}: routes {@code /health} and {@code /endpoints/<name>/score|health}, reads
- * bounded JSON bodies, scores through the endpoint's routing table and counts each answer on the slot that gave it.
- * Thread-safe; one instance serves every request thread.
+ * The JDK {@code HttpServer} front of the local target: HTTP only. Routes {@code /health} and
+ * {@code /endpoints/<name>/score|health}, reads bounded JSON bodies and writes what the {@link ScoringEndpoints} seam
+ * answers; routing, shadow copies and counters are the engine's. Thread-safe; one instance serves every request
+ * thread.
  */
 final class ScoringHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringHandler.class);
     private static final String PREFIX = "/endpoints/";
-    private static final int MAX_ACQUIRE_ATTEMPTS = 100;
 
-    private final LocalDeployer deployer;
+    private final ScoringEndpoints endpoints;
     /** How much of an oversized body is read and discarded so that the 413 reaches the client. */
     private static final long DRAIN_LIMIT = 4L << 20;
 
@@ -35,16 +37,15 @@ final class ScoringHandler implements HttpHandler {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    ScoringHandler(LocalDeployer deployer, int maxRequestBytes) {
-        this.deployer = deployer;
+    ScoringHandler(ScoringEndpoints endpoints, int maxRequestBytes) {
+        this.endpoints = endpoints;
         this.maxRequestBytes = maxRequestBytes;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        Runnable afterResponse = null;
         try {
-            afterResponse = route(exchange);
+            route(exchange);
         } catch (RuntimeException | IOException e) {
             LOG.debug("request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             try {
@@ -55,28 +56,24 @@ final class ScoringHandler implements HttpHandler {
         } finally {
             exchange.close();
         }
-        if (afterResponse != null) {
-            afterResponse.run();
-        }
     }
 
-    /** Answers one request; returns work to do once the response is sent (a shadow copy), or null. */
-    private @Nullable Runnable route(HttpExchange exchange) throws IOException {
+    private void route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         if ("/health".equals(path)) {
             if (!requireMethod(exchange, "GET")) {
-                return null;
+                return;
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", "up");
-            body.put("endpoints", deployer.servedEndpoints());
+            body.put("endpoints", endpoints.names());
             send(exchange, 200, body, Map.of());
-            return null;
+            return;
         }
         if (path == null || !path.startsWith(PREFIX)) {
             send(exchange, 404, error("no such path '" + path + "'; use /endpoints/<name>/score or /health"), Map.of());
-            return null;
+            return;
         }
         String[] parts = path.substring(PREFIX.length()).split("/", -1);
         if (parts.length != 2 || !(parts[1].equals("score") || parts[1].equals("health"))) {
@@ -85,29 +82,29 @@ final class ScoringHandler implements HttpHandler {
                     404,
                     error("no such path '" + path + "'; use /endpoints/<name>/score or /endpoints/<name>/health"),
                     Map.of());
-            return null;
+            return;
         }
-        LocalDeployer.EndpointRuntime runtime = deployer.findRuntime(parts[0]);
-        if (runtime == null || runtime.table.get().slots().isEmpty()) {
+        ScoringEndpoint endpoint = endpoints.find(parts[0]);
+        if (endpoint == null) {
             send(
                     exchange,
                     404,
-                    error("no endpoint '" + parts[0] + "'; endpoints here: " + deployer.servedEndpoints()),
+                    error("no endpoint '" + parts[0] + "'; endpoints here: " + endpoints.names()),
                     Map.of());
-            return null;
+            return;
         }
         if (parts[1].equals("health")) {
             if (requireMethod(exchange, "GET")) {
-                health(exchange, runtime);
+                health(exchange, endpoint);
             }
-            return null;
+            return;
         }
         if (!"POST".equals(method)) {
             exchange.getResponseHeaders().set("Allow", "POST");
             send(exchange, 405, error(method + " is not allowed on " + path + "; POST {\"rows\":[…]}"), Map.of());
-            return null;
+            return;
         }
-        return score(exchange, runtime);
+        score(exchange, endpoint);
     }
 
     private boolean requireMethod(HttpExchange exchange, String allowed) throws IOException {
@@ -124,32 +121,32 @@ final class ScoringHandler implements HttpHandler {
         return false;
     }
 
-    private void health(HttpExchange exchange, LocalDeployer.EndpointRuntime runtime) throws IOException {
+    private void health(HttpExchange exchange, ScoringEndpoint endpoint) throws IOException {
         List<Object> slots = new ArrayList<>();
-        for (RoutingTable.Slot slot : runtime.table.get().slots()) {
-            SlotMetrics m = slot.model().counters().metricsSince(slot.name(), SlotCounters.Snapshot.ZERO);
+        for (SlotStatus slot : endpoint.slots()) {
+            SlotMetrics m = slot.metrics();
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("slot", slot.name());
-            entry.put("model", slot.model().ref().toString());
-            entry.put("traffic", slot.traffic());
-            entry.put("shadow", slot.shadow());
+            entry.put("slot", slot.slot());
+            entry.put("model", slot.model().toString());
+            entry.put("traffic", slot.trafficPercent());
+            entry.put("shadow", slot.shadowPercent());
             entry.put("requests", m.requests());
             entry.put("errors", m.errors());
             entry.put("p95Millis", m.p95Latency().toNanos() / 1e6);
             slots.add(entry);
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("endpoint", runtime.name);
+        body.put("endpoint", endpoint.name());
         body.put("status", "up");
         body.put("slots", slots);
         send(exchange, 200, body, Map.of());
     }
 
-    private @Nullable Runnable score(HttpExchange exchange, LocalDeployer.EndpointRuntime runtime) throws IOException {
+    private void score(HttpExchange exchange, ScoringEndpoint endpoint) throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null && parseLength(declared) > maxRequestBytes) {
             tooLarge(exchange);
-            return null;
+            return;
         }
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
@@ -157,92 +154,27 @@ final class ScoringHandler implements HttpHandler {
         }
         if (body.length > maxRequestBytes) {
             tooLarge(exchange);
-            return null;
+            return;
         }
         List<Map<String, Object>> rows;
         try {
             rows = parseRows(body);
         } catch (IllegalArgumentException e) {
             send(exchange, 400, error(e.getMessage()), Map.of());
-            return null;
+            return;
         }
-        long n = runtime.requests.getAndIncrement();
-        RoutingTable table = null;
-        RoutingTable.Slot slot = null;
-        for (int attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS && slot == null; attempt++) {
-            table = runtime.table.get(); // a switch swaps the table: a request sees the old one or the new one
-            RoutingTable.Slot picked = table.pick(n);
-            if (picked == null) {
-                break;
-            }
-            if (picked.model().tryAcquire()) {
-                slot = picked;
-            }
+        Scored scored = endpoint.score(rows);
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (scored.slot() != null) {
+            headers.put("X-Mlops-Slot", scored.slot());
         }
-        if (slot == null || table == null) {
-            send(exchange, 503, error("endpoint '" + runtime.name + "' has no slot taking traffic"), Map.of());
-            return null;
+        if (scored.model() != null) {
+            headers.put("X-Mlops-Model", scored.model());
         }
-        LoadedModel model = slot.model();
-        Map<String, String> headers =
-                Map.of("X-Mlops-Slot", slot.name(), "X-Mlops-Model", model.ref().toString());
-        long start = System.nanoTime();
-        int status = 500;
-        Object answer;
-        try {
-            List<Object> predictions = model.predictor().predict(rows);
-            if (predictions == null || predictions.size() != rows.size()) {
-                answer = error("model " + model.ref() + " returned "
-                        + (predictions == null ? "nothing" : predictions.size() + " predictions") + " for "
-                        + rows.size() + " rows");
-            } else {
-                answer = Map.of("predictions", predictions);
-                status = 200;
-            }
-        } catch (IllegalArgumentException e) {
-            answer = error(String.valueOf(e.getMessage()));
-            status = 400;
-        } catch (RuntimeException e) {
-            LOG.debug("model {} failed on endpoint {}", model.ref(), runtime.name, e);
-            answer = error("model " + model.ref() + " failed: " + e.getClass().getSimpleName());
-        } finally {
-            model.release();
-        }
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(answer);
-        } catch (JsonProcessingException e) {
-            bytes = JSON.writeValueAsBytes(error("model " + model.ref() + " returned predictions that are not JSON"));
-            status = 500;
-        }
-        model.counters().record(System.nanoTime() - start, status >= 500);
-        sendBytes(exchange, status, bytes, headers);
-        RoutingTable.Slot shadow = table.pickShadow(n, slot);
-        if (shadow == null) {
-            return null;
-        }
-        LoadedModel copy = shadow.model();
-        return () -> deployer.submitShadow(() -> shadowScore(copy, rows));
-    }
-
-    /** Scores a copy on the shadow slot; the answer is counted and thrown away. */
-    private static void shadowScore(LoadedModel model, List<Map<String, Object>> rows) {
-        if (!model.tryAcquire()) {
-            return; // it left the table meanwhile
-        }
-        long start = System.nanoTime();
-        boolean failed = false;
-        try {
-            List<Object> predictions = model.predictor().predict(rows);
-            failed = predictions == null || predictions.size() != rows.size();
-        } catch (IllegalArgumentException e) {
-            failed = false; // the caller's bad row, not the model's fault
-        } catch (RuntimeException e) {
-            failed = true;
-        } finally {
-            model.release();
-        }
-        model.counters().record(System.nanoTime() - start, failed);
+        Object answer = scored.error() == null
+                ? Collections.singletonMap("predictions", scored.predictions())
+                : error(scored.error());
+        send(exchange, scored.status(), answer, headers);
     }
 
     /**

@@ -1,9 +1,10 @@
-package org.mlops4j.deploy;
+package org.mlops4j.deploy.local;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.mlops4j.deploy.SlotMetrics;
 
 /**
  * One slot occupant's counters: requests, errors and a bounded latency histogram (four buckets per power of two of
