@@ -49,7 +49,10 @@ final class JsonErrorHandler extends ErrorHandler {
             case 431:
                 return what + "; the request headers are larger than this server reads: send fewer or shorter ones";
             default:
-                return what;
+                return what.startsWith("Ambiguous URI")
+                        ? what + "; this server decodes no %2F into a '/' and takes no '.' or '..' segment: endpoint"
+                                + " names have no slashes"
+                        : what;
         }
     }
 }
