@@ -126,7 +126,9 @@ final class GuardedConnector extends ServerConnector {
         private final boolean admitted;
         private final AtomicBoolean released = new AtomicBoolean();
         private final CyclicTimeout headerClock;
-        private volatile boolean handling;
+        /** Requests taken and not yet complete; a count, since one's completion may be reported after the next began. */
+        private final AtomicInteger handling = new AtomicInteger();
+
         private volatile boolean clockRunning;
 
         GuardedEndPoint(
@@ -148,7 +150,7 @@ final class GuardedConnector extends ServerConnector {
         @Override
         public int fill(ByteBuffer buffer) throws IOException {
             int filled = super.fill(buffer);
-            if (filled > 0 && admitted && !handling && !clockRunning) {
+            if (filled > 0 && admitted && handling.get() == 0 && !clockRunning) {
                 clockRunning = true;
                 boolean unused = headerClock.schedule(headerTimeout.toNanos(), TimeUnit.NANOSECONDS);
             }
@@ -157,18 +159,18 @@ final class GuardedConnector extends ServerConnector {
 
         /** The handler took a request: its headers are complete. */
         void beginHandling() {
-            handling = true;
+            handling.incrementAndGet();
             clockRunning = false;
             boolean unused = headerClock.cancel();
         }
 
         /** The response is complete: the next byte read starts the next request's clock. */
         void endHandling() {
-            handling = false;
+            handling.decrementAndGet();
         }
 
         private void headersLate() {
-            if (handling || !clockRunning || !isOpen()) {
+            if (handling.get() > 0 || !clockRunning || !isOpen()) {
                 return;
             }
             try {

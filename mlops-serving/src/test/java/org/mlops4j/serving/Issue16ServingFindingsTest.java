@@ -93,6 +93,27 @@ class Issue16ServingFindingsTest {
     }
 
     @Test
+    void shouldAnswer408WhenTheNextRequestsHeadersTrickleOnAKeptAliveConnection() throws IOException {
+        front = Fronts.start(endpoints, b -> b.headerTimeout(Duration.ofSeconds(1)));
+        try (Socket socket = connect(front.port())) {
+            String first = Http.postWithHost("/endpoints/churn/score", "localhost", rows(1))
+                    .replace("Connection: close\r\n", "");
+            socket.getOutputStream().write(first.getBytes(StandardCharsets.UTF_8));
+            assertThat(Http.Raw.read(socket.getInputStream()).status()).isEqualTo(200);
+            trickle(
+                    socket,
+                    "POST /endpoints/churn/score HTTP/1.1\r\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                            .getBytes(StandardCharsets.US_ASCII),
+                    Duration.ofMillis(100));
+
+            Http.Raw answer = Http.Raw.read(socket.getInputStream());
+
+            assertThat(answer.status()).isEqualTo(408);
+            assertThat(endpoints.calls("churn")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldAnswer408WhenTheRequestBodyTrickles() throws IOException {
         front = Fronts.start(endpoints, b -> b.bodyTimeout(Duration.ofSeconds(1)));
         try (Socket socket = connect(front.port())) {

@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Load {
     private Load() {}
 
-    record Result(int calls, int succeeded, long[] latencyNanos, long elapsedNanos) {
+    record Result(int calls, int succeeded, long[] latencyNanos, long elapsedNanos, Map<String, Integer> failures) {
         double p(double quantile) {
             if (latencyNanos.length == 0) {
                 return Double.NaN;
@@ -43,12 +46,13 @@ final class Load {
         public String toString() {
             return String.format(
                     java.util.Locale.ROOT,
-                    "%d calls, %d failed, %.0f calls/s, p50 %.2f ms, p99 %.2f ms",
+                    "%d calls, %d failed, %.0f calls/s, p50 %.2f ms, p99 %.2f ms%s",
                     calls,
                     failed(),
                     throughput(),
                     p(0.50),
-                    p(0.99));
+                    p(0.99),
+                    failures.isEmpty() ? "" : " " + failures);
         }
     }
 
@@ -71,6 +75,7 @@ final class Load {
                 .build();
         long deadline = System.nanoTime() + duration.toNanos();
         AtomicInteger succeeded = new AtomicInteger();
+        Map<String, Integer> failures = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long start = System.nanoTime();
         try {
@@ -88,8 +93,12 @@ final class Load {
                         try {
                             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                             ok = response.statusCode() == 200 && response.body().startsWith("{\"predictions\":[");
+                            if (!ok) {
+                                failures.merge("status " + response.statusCode(), 1, Integer::sum);
+                            }
                         } catch (java.io.IOException e) {
                             ok = false;
+                            failures.merge(e.getClass().getSimpleName() + ": " + e.getMessage(), 1, Integer::sum);
                         }
                         if (n == latencies.length) {
                             latencies = Arrays.copyOf(latencies, n * 2);
@@ -110,7 +119,10 @@ final class Load {
                 System.arraycopy(mine, 0, all, old, mine.length);
             }
             int calls = callsPerClient > 0 ? clients * callsPerClient : all.length;
-            return new Result(calls, succeeded.get(), all, System.nanoTime() - start);
+            if (calls > all.length) {
+                failures.merge("not made within the run's bound", calls - all.length, Integer::sum);
+            }
+            return new Result(calls, succeeded.get(), all, System.nanoTime() - start, new TreeMap<>(failures));
         } finally {
             pool.shutdownNow();
         }
