@@ -406,6 +406,7 @@ final class ServingHandler extends Handler.Abstract {
             response.setStatus(status);
             HttpFields.Mutable fields = response.getHeaders();
             fields.put(HttpHeader.CONTENT_TYPE, JSON);
+            fields.put(HttpHeader.CONTENT_LENGTH, bytes.length);
             headers.forEach(fields::put);
             response.write(true, ByteBuffer.wrap(bytes), callback);
         }
