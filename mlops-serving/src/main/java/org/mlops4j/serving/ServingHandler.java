@@ -182,7 +182,7 @@ final class ServingHandler extends Handler.Abstract {
         private int length;
         private long dropped;
         private boolean tooLarge;
-        private Scheduler.@Nullable Task timeout;
+        private volatile Scheduler.@Nullable Task timeout;
 
         Exchange(Request request, Response response, Callback callback) {
             this.request = request;
@@ -237,7 +237,7 @@ final class ServingHandler extends Handler.Abstract {
 
         void readBody() {
             long declared = request.getLength();
-            if (declared > DRAIN_LIMIT) {
+            if (declared > maxRequestBytes && declared > DRAIN_LIMIT) {
                 tooLarge(true); // too much to read just to answer: answer and close
                 return;
             }

@@ -131,6 +131,21 @@ class ScoringServerTest {
     }
 
     @Test
+    void shouldTakeABodyAboveTheDrainBoundWhenTheLimitAllowsIt() {
+        try (ScoringServer large = ScoringServer.builder()
+                .endpoints(endpoints)
+                .maxRequestBytes(8 << 20)
+                .build()) {
+            String body = "{\"rows\":[{\"x\":1.0,\"pad\":\"" + "a".repeat(5 << 20) + "\"}]}";
+
+            HttpResponse<String> response = post(large.getBaseUri() + "/endpoints/churn/score", body);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("{\"predictions\":[101.0]}");
+        }
+    }
+
+    @Test
     void shouldAnswerTheSeamsErrorsWithTheirStatus() {
         endpoints
                 .add(
