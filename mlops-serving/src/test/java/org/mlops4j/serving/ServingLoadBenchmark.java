@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * <p>Long, so not part of {@code verify} (the class name matches no Surefire pattern); run it with
  * {@code scripts/bench-serving} (settings: {@code -Dmlops4j.serving.load.rounds}, {@code .seconds}, {@code .clients},
  * {@code .client=raw|jdk}). The JDK's HttpClient (JDK 17) fails about 1 call in 100,000 with "HTTP/1.1 header parser
- * received no bytes" on either front while the server closed no connection (counted with a Jetty connection
- * listener: 8 opened, 0 closed during the run), so the default client is a minimal socket client.
+ * received no bytes" on either front alike, the servers closing none of its connections (docs/serving.md), so the
+ * default client is a minimal socket client.
  */
 class ServingLoadBenchmark {
     private static final int ROUNDS = Integer.getInteger("mlops4j.serving.load.rounds", 3);
@@ -29,14 +29,6 @@ class ServingLoadBenchmark {
     private static final int CLIENTS = Integer.getInteger("mlops4j.serving.load.clients", 8);
     /** {@code raw} (the default): a minimal kept-alive socket client; {@code jdk}: the JDK's HttpClient. */
     private static final boolean RAW = !"jdk".equals(System.getProperty("mlops4j.serving.load.client", "raw"));
-
-    static {
-        // The client drops a pooled connection after 10 s idle, before either server's 30 s idle timeout: else the
-        // pool can hand out a connection just as the server closes it ("header parser received no bytes"), the
-        // keep-alive race every HTTP/1.1 client must avoid, which cost 1-4 calls per 250,000 on both fronts alike.
-        // Read once, when the JDK's HTTP client classes load: this class must be the first to use them in its JVM.
-        System.setProperty("jdk.httpclient.keepalive.timeout", "10");
-    }
 
     @Test
     void shouldKeepZeroErrorsUnderLoadOnBothFronts() throws Exception {
@@ -102,7 +94,7 @@ class ServingLoadBenchmark {
     private static Load.Result load(Fronts.Front front, Duration duration) throws Exception {
         String path = "/endpoints/churn/score";
         return RAW
-                ? Load.runRaw(front.port(), path, CLIENTS, duration)
+                ? Load.runRaw(front.port(), path, CLIENTS, 0, duration, Duration.ofSeconds(10))
                 : Load.run(front.baseUri() + path, CLIENTS, 0, duration, Duration.ofSeconds(10));
     }
 
