@@ -37,12 +37,7 @@ class ServingLoadBenchmark {
         results.put("jdk", new ArrayList<>());
         for (String name : List.of("jetty", "jdk")) { // the JVM's and the client's JIT warm-up, for both alike
             try (Fronts.Front front = start(name, new FakeEndpoints().linear("churn"))) {
-                var unused = Load.run(
-                        front.baseUri() + "/endpoints/churn/score",
-                        CLIENTS,
-                        0,
-                        Duration.ofSeconds(10),
-                        Duration.ofSeconds(10));
+                var unused = load(front, Duration.ofSeconds(10));
             }
         }
         for (int round = 0; round < ROUNDS; round++) {
