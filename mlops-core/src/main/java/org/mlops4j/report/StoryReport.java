@@ -72,7 +72,7 @@ public final class StoryReport {
             svg.lineage .dataset rect{fill:#e3f8ff}svg.lineage .model rect{fill:#fff3c4}
             svg.lineage .kind{font-size:11px;fill:#627d98;text-transform:uppercase;letter-spacing:.05em}\
             svg.lineage .name{font-size:14px;fill:#102a43}
-            svg.lineage .edge line{stroke:#829ab1;stroke-width:1.5}svg.lineage .edge polygon{fill:#829ab1}\
+            svg.lineage .edge line,svg.lineage .edge path{stroke:#829ab1;stroke-width:1.5;fill:none}svg.lineage .edge polygon{fill:#829ab1}\
             svg.lineage .edge text{font-size:11px;fill:#486581;text-anchor:middle}
             .charts{display:flex;flex-wrap:wrap;gap:12px;margin-top:14px}svg.chart{border:1px solid #d9e2ec;border-radius:6px}
             svg.chart .title{font-size:13px;font-weight:600;fill:#102a43;text-anchor:middle}\
