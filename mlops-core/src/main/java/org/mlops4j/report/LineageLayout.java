@@ -176,7 +176,7 @@ final class LineageLayout {
         for (int i = 0; i < nodes.size(); i++) {
             LineageNode node = nodes.get(i);
             NodeState state = states.getOrDefault(node, NodeState.NONE);
-            double base = BOX_HEIGHT + (state.isEmpty() ? 0 : STATE_LINE);
+            double base = BOX_HEIGHT + STATE_LINE * stateLines(state).size();
             boxes.put(node, new Element(Kind.BOX, 2 * depth[i], node, null, BOX_WIDTH, base / 2, base / 2));
             maxRank = Math.max(maxRank, 2 * depth[i]);
         }
@@ -825,16 +825,21 @@ final class LineageLayout {
                 .append("\">")
                 .append(Markup.xml(shown))
                 .append("</text>");
-        if (!state.isEmpty()) {
+        List<String> lines = stateLines(state);
+        for (int i = 0; i < lines.size(); i++) {
             out.append("<text class=\"state\" x=\"")
                     .append(Markup.coordinate(x + 14))
                     .append("\" y=\"")
-                    .append(Markup.coordinate(y + 52))
+                    .append(Markup.coordinate(y + 53 + i * STATE_LINE))
                     .append("\">")
-                    .append(Markup.xml(Markup.fit(state.describe(), STATE_FONT, BOX_WIDTH - 24)))
+                    .append(Markup.xml(lines.get(i)))
                     .append("</text>");
         }
         out.append("</g>\n");
+    }
+
+    private static List<String> stateLines(NodeState state) {
+        return state.lines(STATE_FONT, BOX_WIDTH - 28);
     }
 
     /** Returns the drawing's width. */

@@ -46,8 +46,13 @@ record NodeState(
         return new NodeState(aliases, liveOn, d);
     }
 
-    /** One line for a node or a table cell: {@code ★ champion · ● live on churn · ✗ rejected}. */
+    /** One line for a table cell: {@code ★ champion · ● live on churn · ✗ rejected}. */
     String describe() {
+        return String.join(" · ", parts());
+    }
+
+    /** The state's parts, each a few words: {@code ★ champion}, {@code ● live on churn}, {@code ✗ rejected}. */
+    List<String> parts() {
         List<String> parts = new ArrayList<>();
         aliases.forEach(a -> parts.add("★ " + a));
         liveOn.forEach(e -> parts.add("● live on " + e));
@@ -58,7 +63,26 @@ record NodeState(
         } else if (decision == Decision.PROMOTE && aliases.isEmpty() && liveOn.isEmpty()) {
             parts.add("✓ promoted");
         }
-        return String.join(" · ", parts);
+        return parts;
+    }
+
+    /** The parts packed into as few lines as fit a width at a font size; a part too long alone is shortened. */
+    List<String> lines(double fontSize, double width) {
+        List<String> lines = new ArrayList<>();
+        String line = "";
+        for (String part : parts()) {
+            String joined = line.isEmpty() ? part : line + " · " + part;
+            if (Markup.textWidth(joined, fontSize) <= width || line.isEmpty()) {
+                line = joined;
+            } else {
+                lines.add(Markup.fit(line, fontSize, width));
+                line = part;
+            }
+        }
+        if (!line.isEmpty()) {
+            lines.add(Markup.fit(line, fontSize, width));
+        }
+        return lines;
     }
 
     /** CSS classes for the state, none of which can collide with a node kind (lower-case letters only). */
