@@ -299,7 +299,7 @@ final class ComparisonSection {
         double x2 = mid + upper * scale;
         svg.line("strip", LEFT, strip, RIGHT, strip)
                 .line("zero", mid, strip - 7, mid, strip + 7)
-                .text("tick", mid, strip + 19, "middle", "0")
+                .text("strip-tick", mid, strip + 19, "middle", "0")
                 .line("whisker " + tone, x1, strip, x2, strip)
                 .line("whisker " + tone, x1, strip - 5, x1, strip + 5)
                 .line("whisker " + tone, x2, strip - 5, x2, strip + 5)

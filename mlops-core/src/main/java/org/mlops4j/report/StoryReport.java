@@ -104,7 +104,7 @@ public final class StoryReport {
             .charts svg{border:1px solid #d9e2ec;border-radius:6px}svg.chart.regression{border-color:#cf1124}
             svg .title{font-size:13px;font-weight:600;fill:#102a43}svg .direction{font-size:11px;fill:#627d98}\
             svg .direction.regression{fill:#cf1124;font-weight:600}
-            svg .value,svg .who,svg .version,svg .tick,svg .legend{font-size:11px;fill:#486581}\
+            svg .value,svg .who,svg .version,svg .tick,svg .strip-tick,svg .legend{font-size:11px;fill:#486581}\
             svg .axis-title{font-size:11px;fill:#627d98}svg .axis{stroke:#829ab1}svg .grid{stroke:#eef2f6}
             svg.chart .champion{fill:#9fb3c8}svg.chart .challenger{fill:#2680c2}svg.chart .challenger.regression\
             {fill:#e12d39}svg.chart .negative{opacity:.55}
