@@ -10,12 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.compare.Evaluation;
 import org.mlops4j.data.DatasetRef;
 import org.mlops4j.lineage.LineageNode;
-import org.mlops4j.registry.ModelInput;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
 
@@ -23,8 +21,9 @@ import org.mlops4j.registry.ModelVersion;
  * The metric history of a model across its versions, from two sources: evaluations on one dataset (the challenger's
  * evaluation dataset; the report's champion, challenger and any other evaluation it was given there), which compare
  * versions on the same data, and the metrics each registered version carries, each measured when it was registered.
- * A table lists every version (registration time, training data, state, both kinds of metric) and one line chart per
- * metric that at least two versions have marks each version with its state (alias, live, rejected).
+ * A table lists every version (registration time, state, both kinds of metric; the lineage graph shows its data), and
+ * one line chart per metric that at least two versions have marks each version with its state (alias, live,
+ * rejected).
  */
 final class HistorySection {
     private static final double WIDTH = 250;
@@ -94,16 +93,6 @@ final class HistorySection {
         return MINUTES.format(v.getCreated());
     }
 
-    private String inputs(ModelRef ref, String role) {
-        ModelVersion v = registered.get(ref);
-        return v == null
-                ? ""
-                : v.getInputs().stream()
-                        .filter(i -> i.role().equals(role))
-                        .map(i -> i.dataset().toString())
-                        .collect(Collectors.joining(", "));
-    }
-
     /** The evaluated metrics by name, then by version. */
     private Map<String, Map<ModelRef, Double>> evaluatedMetrics() {
         Map<String, Map<ModelRef, Double>> byMetric = new TreeMap<>();
@@ -138,7 +127,7 @@ final class HistorySection {
                                 : Markup.xml("Metrics " + where() + " compare the versions on the same data; "))
                 .append("registered metrics were each measured when the version was registered.</p>\n")
                 .append("<table class=\"history\">\n<tr><th rowspan=\"2\">version</th><th rowspan=\"2\">registered")
-                .append("</th><th rowspan=\"2\">trained on</th><th rowspan=\"2\">state</th>");
+                .append("</th><th rowspan=\"2\">state</th>");
         if (!onData.isEmpty()) {
             out.append("<th colspan=\"")
                     .append(onData.size())
@@ -166,8 +155,6 @@ final class HistorySection {
                     .append(Markup.xml(ref.toString()))
                     .append("</td><td>")
                     .append(v == null ? "–" : "<time>" + when(v) + "</time>")
-                    .append("</td><td>")
-                    .append(Markup.xml(inputs(ref, ModelInput.TRAIN)))
                     .append("</td><td class=\"state\">")
                     .append(Markup.xml(state.describe()))
                     .append("</td>");
@@ -195,7 +182,7 @@ final class HistorySection {
         double low = with.stream().mapToDouble(byRef::get).min().orElseThrow();
         double high = with.stream().mapToDouble(byRef::get).max().orElseThrow();
         double pad = high > low ? (high - low) * 0.15 : Math.max(Math.abs(high) * 0.05, 0.01);
-        double lo = low - pad;
+        double lo = low - 2 * pad; // room for a label under the lowest point
         double hi = high + pad;
         double step = (RIGHT - LEFT) / with.size();
         Svg svg = new Svg(out)
@@ -234,7 +221,10 @@ final class HistorySection {
                     ref + ": " + Markup.number(value) + (state.isEmpty() ? "" : " — " + state.describe()));
             svg.text("version", p[0], BOTTOM + 15, "middle", label(ref));
             if (with.size() <= MAX_LABELLED) {
-                svg.text("value", p[0], p[1] - 9, "middle", Markup.number(value));
+                // below a dip, above anything else, so the label does not sit on the line
+                boolean dip = (i == 0 || points.get(i - 1)[1] < p[1])
+                        && (i + 1 == with.size() || points.get(i + 1)[1] < p[1]);
+                svg.text("value", p[0], dip ? p[1] + 16 : p[1] - 9, "middle", Markup.number(value));
             }
         }
         svg.close();
