@@ -75,6 +75,47 @@ final class Markup {
         return s.contains(".") ? s.replaceFirst("0+$", "").replaceFirst("\\.$", "") : s;
     }
 
+    /**
+     * Advance widths in em of DejaVu Sans Book, the widest of the usual UI sans fonts (measured in Chromium's SVG text,
+     * which falls back to it for {@code system-ui} on Linux): {@code a–z}, {@code 0–9}, {@code A–Z}, then
+     * {@code - @ . : _ space}. Every other character counts as 1 em, which no Latin glyph of these fonts exceeds.
+     */
+    private static final String MEASURED = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-@.:_ ";
+
+    private static final double[] ADVANCE = {
+        .613, .635, .550, .635, .615, .345, .635, .634, .278, .278, .579, .278, .974, .634, .612, .635, .635, .394,
+        .521, .392, .634, .592, .818, .592, .592, .525, .636, .636, .636, .636, .636, .636, .636, .636, .636, .636,
+        .711, .686, .698, .770, .632, .575, .775, .752, .295, .295, .656, .557, .863, .748, .787, .603, .787, .695,
+        .635, .594, .732, .684, .989, .685, .611, .685, .361, 1.0, .318, .337, .500, .318
+    };
+
+    /**
+     * Returns an upper bound of the width of a text in a sans font, from {@link #ADVANCE} plus 5% for hinting and
+     * other fonts' differences; used to reserve space so that labels cannot overlap.
+     */
+    static double textWidth(String text, double fontSize) {
+        double em = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            int at = cp < 0x80 ? MEASURED.indexOf(cp) : -1;
+            em += at >= 0 ? ADVANCE[at] : 1.0;
+            i += Character.charCount(cp);
+        }
+        return em * fontSize * 1.05;
+    }
+
+    /** Shortens a text with an ellipsis so that its {@link #textWidth} fits, keeping whole code points. */
+    static String fit(String text, double fontSize, double width) {
+        if (textWidth(text, fontSize) <= width) {
+            return text;
+        }
+        int end = text.length();
+        while (end > 0 && textWidth(text.substring(0, end) + "…", fontSize) > width) {
+            end = text.offsetByCodePoints(end, -1);
+        }
+        return text.substring(0, end) + "…";
+    }
+
     /** Formats a coordinate with two decimals. */
     static String coordinate(double value) {
         return String.format(Locale.ROOT, "%.2f", value);

@@ -18,8 +18,56 @@ import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.registry.ModelRef;
 import org.w3c.dom.Document;
 
-/** Any names, metrics and events give a page that parses as XML and draws every node. */
+/**
+ * Any names, metrics and events give a page that parses as XML and draws every node; any lineage graph of up to 12
+ * nodes and 24 edges (cycles, self-loops, parallel edges, isolated nodes, roles of 1 to 32 of the widest letters
+ * included) is drawn with no label over another label or a box and no edge through a box or a label.
+ */
 class StoryReportPropertiesTest {
+    static final int MAX_NODES = 12;
+    static final int MAX_EDGES = 24;
+
+    @Test
+    void shouldNeverOverlapLabelsOrCrossBoxesAndLabelsWhateverTheGraph() {
+        qt().withExamples(400)
+                .forAll(
+                        integers().between(1, MAX_NODES),
+                        lists().of(integers().between(0, 4 * MAX_NODES * MAX_NODES - 1))
+                                .ofSizeBetween(0, MAX_EDGES),
+                        lists().of(strings().betweenCodePoints('a', 'z').ofLengthBetween(1, 32))
+                                .ofSizeBetween(1, 4),
+                        strings().allPossible().ofLengthBetween(0, 40))
+                .checkAssert((n, picks, roles, name) -> {
+                    List<LineageNode> nodes = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        String kind = List.of(LineageNode.DATASET, LineageNode.MODEL, "deployment")
+                                .get(i % 3);
+                        nodes.add(new LineageNode(kind, i == 0 ? name : "node-" + i, i + 1));
+                    }
+                    List<LineageEdge> edges = new ArrayList<>();
+                    for (int pick : picks) { // from, to and role packed in one number
+                        LineageNode from = nodes.get(pick % MAX_NODES % n);
+                        LineageNode to = nodes.get(pick / MAX_NODES % MAX_NODES % n);
+                        String role = roles.get(pick / (MAX_NODES * MAX_NODES) % roles.size());
+                        edges.add(new LineageEdge(from, to, role));
+                    }
+                    LineageGraph graph = new LineageGraph(nodes.get(0), nodes, edges);
+                    Document doc;
+                    try {
+                        doc = StoryReportTest.parse(
+                                StoryReport.builder("g").lineage(graph).build().toHtml());
+                    } catch (Exception e) {
+                        throw new AssertionError("not well-formed for " + graph, e);
+                    }
+
+                    SvgGeometry geometry = SvgGeometry.of(doc);
+
+                    assertThat(geometry.boxes).hasSize(n);
+                    assertThat(geometry.labels).hasSize(edges.size());
+                    assertThat(geometry.overlaps()).as("overlaps in %s", graph).isEmpty();
+                });
+    }
+
     @Test
     void shouldAlwaysBeWellFormedWhateverTheNames() {
         qt().withExamples(300)

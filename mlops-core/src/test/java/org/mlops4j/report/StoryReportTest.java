@@ -151,6 +151,66 @@ class StoryReportTest {
         assertThat(x.get(TRAIN.toString())).isLessThan(x.get(MODEL.toString()));
     }
 
+    /**
+     * The quickstart's lineage after its three runs: raw data feeding each model directly and through its train and
+     * holdout sets, two deployments and a rejected model sharing the second month's data.
+     */
+    static LineageGraph quickstartGraph() {
+        List<LineageEdge> edges = new ArrayList<>();
+        for (int month = 1; month <= 2; month++) {
+            LineageNode raw = LineageNode.dataset("churn-raw", month);
+            LineageNode train = LineageNode.dataset("churn-train", month);
+            LineageNode holdout = LineageNode.dataset("churn-holdout", month);
+            LineageNode model = LineageNode.model("churn-classifier", month);
+            edges.add(new LineageEdge(holdout, model, "eval"));
+            edges.add(new LineageEdge(raw, holdout, LineageEdge.PARENT));
+            edges.add(new LineageEdge(raw, train, LineageEdge.PARENT));
+            edges.add(new LineageEdge(raw, model, "train"));
+            edges.add(new LineageEdge(train, model, "train"));
+            edges.add(new LineageEdge(model, LineageNode.deployment("churn", month), "deploy"));
+        }
+        LineageNode rejected = LineageNode.model("churn-classifier", 3);
+        edges.add(new LineageEdge(LineageNode.dataset("churn-holdout", 2), rejected, "eval"));
+        edges.add(new LineageEdge(LineageNode.dataset("churn-train", 2), rejected, "train"));
+        return new LineageGraph(LineageNode.deployment("churn", 2), List.of(), edges);
+    }
+
+    @Test
+    void shouldOverlapNoLabelAndCrossNoBoxOrLabelWithAnEdgeWhenLaidOut() throws Exception {
+        Map<String, List<String>> overlaps = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, LineageGraph> graph :
+                Map.of("tour", graph(), "quickstart", quickstartGraph()).entrySet()) {
+            Document doc = parse(
+                    StoryReport.builder("t").lineage(graph.getValue()).build().toHtml());
+
+            SvgGeometry geometry = SvgGeometry.of(doc);
+
+            assertThat(geometry.boxes).hasSize(graph.getKey().equals("tour") ? 5 : 11);
+            assertThat(geometry.labels).hasSize(graph.getValue().edges().size());
+            overlaps.put(graph.getKey(), geometry.overlaps());
+        }
+        assertThat(overlaps)
+                .allSatisfy((graph, found) -> assertThat(found).as(graph).isEmpty());
+    }
+
+    @Test
+    void shouldFindOverlapsWhenLabelsOrEdgesCollide() throws Exception {
+        // the checker itself: two labels on one spot, an edge through a box and through a label
+        Document doc = parse("<svg class=\"lineage\">"
+                + "<g class=\"node\" data-node=\"a\"><rect x=\"0\" y=\"0\" width=\"100\" height=\"40\"/></g>"
+                + "<g class=\"edge\" data-from=\"p\" data-to=\"q\" data-role=\"x\"><path d=\"M-20,20 C0,20 0,20 120,20\"/><line x1=\"120\" y1=\"20\""
+                + " x2=\"130\" y2=\"20\"/><text x=\"200\" y=\"100\">train</text></g>"
+                + "<g class=\"edge\" data-from=\"p\" data-to=\"r\" data-role=\"y\"><line x1=\"150\" y1=\"97\" x2=\"250\" y2=\"97\"/>"
+                + "<text x=\"205\" y=\"102\">eval</text></g></svg>");
+
+        List<String> overlaps = SvgGeometry.of(doc).overlaps();
+
+        assertThat(overlaps)
+                .anyMatch(o -> o.startsWith("label 'train'") && o.contains("overlaps label 'eval'"))
+                .anyMatch(o -> o.startsWith("edge p -x-> q enters box a"))
+                .anyMatch(o -> o.startsWith("edge p -y-> r crosses label 'train'"));
+    }
+
     @Test
     void shouldDrawOneBarPerModelAndMetricWithHeightsProportionalToTheValues() throws Exception {
         Document doc = parse(report().toHtml());

@@ -130,12 +130,20 @@ final class ChurnWorkflow {
                 }
             }
             Evaluation evaluation = Evaluation.builder(model.getRef(), holdout.getRef())
-                    .outcomes(Outcomes.of(labels, predictions).withScores(scores))
+                    .outcomes(Outcomes.of(labels, predictions)
+                            .withScores(scores)
+                            .withSlice("region", column(rows, "region"))
+                            .withSlice("contract", column(rows, "contract")))
                     .computeMetrics()
                     .build();
             evaluations.put(model.getRef(), evaluation);
             return evaluation;
         };
+    }
+
+    /** One string column of the rows, for the report's slices. */
+    private static String[] column(List<Map<String, Object>> rows, String name) {
+        return rows.stream().map(row -> String.valueOf(row.get(name))).toArray(String[]::new);
     }
 
     /** Returns the model's latest evaluation made by {@link #evaluator}. */

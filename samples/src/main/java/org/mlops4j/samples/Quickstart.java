@@ -189,13 +189,24 @@ public final class Quickstart {
                             .upstream(LineageNode.model(
                                     MODEL,
                                     rejected.findRegisteredModel().orElseThrow().version())));
-            StoryReport report = StoryReport.builder(MODEL + ": retraining after drift")
+            StoryReport.Builder reportBuilder = StoryReport.builder(MODEL + ": retraining after drift")
                     .lineage(lineage)
                     .champion(championEval)
                     .challenger(challengerEval)
                     .verdict(verdict)
-                    .events(events)
-                    .build();
+                    .alias(mlops.registry().findAlias(MODEL, "champion").orElseThrow())
+                    .live(ENDPOINT, why.getModel().getRef())
+                    .decision(
+                            rejected.findRegisteredModel().orElseThrow(),
+                            rejected.findDecision().orElseThrow())
+                    .history(mlops.registry().versions(MODEL))
+                    .evaluation(
+                            workflow.evaluationOf(rejected.findRegisteredModel().orElseThrow()))
+                    .events(events);
+            retrain.getTrigger()
+                    .driftReports()
+                    .forEach(drift -> reportBuilder.drift(month1.getRef(), month2.getRef(), drift));
+            StoryReport report = reportBuilder.build();
             Path markdown = report.writeMarkdown(home.resolve("report/quickstart.md"));
             Path html = report.writeHtml(home.resolve("report/quickstart.html"));
             out.println();
