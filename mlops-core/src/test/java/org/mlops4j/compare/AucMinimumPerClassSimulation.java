@@ -63,7 +63,8 @@ final class AucMinimumPerClassSimulation {
                     .seed(seed * 1_000_003L + pair)
                     .minSampleSize(1)
                     .minPerClass(1);
-            if (rule.compare(Fixtures.eval("m@1", o[0]), Fixtures.eval("m@2", o[1])).isPromote()) {
+            if (rule.compare(Fixtures.eval("m@1", o[0]), Fixtures.eval("m@2", o[1]))
+                    .isPromote()) {
                 promoted++;
             }
         }

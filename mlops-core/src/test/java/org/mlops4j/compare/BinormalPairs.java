@@ -40,7 +40,9 @@ final class BinormalPairs {
             a[i] = MU * y[i] + z1;
             b[i] = MU * y[i] + RHO * z1 + other * z2;
         }
-        return new Outcomes[] {Outcomes.of(y, y).withScores(a), Outcomes.of(y, y).withScores(b)};
+        return new Outcomes[] {
+            Outcomes.of(y, y).withScores(a), Outcomes.of(y, y).withScores(b)
+        };
     }
 
     private static double gaussian(SplittableRandom r) {

@@ -277,12 +277,10 @@ public final class ColumnProfile {
         }
         NumericSummary numeric =
                 hasNumeric ? NumericSummary.fromMap(r.raw("numeric"), r.path("numeric"), sketchK) : null;
-        ValueHistogram histogram = version >= 2 && hasNumeric
-                ? ValueHistogram.fromMap(r.raw("histogram"), r.path("histogram"))
-                : null;
-        CategoryCounts categories = version >= 2 && !hasNumeric
-                ? CategoryCounts.fromMap(r.raw("categories"), r.path("categories"))
-                : null;
+        ValueHistogram histogram =
+                version >= 2 && hasNumeric ? ValueHistogram.fromMap(r.raw("histogram"), r.path("histogram")) : null;
+        CategoryCounts categories =
+                version >= 2 && !hasNumeric ? CategoryCounts.fromMap(r.raw("categories"), r.path("categories")) : null;
         try {
             return new ColumnProfile(
                     r.string("name"),

@@ -45,8 +45,8 @@ public final class ValueHistogram {
         long sum = 0;
         for (int i = 0; i < keys.length; i++) {
             if (i > 0 && keys[i] <= keys[i - 1]) {
-                throw new IllegalArgumentException("histogram keys must be strictly ascending, got " + keys[i - 1]
-                        + " before " + keys[i]);
+                throw new IllegalArgumentException(
+                        "histogram keys must be strictly ascending, got " + keys[i - 1] + " before " + keys[i]);
             }
             if (counts[i] < 1) {
                 throw new IllegalArgumentException("histogram counts are at least 1, got " + counts[i]);
@@ -57,6 +57,20 @@ public final class ValueHistogram {
         this.keys = keys.clone();
         this.counts = counts.clone();
         this.total = sum;
+    }
+
+    /**
+     * Returns a histogram of given cells.
+     *
+     * @param shift from 0 to 63
+     * @param keys the occupied cells' keys, strictly ascending (copied)
+     * @param counts each cell's count, at least 1 (copied)
+     * @return the histogram
+     * @throws IllegalArgumentException if the shift is out of range, the keys are not ascending, the arrays differ in
+     *     length, or a count is below 1
+     */
+    public static ValueHistogram of(int shift, long[] keys, long[] counts) {
+        return new ValueHistogram(shift, keys, counts);
     }
 
     /**
