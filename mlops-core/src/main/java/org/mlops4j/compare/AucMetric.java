@@ -22,6 +22,11 @@ final class AucMetric implements ExampleMetric {
     }
 
     @Override
+    public boolean isClassConditional() {
+        return true;
+    }
+
+    @Override
     public Bound bind(Outcomes outcomes) {
         Sorted sorted = sort(outcomes);
         return bound(sorted.order, sorted.ends);

@@ -28,6 +28,17 @@ public interface ExampleMetric {
     boolean isHigherBetter();
 
     /**
+     * Returns whether the metric is defined by class (AUC compares positives with negatives), so that its precision
+     * depends on the number of examples of the rarer class rather than on the total: significance rules then require
+     * a minimum number of examples of each class ({@link SignificanceRule#minPerClass(int)}). The default is false.
+     *
+     * @return whether the metric is class-conditional
+     */
+    default boolean isClassConditional() {
+        return false;
+    }
+
+    /**
      * Prepares the metric for repeated evaluation on one model's outcomes (sorting scores, for example).
      *
      * @param outcomes the outcomes

@@ -42,12 +42,32 @@ final class MeanMetric implements ExampleMetric {
     double[] values(Outcomes outcomes) {
         double[] y = outcomes.labels();
         double[] p = outcomes.predictions();
-        double[] s = needsScores ? outcomes.requireScores(name) : null;
+        double[] s = needsScores ? requireProbabilities(outcomes.requireScores(name)) : null;
         double[] v = new double[y.length];
         for (int i = 0; i < v.length; i++) {
             v[i] = perExample.value(y[i], p[i], s == null ? Double.NaN : s[i]);
         }
         return v;
+    }
+
+    /** Returns true when every score is a probability: finite and in [0, 1]. */
+    static boolean areProbabilities(double[] scores) {
+        for (double x : scores) {
+            if (!(x >= 0 && x <= 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Returns the scores if every one is a probability; else throws naming the first that is not. */
+    double[] requireProbabilities(double[] scores) {
+        for (int i = 0; i < scores.length; i++) {
+            if (!(scores[i] >= 0 && scores[i] <= 1)) {
+                throw new InvalidScoreException(name, i, scores[i]);
+            }
+        }
+        return scores;
     }
 
     @Override

@@ -22,9 +22,9 @@ public final class Metrics {
     private Metrics() {}
 
     /**
-     * Returns accuracy, precision, recall and F1 (binary labels only), and, when the outcomes have scores, AUC,
-     * log-loss and the Brier score, keyed {@code accuracy}, {@code precision}, {@code recall}, {@code f1},
-     * {@code auc}, {@code log_loss} and {@code brier}.
+     * Returns accuracy, precision, recall and F1 (binary labels only), and, when the outcomes have scores, AUC and,
+     * when the scores are probabilities (all in [0, 1]), log-loss and the Brier score, keyed {@code accuracy},
+     * {@code precision}, {@code recall}, {@code f1}, {@code auc}, {@code log_loss} and {@code brier}.
      *
      * @param outcomes a classifier's outcomes
      * @return the metrics, in that order
@@ -43,8 +43,10 @@ public final class Metrics {
         if (outcomes.hasScores() && isBinary(y)) {
             double[] s = outcomes.requireScores("auc");
             m.put("auc", auc(y, s));
-            m.put("log_loss", logLoss(y, s));
-            m.put("brier", brier(y, s));
+            if (MeanMetric.areProbabilities(s)) { // scores may be any monotone score; these two need probabilities
+                m.put("log_loss", logLoss(y, s));
+                m.put("brier", brier(y, s));
+            }
         }
         return m;
     }
@@ -148,6 +150,7 @@ public final class Metrics {
      * @param scores probabilities of class 1
      * @return the log-loss
      * @throws IllegalArgumentException if the arrays are empty or of different lengths
+     * @throws InvalidScoreException if a score is not a probability (NaN, infinite, or outside [0, 1])
      */
     public static double logLoss(double[] labels, double[] scores) {
         return mean(MeanMetric.LOG_LOSS, labels, scores);
@@ -160,6 +163,7 @@ public final class Metrics {
      * @param scores probabilities of class 1
      * @return the Brier score
      * @throws IllegalArgumentException if the arrays are empty or of different lengths
+     * @throws InvalidScoreException if a score is not a probability (NaN, infinite, or outside [0, 1])
      */
     public static double brier(double[] labels, double[] scores) {
         return mean(MeanMetric.BRIER, labels, scores);
@@ -234,7 +238,8 @@ public final class Metrics {
 
     private static double mean(MeanMetric metric, double[] labels, double[] scores) {
         check(labels, scores);
-        double[] v = metric.values(Outcomes.of(labels, scores).withScores(scores));
+        double[] probabilities = metric.requireProbabilities(scores);
+        double[] v = metric.values(Outcomes.of(labels, probabilities).withScores(probabilities));
         double sum = 0;
         for (double x : v) {
             sum += x;

@@ -1,19 +1,21 @@
 package org.mlops4j.compare;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A slice guardrail: in no slice (examples sharing a key along a dimension, such as {@code region=EU}) may the
  * challenger be worse than the champion by more than a tolerance. Slices smaller than the minimum slice size are
- * skipped (they are reported). The metric is computed on each slice by the {@link ExampleMetric}, so both evaluations
- * need per-example outcomes with the dimension, on the same dataset version; otherwise the rule is inconclusive. With
- * no champion it does not apply and passes.
+ * skipped (they are reported), and so are slices on which the metric is undefined for either model (AUC on a slice
+ * with one class only). The metric is computed on each slice by the {@link ExampleMetric}, so both evaluations need
+ * per-example outcomes with the dimension and the same key for each example, on the same dataset version; otherwise
+ * the rule is inconclusive. It is also inconclusive, not passed, when no slice could be checked. With no champion it
+ * does not apply and passes.
  *
  * <p>Immutable and thread-safe; each setter returns a new rule and may be called once. Example:
  *
@@ -116,18 +118,12 @@ public final class SliceRule implements ComparisonPolicy {
         Outcomes a = champ.get();
         Outcomes b = chal.get();
         Outcomes.requirePaired(a, b);
-        if (!b.hasSlice(dimension)) {
-            return finding(
-                    Decision.INCONCLUSIVE,
-                    null,
-                    null,
-                    null,
-                    threshold,
-                    "the challenger's outcomes have no slice dimension '" + dimension + "' (they have "
-                            + b.getSliceDimensions() + ")");
+        Finding unpaired = unpairedSlices(a, b, threshold);
+        if (unpaired != null) {
+            return unpaired;
         }
         String[] keys = b.slice(dimension);
-        Map<String, List<Integer>> members = new LinkedHashMap<>();
+        Map<String, List<Integer>> members = new TreeMap<>();
         for (int i = 0; i < keys.length; i++) {
             members.computeIfAbsent(keys[i], k -> new ArrayList<>()).add(i);
         }
@@ -141,14 +137,14 @@ public final class SliceRule implements ComparisonPolicy {
         double worstChal = Double.NaN;
         List<String> regressed = new ArrayList<>();
         List<String> small = new ArrayList<>();
+        List<String> undefined = new ArrayList<>();
         int checked = 0;
-        for (Map.Entry<String, List<Integer>> slice : new java.util.TreeMap<>(members).entrySet()) {
+        for (Map.Entry<String, List<Integer>> slice : members.entrySet()) {
             List<Integer> idx = slice.getValue();
             if (idx.size() < min) {
                 small.add(slice.getKey() + " (" + idx.size() + ")");
                 continue;
             }
-            checked++;
             for (int i : idx) {
                 counts[i] = 1;
             }
@@ -157,10 +153,16 @@ public final class SliceRule implements ComparisonPolicy {
             for (int i : idx) {
                 counts[i] = 0;
             }
+            if (Double.isNaN(vc) || Double.isNaN(vb)) {
+                // AUC on a slice with one class only: nothing to compare, so the slice is not checked
+                undefined.add(slice.getKey() + " (" + idx.size() + ")");
+                continue;
+            }
+            checked++;
             double gain = sign * (vb - vc);
-            if (Double.isNaN(gain) || gain < worstGain) {
+            if (gain < worstGain) {
                 worst = slice.getKey();
-                worstGain = Double.isNaN(gain) ? Double.NEGATIVE_INFINITY : gain;
+                worstGain = gain;
                 worstChamp = vc;
                 worstChal = vb;
             }
@@ -179,22 +181,67 @@ public final class SliceRule implements ComparisonPolicy {
         if (!small.isEmpty()) {
             detail.append(", too small: ").append(String.join(", ", small));
         }
-        if (worst != null) {
-            detail.append("; worst ").append(dimension).append('=').append(worst);
-        }
-        if (!regressed.isEmpty()) {
-            detail.append("; regressed: ").append(String.join(", ", regressed));
+        if (!undefined.isEmpty()) {
+            detail.append(", ")
+                    .append(metric.name())
+                    .append(" undefined (one class only?): ")
+                    .append(String.join(", ", undefined));
         }
         if (worst == null) {
-            return finding(Decision.PROMOTE, null, null, null, threshold, detail.toString());
+            detail.append("; no slice could be checked: lower minSliceSize or collect more examples per slice");
+            return finding(Decision.INCONCLUSIVE, null, null, null, threshold, detail.toString());
+        }
+        detail.append("; worst ").append(dimension).append('=').append(worst);
+        if (!regressed.isEmpty()) {
+            detail.append("; regressed: ").append(String.join(", ", regressed));
         }
         return finding(
                 regressed.isEmpty() ? Decision.PROMOTE : Decision.REJECT,
                 worstChamp,
                 worstChal,
-                Double.isInfinite(worstGain) ? null : worstGain,
+                worstGain,
                 threshold,
                 detail.toString());
+    }
+
+    /**
+     * Returns an inconclusive finding when the two models' outcomes cannot be sliced alike: a side without the
+     * dimension, or examples whose keys differ (the slices would not hold the same examples); else null.
+     */
+    private @Nullable Finding unpairedSlices(Outcomes champion, Outcomes challenger, String threshold) {
+        boolean onChampion = champion.hasSlice(dimension);
+        boolean onChallenger = challenger.hasSlice(dimension);
+        if (!onChampion || !onChallenger) {
+            String side = !onChampion && !onChallenger
+                    ? "neither model's outcomes have"
+                    : !onChampion ? "the champion's outcomes have" : "the challenger's outcomes have";
+            Outcomes lacking = onChallenger ? champion : challenger;
+            return finding(
+                    Decision.INCONCLUSIVE,
+                    null,
+                    null,
+                    null,
+                    threshold,
+                    side + " no slice dimension '" + dimension + "' (they have "
+                            + lacking.getSliceDimensions()
+                            + "); add it with Outcomes.withSlice to both evaluations");
+        }
+        String[] a = champion.slice(dimension);
+        String[] b = challenger.slice(dimension);
+        for (int i = 0; i < a.length; i++) {
+            if (!a[i].equals(b[i])) {
+                return finding(
+                        Decision.INCONCLUSIVE,
+                        null,
+                        null,
+                        null,
+                        threshold,
+                        "the slice keys of '" + dimension + "' differ between the models at example " + i + ": '"
+                                + a[i] + "' for the champion, '" + b[i] + "' for the challenger; slice both"
+                                + " evaluations of the same dataset version with the same keys");
+            }
+        }
+        return null;
     }
 
     private Finding finding(

@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Profiles the CSV files of a snapshot. Each profile is canonical JSON stored as content (so identical profiles are
  * stored once) and referenced from the version record by path. A file's bytes are profiled once per lake: an index
- * {@code profiles/csv-v1/<ab>/<file digest>.json} remembers the profile of each CSV content, so re-snapshots and other
+ * {@code profiles/csv-v2/<ab>/<file digest>.json} remembers the profile of each CSV content, so re-snapshots and other
  * datasets holding the same file reuse it.
  */
+// The index is per profile format: csv-v1 entries name csv-profile/1 profiles, whose drift summaries are approximate,
+// so a file first profiled by an older version is profiled again (once) in the current format.
 final class Profiles {
     private static final Logger LOG = LoggerFactory.getLogger(Profiles.class);
     private static final CsvProfiler PROFILER = CsvProfiler.ofDefaults();
@@ -52,7 +54,7 @@ final class Profiles {
     /** Returns the digest of the profile of one CSV content, profiling it on first sight; empty if it is not CSV. */
     private static Optional<Digest> profileOf(ObjectStore store, ContentPacks contents, Digest content) {
         StoreKey index =
-                StoreKey.of("profiles/csv-v1/" + content.hex().substring(0, 2) + "/" + content.hex() + ".json");
+                StoreKey.of("profiles/csv-v2/" + content.hex().substring(0, 2) + "/" + content.hex() + ".json");
         Optional<Digest> known = store.find(index).map(o -> Digest.parse(o.getText()));
         if (known.isPresent()) {
             return known;

@@ -1,9 +1,17 @@
 package org.mlops4j.drift;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.mlops4j.data.profile.ColumnProfile;
+import org.mlops4j.data.profile.NumericSummary;
+import org.mlops4j.data.profile.TableProfile;
+import org.mlops4j.data.profile.ValueCount;
+import org.mlops4j.data.profile.ValueHistogram;
 
 /**
  * Makes drift columns from plain data.
@@ -110,5 +118,83 @@ public final class Columns {
                 return "categorical column " + name + " (" + view.size() + " categories, " + rows + " rows)";
             }
         };
+    }
+
+    /**
+     * Returns the columns of a dataset profile, one per profiled column in header order, as drift tests read them:
+     * numbers by their histogram and categories by their exact or hash-bucket counts, over all rows, for profiles of
+     * format {@code csv-profile/2}; for the older {@code csv-profile/1}, the reservoir sample and the top values (the
+     * reports then say the summaries are approximate). A column without values stays a column, so that a report can
+     * say it became all-null.
+     *
+     * @param profile the profile
+     * @return the columns
+     */
+    public static List<Column> fromProfile(TableProfile profile) {
+        return fromProfile(profile, "");
+    }
+
+    /**
+     * Returns the columns of a dataset profile with each name prefixed, for datasets of several files
+     * ({@code "orders.csv:"} + column).
+     *
+     * @param profile the profile
+     * @param prefix the prefix of every column name, possibly empty
+     * @return the columns
+     */
+    public static List<Column> fromProfile(TableProfile profile, String prefix) {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(prefix, "prefix");
+        List<Column> columns = new ArrayList<>();
+        for (ColumnProfile c : profile.getColumns()) {
+            String name = prefix + c.getName();
+            String type = c.getType().toString();
+            if (c.getCount() == 0) {
+                columns.add(new ProfiledColumn.Empty(name, type, c.getNullCount()));
+            } else if (c.getHistogram().isPresent()) {
+                columns.add(new ProfiledColumn.Histogram(
+                        name, type, c.getHistogram().get()));
+            } else if (c.getCategoryCounts().isPresent()) {
+                columns.add(new ProfiledColumn.Categories(
+                        name, type, c.getCategoryCounts().get()));
+            } else if (c.getType().isNumeric()) {
+                NumericSummary s = c.getNumeric().orElseThrow();
+                double[] deciles = new double[9];
+                for (int d = 1; d <= 9; d++) {
+                    deciles[d - 1] = s.getPercentile(10 * d);
+                }
+                columns.add(new ProfiledColumn.Sample(name, type, c.getCount(), c.getNumericSample(), deciles));
+            } else {
+                Map<String, Long> counts = new HashMap<>();
+                for (ValueCount v : c.getTopValues()) {
+                    counts.put(v.value(), v.count());
+                }
+                if (c.getOtherCount() > 0) {
+                    counts.merge(ProfiledColumn.TopValues.OTHER, c.getOtherCount(), Long::sum);
+                }
+                columns.add(new ProfiledColumn.TopValues(name, type, c.getCount(), counts, c.isTopValuesExact()));
+            }
+        }
+        return columns;
+    }
+
+    /** Counts values into the cells of a histogram at a shift, as a profile would with that shift. */
+    static ValueHistogram histogram(double[] values, int shift) {
+        long[] keys = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            keys[i] = ValueHistogram.cellKey(values[i], shift);
+        }
+        Arrays.sort(keys);
+        int distinct = 0;
+        long[] counts = new long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            if (distinct > 0 && keys[distinct - 1] == keys[i]) {
+                counts[distinct - 1]++;
+            } else {
+                keys[distinct] = keys[i];
+                counts[distinct++] = 1;
+            }
+        }
+        return ValueHistogram.of(shift, Arrays.copyOf(keys, distinct), Arrays.copyOf(counts, distinct));
     }
 }

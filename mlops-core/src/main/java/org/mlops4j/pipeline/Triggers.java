@@ -3,19 +3,15 @@ package org.mlops4j.pipeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.mlops4j.data.DatasetRef;
 import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.data.Datasets;
-import org.mlops4j.data.profile.ColumnProfile;
 import org.mlops4j.data.profile.TableProfile;
-import org.mlops4j.data.profile.ValueCount;
 import org.mlops4j.drift.Column;
 import org.mlops4j.drift.Columns;
 import org.mlops4j.drift.DriftReport;
@@ -158,23 +154,8 @@ public final class Triggers {
         boolean prefix = version.getProfiles().size() > 1;
         for (String path : version.getProfiles().keySet()) {
             Optional<TableProfile> profile = datasets.findProfile(version, path);
-            if (profile.isEmpty()) {
-                continue;
-            }
-            for (ColumnProfile column : profile.get().getColumns()) {
-                String name = prefix ? path + ":" + column.getName() : column.getName();
-                if (column.getType().isNumeric()) {
-                    columns.add(Columns.numeric(name, column.getNumericSample()));
-                } else {
-                    Map<String, Long> counts = new HashMap<>();
-                    for (ValueCount value : column.getTopValues()) {
-                        counts.put(value.value(), value.count());
-                    }
-                    if (column.getOtherCount() > 0) {
-                        counts.merge("(other)", column.getOtherCount(), Long::sum);
-                    }
-                    columns.add(Columns.categorical(name, counts));
-                }
+            if (profile.isPresent()) {
+                columns.addAll(Columns.fromProfile(profile.get(), prefix ? path + ":" : ""));
             }
         }
         return columns;

@@ -72,4 +72,44 @@ class MetricsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("binary labels");
     }
+
+    @Test
+    void shouldRejectInfiniteScoresWithATypedErrorForEveryProbabilityMetric() {
+        double[] y = {1, 0, 1};
+        for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1.5, -0.1}) {
+            double[] s = {0.9, bad, 0.6};
+            assertThatThrownBy(() -> Metrics.brier(y, s))
+                    .as("brier with %s", bad)
+                    .isInstanceOfSatisfying(InvalidScoreException.class, e -> {
+                        assertThat(e.getMetric()).isEqualTo("brier");
+                        assertThat(e.getExample()).isEqualTo(1);
+                        assertThat(Double.compare(e.getScore(), bad)).isZero();
+                    })
+                    .hasMessageContaining("the score of example 1 is " + bad);
+            assertThatThrownBy(() -> Metrics.logLoss(y, s))
+                    .as("log_loss with %s", bad)
+                    .isInstanceOf(InvalidScoreException.class)
+                    .hasMessageStartingWith("log_loss needs probabilities in [0, 1]");
+            if (Double.isNaN(bad)) {
+                continue; // outcomes refuse NaN scores up front
+            }
+            Outcomes o = Outcomes.of(y, y).withScores(s);
+            for (String metric : new String[] {"brier", "log_loss"}) {
+                assertThatThrownBy(() -> Policies.significantGain(metric)
+                                .minSampleSize(1)
+                                .compare(Fixtures.eval("m@1", o), Fixtures.eval("m@2", o)))
+                        .as("%s rule with %s", metric, bad)
+                        .isInstanceOf(InvalidScoreException.class);
+                assertThatThrownBy(() -> Policies.noSliceRegression(metric)
+                                .by("all")
+                                .compare(
+                                        Fixtures.eval("m@1", o.withSlice("all", new String[] {"a", "a", "a"})),
+                                        Fixtures.eval("m@2", o.withSlice("all", new String[] {"a", "a", "a"}))))
+                        .isInstanceOf(InvalidScoreException.class);
+            }
+            // AUC ranks any score, and the standard metrics leave out those that need probabilities
+            assertThat(Metrics.auc(y, s)).isBetween(0.0, 1.0);
+            assertThat(Metrics.classification(o)).containsKey("auc").doesNotContainKeys("brier", "log_loss");
+        }
+    }
 }

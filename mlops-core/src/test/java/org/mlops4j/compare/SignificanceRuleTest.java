@@ -104,4 +104,73 @@ class SignificanceRuleTest {
         assertThatThrownBy(() -> rule.seed(1).seed(2)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> Policies.significantGain("bleu")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldBeInconclusiveAndSayHowManyMoreWhenTheMinorityClassIsTooSmallForAuc() {
+        // 1,000 examples, 20 positives: enough examples in all, too few of one class for an AUC gain
+        int n = 1_000;
+        double[] y = new double[n];
+        double[] champ = new double[n];
+        double[] chal = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 50 == 0 ? 1 : 0;
+            champ[i] = y[i] == 1 ? 0.3 + (i % 7) * 0.05 : 0.1 + (i % 11) * 0.05;
+            chal[i] = y[i] == 1 ? 0.9 : 0.1; // a perfect challenger
+        }
+        Evaluation a = eval("m@1", Outcomes.of(y, y).withScores(champ));
+        Evaluation b = eval("m@2", Outcomes.of(y, y).withScores(chal));
+        Finding f = Policies.significantGain("auc")
+                .pairedBootstrap(200)
+                .compare(a, b)
+                .getFindings()
+                .get(0);
+        assertThat(f.decision()).isEqualTo(Decision.INCONCLUSIVE);
+        assertThat(f.threshold()).endsWith("≥ " + SignificanceRule.DEFAULT_MIN_PER_CLASS + " examples of each class");
+        assertThat(f.detail())
+                .isEqualTo("auc is defined by class and needs at least 50 examples of each class: 20 positive and 980"
+                        + " negative; 30 more positive (label 1) examples (about 1500 more examples at the observed"
+                        + " share of 2%) are needed");
+        SignificanceRule lenient =
+                Policies.significantGain("auc").pairedBootstrap(200).minPerClass(20);
+        assertThat(lenient.compare(a, b).getDecision()).isEqualTo(Decision.PROMOTE);
+        assertThat(Policies.significantGain("auc")
+                        .pairedBootstrap(200)
+                        .minPerClass(21)
+                        .compare(a, b)
+                        .getDecision())
+                .isEqualTo(Decision.INCONCLUSIVE);
+        // a metric that is not class-conditional ignores the minimum per class
+        assertThat(Policies.significantGain("brier")
+                        .pairedBootstrap(200)
+                        .compare(a, b)
+                        .getDecision())
+                .isEqualTo(Decision.PROMOTE);
+        double[] flipped = new double[n];
+        for (int i = 0; i < n; i++) {
+            flipped[i] = 1 - y[i];
+        }
+        Finding negatives = Policies.significantGain("auc")
+                .compare(
+                        eval("m@1", Outcomes.of(flipped, flipped).withScores(champ)),
+                        eval("m@2", Outcomes.of(flipped, flipped).withScores(chal)))
+                .getFindings()
+                .get(0);
+        assertThat(negatives.detail()).contains("980 positive and 20 negative; 30 more negative (label 0) examples");
+        assertThatThrownBy(() -> lenient.minPerClass(5)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> Policies.significantGain("auc").minPerClass(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldSayNoExampleOfAClassWhenOnlyOneClassOccurs() {
+        double[] y = new double[200];
+        double[] s = new double[200];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = i / 400.0;
+        }
+        Evaluation a = eval("m@1", Outcomes.of(y, y).withScores(s));
+        Finding f = Policies.significantGain("auc").compare(a, a).getFindings().get(0);
+        assertThat(f.decision()).isEqualTo(Decision.INCONCLUSIVE);
+        assertThat(f.detail()).endsWith("0 positive and 200 negative; 50 more positive (label 1) examples are needed");
+    }
 }

@@ -83,12 +83,17 @@ class DriftRuleTest {
         assertThatThrownBy(() -> Columns.numeric("x", new double[] {1, Double.NaN}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("row 1");
-        assertThatThrownBy(() -> Drift.psi(0.2)
-                        .detect(
-                                List.of(Columns.numeric("plan", new double[] {1})),
-                                List.of(Columns.categorical("plan", new String[] {"a"}))))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("numeric in the reference but categorical");
+        // issue 17 item 2: a column that changed type is reported as drift, not thrown (this assertion expected an
+        // IllegalArgumentException "numeric in the reference but categorical" before)
+        ColumnDrift changed = Drift.psi(0.2)
+                .detect(
+                        List.of(Columns.numeric("plan", new double[] {1})),
+                        List.of(Columns.categorical("plan", new String[] {"a"})))
+                .getColumns()
+                .get(0);
+        assertThat(changed.test()).isEqualTo("type-change");
+        assertThat(changed.drifted()).isTrue();
+        assertThat(changed.note()).contains("numeric in the reference, categorical in the current version");
     }
 
     @Test

@@ -6,11 +6,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The streaming state of one column: type candidates, counts, compensated sum, KLL sketch, Misra–Gries counters,
- * HyperLogLog registers and the reservoir, all of bounded size. Not thread-safe.
+ * HyperLogLog registers, the reservoir, exact value counts up to a cap with a hash partition beside them, and the
+ * numeric cell counts, all of bounded size. Not thread-safe.
  */
 final class ColumnAccumulator {
     private static final int[] PERCENTS = new int[NumericSummary.PERCENTILE_COUNT];
@@ -42,6 +44,10 @@ final class ColumnAccumulator {
     private final String[] sampleText;
     private double @Nullable [] sampleNumbers;
     private long parsedLong;
+    private final int maxCategories;
+    private @Nullable HashMap<String, long[]> categories = new HashMap<>();
+    private final long[] buckets = new long[CategoryCounts.HASH_BUCKETS];
+    private @Nullable CellCounter cells;
 
     ColumnAccumulator(String name, ProfileOptions options, long sketchSeed, long sampleSeed) {
         this.name = name;
@@ -52,6 +58,8 @@ final class ColumnAccumulator {
         this.sampler = new ReservoirSampler(options.getSampleSize(), sampleSeed);
         this.sampleText = new String[options.getSampleSize()];
         this.sampleNumbers = new double[options.getSampleSize()];
+        this.maxCategories = options.getMaxCategories();
+        this.cells = new CellCounter(options.getMaxBins());
     }
 
     void accept(String value) {
@@ -60,12 +68,15 @@ final class ColumnAccumulator {
             return;
         }
         count++;
-        hll.add(value);
+        long hash = HyperLogLog.hash(value);
+        hll.add(hash);
         String key = cap(value, maxValueLength);
         if (key.length() != value.length()) {
             truncated = true;
+            hash = HyperLogLog.hash(key);
         }
         top.add(key);
+        countCategory(key, hash);
         if (maybeBoolean && !isBoolean(value)) {
             maybeBoolean = false;
         }
@@ -98,6 +109,23 @@ final class ColumnAccumulator {
         }
     }
 
+    /** Counts a value exactly while there are at most maxCategories distinct ones, and in its hash bucket always. */
+    private void countCategory(String key, long hash) {
+        buckets[(int) (hash & (CategoryCounts.HASH_BUCKETS - 1))]++;
+        HashMap<String, long[]> exact = categories;
+        if (exact == null) {
+            return;
+        }
+        long[] counter = exact.get(key);
+        if (counter != null) {
+            counter[0]++;
+        } else if (exact.size() < maxCategories) {
+            exact.put(key, new long[] {1});
+        } else {
+            categories = null; // one value too many: from now on the partition only (the same for any row order)
+        }
+    }
+
     private void addNumber(double x) {
         if (x < min) {
             min = x;
@@ -118,6 +146,10 @@ final class ColumnAccumulator {
         if (s != null) {
             s.add(x);
         }
+        CellCounter c = cells;
+        if (c != null) {
+            c.add(x);
+        }
     }
 
     private void dropNumeric() {
@@ -125,6 +157,7 @@ final class ColumnAccumulator {
         maybeInteger = false;
         sketch = null;
         sampleNumbers = null;
+        cells = null;
     }
 
     ColumnProfile finish() {
@@ -162,6 +195,8 @@ final class ColumnAccumulator {
         int filled = sampler.filled();
         List<String> sample = new ArrayList<>(filled);
         NumericSummary numeric = null;
+        ValueHistogram histogram = null;
+        CategoryCounts categoryCounts = null;
         if (type.isNumeric() && count > 0) {
             double[] numbers = Arrays.copyOf(sampleNumbersOrEmpty(), filled);
             Arrays.sort(numbers);
@@ -182,7 +217,9 @@ final class ColumnAccumulator {
             }
             mean = Math.min(max, Math.max(min, mean));
             numeric = new NumericSummary(min, max, mean, percentiles, s == null || s.isExact(), sketchK);
+            histogram = Objects.requireNonNull(cells, "cells").finish();
         } else {
+            categoryCounts = categoryCounts(isBoolean);
             for (int i = 0; i < filled; i++) {
                 sample.add(isBoolean ? asciiLower(sampleText[i]) : sampleText[i]);
             }
@@ -199,7 +236,21 @@ final class ColumnAccumulator {
                 count - topSum,
                 top.isExact(),
                 sample,
-                numeric);
+                numeric,
+                histogram,
+                categoryCounts);
+    }
+
+    private CategoryCounts categoryCounts(boolean isBoolean) {
+        HashMap<String, long[]> exact = categories;
+        if (exact == null) {
+            return CategoryCounts.hashed(buckets);
+        }
+        Map<String, Long> counts = new HashMap<>();
+        for (Map.Entry<String, long[]> e : exact.entrySet()) {
+            counts.merge(isBoolean ? asciiLower(e.getKey()) : e.getKey(), e.getValue()[0], Long::sum);
+        }
+        return CategoryCounts.exact(counts);
     }
 
     private double[] sampleNumbersOrEmpty() {

@@ -2,6 +2,7 @@ package org.mlops4j.data.profile;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +35,7 @@ public final class ColumnProfile {
     private static final Set<String> KEYS_NUMERIC;
 
     static {
-        Set<String> s = new java.util.HashSet<>(KEYS);
+        Set<String> s = new HashSet<>(KEYS);
         s.add("numeric");
         KEYS_NUMERIC = Set.copyOf(s);
     }
@@ -50,6 +51,8 @@ public final class ColumnProfile {
     private final boolean topValuesExact;
     private final List<String> sample;
     private final @Nullable NumericSummary numeric;
+    private final @Nullable ValueHistogram histogram;
+    private final @Nullable CategoryCounts categories;
 
     ColumnProfile(
             String name,
@@ -62,7 +65,9 @@ public final class ColumnProfile {
             long otherCount,
             boolean topValuesExact,
             List<String> sample,
-            @Nullable NumericSummary numeric) {
+            @Nullable NumericSummary numeric,
+            @Nullable ValueHistogram histogram,
+            @Nullable CategoryCounts categories) {
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
         this.count = count;
@@ -74,6 +79,8 @@ public final class ColumnProfile {
         this.topValuesExact = topValuesExact;
         this.sample = List.copyOf(sample);
         this.numeric = numeric;
+        this.histogram = histogram;
+        this.categories = categories;
         long top = 0;
         for (ValueCount v : this.topValues) {
             top += v.count();
@@ -85,6 +92,14 @@ public final class ColumnProfile {
         if ((numeric != null) != (type.isNumeric() && count > 0)) {
             throw new IllegalArgumentException("column '" + name + "': a numeric summary is present exactly for "
                     + "numeric columns with values; type " + type + ", count " + count);
+        }
+        if (histogram != null && (numeric == null || histogram.getTotal() != count)) {
+            throw new IllegalArgumentException("column '" + name + "': a histogram belongs to a numeric column and "
+                    + "counts its " + count + " values, got " + histogram.getTotal() + " values");
+        }
+        if (categories != null && (type.isNumeric() && count > 0 || categories.getTotal() != count)) {
+            throw new IllegalArgumentException("column '" + name + "': category counts belong to a non-numeric column"
+                    + " and count its " + count + " values, got " + categories.getTotal() + " values");
         }
         if (sample.size() > count) {
             throw new IllegalArgumentException("column '" + name + "': sample of " + sample.size()
@@ -182,6 +197,23 @@ public final class ColumnProfile {
         return Optional.ofNullable(numeric);
     }
 
+    /**
+     * Returns the exact counts of a numeric column's values in the cells of a fixed grid, over all rows: present for
+     * numeric columns with at least one value in profiles of format {@code csv-profile/2}.
+     */
+    public Optional<ValueHistogram> getHistogram() {
+        return Optional.ofNullable(histogram);
+    }
+
+    /**
+     * Returns the counts of a non-numeric column's values, exact by value up to {@link ProfileOptions#getMaxCategories()}
+     * distinct values and by hash bucket beyond: present for every non-numeric column (empty for a column without
+     * values) in profiles of format {@code csv-profile/2}.
+     */
+    public Optional<CategoryCounts> getCategoryCounts() {
+        return Optional.ofNullable(categories);
+    }
+
     Map<String, Object> toMap() {
         Map<String, Object> m = new TreeMap<>();
         m.put("name", name);
@@ -204,12 +236,22 @@ public final class ColumnProfile {
         if (numeric != null) {
             m.put("numeric", numeric.toMap());
         }
+        if (histogram != null) {
+            m.put("histogram", histogram.toMap());
+        }
+        if (categories != null) {
+            m.put("categories", categories.toMap());
+        }
         return Collections.unmodifiableMap(m);
     }
 
-    static ColumnProfile fromMap(@Nullable Object value, String path, int sketchK) {
+    static ColumnProfile fromMap(@Nullable Object value, String path, int sketchK, int version) {
         boolean hasNumeric = value instanceof Map && ((Map<?, ?>) value).containsKey("numeric");
-        MapReader r = MapReader.of(value, path, hasNumeric ? KEYS_NUMERIC : KEYS);
+        Set<String> keys = new HashSet<>(hasNumeric ? KEYS_NUMERIC : KEYS);
+        if (version >= 2) {
+            keys.add(hasNumeric ? "histogram" : "categories");
+        }
+        MapReader r = MapReader.of(value, path, keys);
         ColumnType type;
         try {
             type = ColumnType.fromString(r.string("type"));
@@ -235,6 +277,10 @@ public final class ColumnProfile {
         }
         NumericSummary numeric =
                 hasNumeric ? NumericSummary.fromMap(r.raw("numeric"), r.path("numeric"), sketchK) : null;
+        ValueHistogram histogram =
+                version >= 2 && hasNumeric ? ValueHistogram.fromMap(r.raw("histogram"), r.path("histogram")) : null;
+        CategoryCounts categories =
+                version >= 2 && !hasNumeric ? CategoryCounts.fromMap(r.raw("categories"), r.path("categories")) : null;
         try {
             return new ColumnProfile(
                     r.string("name"),
@@ -247,7 +293,9 @@ public final class ColumnProfile {
                     r.longValue("otherCount", 0),
                     r.bool("topValuesExact"),
                     sample,
-                    numeric);
+                    numeric,
+                    histogram,
+                    categories);
         } catch (IllegalArgumentException e) {
             throw MapReader.fail(path, e.getMessage());
         }
@@ -269,7 +317,9 @@ public final class ColumnProfile {
                 && otherCount == c.otherCount
                 && topValuesExact == c.topValuesExact
                 && sample.equals(c.sample)
-                && Objects.equals(numeric, c.numeric);
+                && Objects.equals(numeric, c.numeric)
+                && Objects.equals(histogram, c.histogram)
+                && Objects.equals(categories, c.categories);
     }
 
     @Override

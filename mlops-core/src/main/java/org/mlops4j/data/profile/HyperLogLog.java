@@ -11,7 +11,11 @@ final class HyperLogLog {
     private final byte[] registers = new byte[M];
 
     void add(String value) {
-        long h = hash(value);
+        add(hash(value));
+    }
+
+    /** Adds a value by its {@link #hash(String)}. */
+    void add(long h) {
         int index = (int) (h >>> (64 - P));
         int rank = Long.numberOfLeadingZeros((h << P) | (1L << (P - 1))) + 1;
         if (rank > registers[index]) {

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Per column, memory is bounded by about {@code 8 (3 sketchK + 400) + 4096 + topK (maxValueLength + 100) +
- * sampleSize (maxValueLength + 60)} bytes (UTF-16 text counts twice per character), whatever the row count. A single
+ * sampleSize (maxValueLength + 60) + maxCategories (2 maxValueLength + 100) + 64 maxBins} bytes (UTF-16 text counts
+ * twice per character), whatever the row count. A single
  * field or record is held whole while it is parsed, up to FastCSV's limits (16 Mi characters per field by default,
  * raised with the system property {@code fastcsv.max.field.size}).
  */
@@ -30,6 +31,10 @@ public final class ProfileOptions {
     public static final int DEFAULT_MAX_VALUE_LENGTH = 256;
     /** The default seed of the sample and the sketch. */
     public static final long DEFAULT_SEED = 0L;
+    /** The default cap on distinct values counted exactly per non-numeric column (beyond it, a hash partition). */
+    public static final int DEFAULT_MAX_CATEGORIES = 1_000;
+    /** The default cap on occupied cells of a numeric column's histogram. */
+    public static final int DEFAULT_MAX_BINS = 2_048;
 
     private static final ProfileOptions DEFAULTS = custom().build();
 
@@ -38,6 +43,8 @@ public final class ProfileOptions {
     private final int sketchK;
     private final int maxValueLength;
     private final long seed;
+    private final int maxCategories;
+    private final int maxBins;
 
     private ProfileOptions(Builder b) {
         this.topK = b.topK;
@@ -45,6 +52,8 @@ public final class ProfileOptions {
         this.sketchK = b.sketchK;
         this.maxValueLength = b.maxValueLength;
         this.seed = b.seed;
+        this.maxCategories = b.maxCategories;
+        this.maxBins = b.maxBins;
     }
 
     /** Returns the default options. */
@@ -71,6 +80,8 @@ public final class ProfileOptions {
         b.sketchK = base.sketchK;
         b.maxValueLength = base.maxValueLength;
         b.seed = base.seed;
+        b.maxCategories = base.maxCategories;
+        b.maxBins = base.maxBins;
         return b;
     }
 
@@ -99,6 +110,19 @@ public final class ProfileOptions {
         return seed;
     }
 
+    /**
+     * Returns the cap on distinct values whose counts a non-numeric column keeps exactly
+     * ({@link CategoryCounts}); beyond it the column keeps the counts of a hash partition.
+     */
+    public int getMaxCategories() {
+        return maxCategories;
+    }
+
+    /** Returns the cap on occupied cells of a numeric column's {@link ValueHistogram}. */
+    public int getMaxBins() {
+        return maxBins;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         return o instanceof ProfileOptions
@@ -106,18 +130,21 @@ public final class ProfileOptions {
                 && ((ProfileOptions) o).sampleSize == sampleSize
                 && ((ProfileOptions) o).sketchK == sketchK
                 && ((ProfileOptions) o).maxValueLength == maxValueLength
-                && ((ProfileOptions) o).seed == seed;
+                && ((ProfileOptions) o).seed == seed
+                && ((ProfileOptions) o).maxCategories == maxCategories
+                && ((ProfileOptions) o).maxBins == maxBins;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(topK, sampleSize, sketchK, maxValueLength, seed);
+        return Objects.hash(topK, sampleSize, sketchK, maxValueLength, seed, maxCategories, maxBins);
     }
 
     @Override
     public String toString() {
         return "ProfileOptions{topK=" + topK + ", sampleSize=" + sampleSize + ", sketchK=" + sketchK
-                + ", maxValueLength=" + maxValueLength + ", seed=" + seed + "}";
+                + ", maxValueLength=" + maxValueLength + ", seed=" + seed + ", maxCategories=" + maxCategories
+                + ", maxBins=" + maxBins + "}";
     }
 
     /** Builds {@link ProfileOptions}. Each setting may be set once; not thread-safe. */
@@ -136,6 +163,8 @@ public final class ProfileOptions {
         private int sketchK = DEFAULT_SKETCH_K;
         private int maxValueLength = DEFAULT_MAX_VALUE_LENGTH;
         private long seed = DEFAULT_SEED;
+        private int maxCategories = DEFAULT_MAX_CATEGORIES;
+        private int maxBins = DEFAULT_MAX_BINS;
         private int setMask;
 
         private Builder() {}
@@ -213,6 +242,39 @@ public final class ProfileOptions {
         public Builder seed(long seed) {
             once(16, "seed");
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets the cap on distinct values a non-numeric column counts exactly; a column with more keeps the counts of a
+         * fixed hash partition of its values instead ({@link CategoryCounts}), which drift tests still test exactly.
+         *
+         * @param maxCategories between 1 and 100,000; default {@value ProfileOptions#DEFAULT_MAX_CATEGORIES}
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         * @throws IllegalStateException if already set on this builder
+         */
+        @CanIgnoreReturnValue
+        public Builder maxCategories(int maxCategories) {
+            once(32, "maxCategories");
+            this.maxCategories = inRange("maxCategories", maxCategories, 1, MAX_TOP_K);
+            return this;
+        }
+
+        /**
+         * Sets the cap on occupied cells of a numeric column's histogram: with more distinct values the cells widen
+         * (see {@link ValueHistogram}), which bounds how far a drift test's Kolmogorov–Smirnov distance can be below
+         * the distance on the raw values by the largest share of values in one cell.
+         *
+         * @param maxBins between 16 and 1,048,576; default {@value ProfileOptions#DEFAULT_MAX_BINS}
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         * @throws IllegalStateException if already set on this builder
+         */
+        @CanIgnoreReturnValue
+        public Builder maxBins(int maxBins) {
+            once(64, "maxBins");
+            this.maxBins = inRange("maxBins", maxBins, 16, 1 << 20);
             return this;
         }
 

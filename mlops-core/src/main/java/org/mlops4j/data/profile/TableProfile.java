@@ -27,17 +27,32 @@ import org.jspecify.annotations.Nullable;
  * strictly.
  */
 public final class TableProfile {
-    /** The value of the {@code "format"} field of the plain form written by this version. */
-    public static final String FORMAT = "csv-profile/1";
+    /**
+     * The value of the {@code "format"} field of the plain form written by this version: {@code csv-profile/2} adds
+     * each column's exact summaries for drift tests ({@link ColumnProfile#getHistogram()},
+     * {@link ColumnProfile#getCategoryCounts()}) and the options that bound them.
+     */
+    public static final String FORMAT = "csv-profile/2";
+
+    /** The first format, still read: its drift summaries are a reservoir sample and Misra–Gries top values. */
+    public static final String FORMAT_1 = "csv-profile/1";
 
     private static final Set<String> KEYS = Set.of("format", "rowCount", "options", "columns");
-    private static final Set<String> OPTION_KEYS = Set.of("topK", "sampleSize", "sketchK", "maxValueLength", "seed");
+    private static final Set<String> OPTION_KEYS_1 = Set.of("topK", "sampleSize", "sketchK", "maxValueLength", "seed");
+    private static final Set<String> OPTION_KEYS_2 =
+            Set.of("topK", "sampleSize", "sketchK", "maxValueLength", "seed", "maxCategories", "maxBins");
 
+    private final int version;
     private final long rowCount;
     private final ProfileOptions options;
     private final List<ColumnProfile> columns;
 
     TableProfile(long rowCount, ProfileOptions options, List<ColumnProfile> columns) {
+        this(2, rowCount, options, columns);
+    }
+
+    private TableProfile(int version, long rowCount, ProfileOptions options, List<ColumnProfile> columns) {
+        this.version = version;
         if (rowCount < 0) {
             throw new IllegalArgumentException("rowCount must not be negative, got " + rowCount);
         }
@@ -50,6 +65,14 @@ public final class TableProfile {
                         + c.getNullCount() + " nulls, but the table has " + rowCount + " rows");
             }
         }
+    }
+
+    /**
+     * Returns the format the profile was written in: {@link #FORMAT} for profiles computed by this version,
+     * {@link #FORMAT_1} for older ones read back, whose drift summaries are approximate (a sample and top values).
+     */
+    public String getFormat() {
+        return version == 1 ? FORMAT_1 : FORMAT;
     }
 
     /** Returns the number of data rows (the header row and blank lines are not counted). */
@@ -101,13 +124,17 @@ public final class TableProfile {
      * that negative zero is {@code "-0"}. The form does not depend on the JVM version.
      *
      * <pre>{@code
-     * {"columns": [{"count": 3, "distinct": 3, "distinctExact": true, "name": "age", "nullCount": 1,
+     * {"columns": [{"count": 3, "distinct": 3, "distinctExact": true,
+     *               "histogram": {"counts": [1, 1, 1], "keys": [4626041242239631360, …], "shift": 0},
+     *               "name": "age", "nullCount": 1,
      *               "numeric": {"max": "71", "mean": "45.5", "min": "23", "percentiles": ["23", …, "71"],
      *                           "percentilesExact": true},
      *               "otherCount": 0, "sample": ["23", "42", "71"], "topValues": [{"count": 1, "value": "23"}, …],
-     *               "topValuesExact": true, "type": "integer"}],
-     *  "format": "csv-profile/1",
-     *  "options": {"maxValueLength": 256, "sampleSize": 1000, "seed": 0, "sketchK": 200, "topK": 20},
+     *               "topValuesExact": true, "type": "integer"},
+     *              {"categories": {"values": [{"count": 2, "value": "pro"}, …]}, "count": 4, "name": "plan", …}],
+     *  "format": "csv-profile/2",
+     *  "options": {"maxBins": 2048, "maxCategories": 1000, "maxValueLength": 256, "sampleSize": 1000, "seed": 0,
+     *              "sketchK": 200, "topK": 20},
      *  "rowCount": 4}
      * }</pre>
      *
@@ -115,7 +142,7 @@ public final class TableProfile {
      */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new TreeMap<>();
-        m.put("format", FORMAT);
+        m.put("format", getFormat());
         m.put("rowCount", rowCount);
         Map<String, Object> o = new TreeMap<>();
         o.put("topK", (long) options.getTopK());
@@ -123,6 +150,10 @@ public final class TableProfile {
         o.put("sketchK", (long) options.getSketchK());
         o.put("maxValueLength", (long) options.getMaxValueLength());
         o.put("seed", options.getSeed());
+        if (version >= 2) {
+            o.put("maxCategories", (long) options.getMaxCategories());
+            o.put("maxBins", (long) options.getMaxBins());
+        }
         m.put("options", Collections.unmodifiableMap(o));
         List<Object> cs = new ArrayList<>(columns.size());
         for (ColumnProfile c : columns) {
@@ -144,33 +175,42 @@ public final class TableProfile {
         Objects.requireNonNull(map, "map");
         MapReader r = MapReader.of(map, "profile", KEYS);
         String format = r.string("format");
-        if (!FORMAT.equals(format)) {
+        int version;
+        if (FORMAT.equals(format)) {
+            version = 2;
+        } else if (FORMAT_1.equals(format)) {
+            version = 1;
+        } else {
             throw MapReader.fail(
                     r.path("format"),
-                    "this version reads '" + FORMAT + "', got '" + Decimals.abbreviate(format)
+                    "this version reads '" + FORMAT_1 + "' and '" + FORMAT + "', got '" + Decimals.abbreviate(format)
                             + "'; a newer MLOps4J may have written it");
         }
-        MapReader o = MapReader.of(r.raw("options"), r.path("options"), OPTION_KEYS);
+        MapReader o = MapReader.of(r.raw("options"), r.path("options"), version == 1 ? OPTION_KEYS_1 : OPTION_KEYS_2);
         ProfileOptions options;
         try {
-            options = ProfileOptions.custom()
+            ProfileOptions.Builder b = ProfileOptions.custom()
                     .topK(o.intValue("topK", 1, Integer.MAX_VALUE))
                     .sampleSize(o.intValue("sampleSize", 0, Integer.MAX_VALUE))
                     .sketchK(o.intValue("sketchK", 1, Integer.MAX_VALUE))
                     .maxValueLength(o.intValue("maxValueLength", 1, Integer.MAX_VALUE))
-                    .seed(o.longValue("seed", Long.MIN_VALUE))
-                    .build();
+                    .seed(o.longValue("seed", Long.MIN_VALUE));
+            if (version >= 2) {
+                b.maxCategories(o.intValue("maxCategories", 1, Integer.MAX_VALUE))
+                        .maxBins(o.intValue("maxBins", 1, Integer.MAX_VALUE));
+            }
+            options = b.build();
         } catch (IllegalArgumentException e) {
             throw MapReader.fail(r.path("options"), e.getMessage());
         }
         List<?> rawColumns = r.list("columns");
         List<ColumnProfile> columns = new ArrayList<>(rawColumns.size());
         for (int i = 0; i < rawColumns.size(); i++) {
-            columns.add(
-                    ColumnProfile.fromMap(rawColumns.get(i), r.path("columns") + "[" + i + "]", options.getSketchK()));
+            columns.add(ColumnProfile.fromMap(
+                    rawColumns.get(i), r.path("columns") + "[" + i + "]", options.getSketchK(), version));
         }
         try {
-            return new TableProfile(r.longValue("rowCount", 0), options, columns);
+            return new TableProfile(version, r.longValue("rowCount", 0), options, columns);
         } catch (IllegalArgumentException e) {
             throw MapReader.fail("profile", e.getMessage());
         }
@@ -179,6 +219,7 @@ public final class TableProfile {
     @Override
     public boolean equals(@Nullable Object o) {
         return o instanceof TableProfile
+                && ((TableProfile) o).version == version
                 && ((TableProfile) o).rowCount == rowCount
                 && ((TableProfile) o).options.equals(options)
                 && ((TableProfile) o).columns.equals(columns);
