@@ -1,0 +1,177 @@
+package org.mlops4j.test;
+
+import java.io.InputStream;
+import java.nio.channels.ReadableByteChannel;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.Page;
+import org.mlops4j.store.ContentInfo;
+import org.mlops4j.store.Digest;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.ObjectTag;
+import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.StoredObject;
+
+/**
+ * Makes any {@link ObjectStore} behave like a remote one for the data layer: each call waits a fixed time first, as a
+ * request of 5–50 ms to Azure Blob would, and is counted by {@link StoreOperation}. Wrap a store to find out how many
+ * round trips a piece of work costs, and to hold it to a request budget in a test:
+ *
+ * <pre>{@code
+ * LatencyObjectStore remote = LatencyObjectStore.wrap(new InMemoryObjectStore(), Duration.ofMillis(20));
+ * RequestCounts before = remote.getRequestCounts();
+ * mlops.datasets().snapshot("churn").directory(dir).commit();
+ * RequestCounts cost = remote.getRequestCounts().minus(before);
+ * assertThat(cost.total()).isLessThanOrEqualTo(40);
+ * }</pre>
+ *
+ * <p>A listing costs one request per page; a read stream one request when it is opened (its bytes are not slowed
+ * down). Calls made in parallel wait in parallel, as concurrent requests do. Closing this store closes the wrapped
+ * one. Thread-safe.
+ */
+public final class LatencyObjectStore implements ObjectStore {
+    private final ObjectStore delegate;
+    private final long latencyNanos;
+    private final AtomicLongArray counts = new AtomicLongArray(StoreOperation.values().length);
+
+    private LatencyObjectStore(ObjectStore delegate, Duration latency) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        Objects.requireNonNull(latency, "latency");
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative, got " + latency);
+        }
+        this.latencyNanos = latency.toNanos();
+    }
+
+    /**
+     * Wraps a store.
+     *
+     * @param delegate the store that does the work; closed with this one
+     * @param latency the time each call waits before it reaches the store; zero only counts
+     * @return the slowed, counting store
+     * @throws IllegalArgumentException if the latency is negative
+     */
+    public static LatencyObjectStore wrap(ObjectStore delegate, Duration latency) {
+        return new LatencyObjectStore(delegate, latency);
+    }
+
+    /** Returns the time each call waits. */
+    public Duration getLatency() {
+        return Duration.ofNanos(latencyNanos);
+    }
+
+    /** Returns how many requests were made so far, by operation. */
+    public RequestCounts getRequestCounts() {
+        EnumMap<StoreOperation, Long> snapshot = new EnumMap<>(StoreOperation.class);
+        for (StoreOperation operation : StoreOperation.values()) {
+            snapshot.put(operation, counts.get(operation.ordinal()));
+        }
+        return new RequestCounts(snapshot);
+    }
+
+    /** Sets every count back to zero. */
+    public void resetRequestCounts() {
+        for (int i = 0; i < counts.length(); i++) {
+            counts.set(i, 0);
+        }
+    }
+
+    /** Counts a request and waits its latency; parks rather than sleeps, so many threads wait at once cheaply. */
+    private void request(StoreOperation operation) {
+        counts.incrementAndGet(operation.ordinal());
+        if (latencyNanos == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + latencyNanos;
+        for (long left = latencyNanos; left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    @Override
+    public ContentInfo putContent(InputStream content) {
+        request(StoreOperation.PUT_CONTENT);
+        return delegate.putContent(content);
+    }
+
+    @Override
+    public ContentInfo putContent(Digest expected, InputStream content) {
+        request(StoreOperation.PUT_CONTENT);
+        return delegate.putContent(expected, content);
+    }
+
+    @Override
+    public ContentInfo putContent(ReadableByteChannel content) {
+        request(StoreOperation.PUT_CONTENT);
+        return delegate.putContent(content);
+    }
+
+    @Override
+    public Optional<ContentInfo> findContent(Digest digest) {
+        request(StoreOperation.FIND_CONTENT);
+        return delegate.findContent(digest);
+    }
+
+    @Override
+    public InputStream openContent(Digest digest) {
+        request(StoreOperation.OPEN_CONTENT);
+        return delegate.openContent(digest);
+    }
+
+    @Override
+    public InputStream openContent(Digest digest, long offset, long length) {
+        request(StoreOperation.OPEN_CONTENT_RANGE);
+        return delegate.openContent(digest, offset, length);
+    }
+
+    @Override
+    public boolean createIfAbsent(StoreKey key, byte[] bytes) {
+        request(StoreOperation.CREATE_IF_ABSENT);
+        return delegate.createIfAbsent(key, bytes);
+    }
+
+    @Override
+    public Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes) {
+        request(StoreOperation.COMPARE_AND_SET);
+        return delegate.compareAndSet(key, expected, bytes);
+    }
+
+    @Override
+    public Optional<StoredObject> find(StoreKey key) {
+        request(StoreOperation.FIND);
+        return delegate.find(key);
+    }
+
+    @Override
+    public boolean exists(StoreKey key) {
+        request(StoreOperation.EXISTS);
+        return delegate.exists(key);
+    }
+
+    @Override
+    public Page<StoreKey> list(String prefix, @Nullable String continuationToken, int maxResults) {
+        request(StoreOperation.LIST_PAGE);
+        return delegate.list(prefix, continuationToken, maxResults);
+    }
+
+    @Override
+    public boolean delete(StoreKey key) {
+        request(StoreOperation.DELETE);
+        return delegate.delete(key);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LatencyObjectStore{latency=" + getLatency() + ", store=" + delegate + "}";
+    }
+}
