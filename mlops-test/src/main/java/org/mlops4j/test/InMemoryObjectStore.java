@@ -33,7 +33,11 @@ import org.mlops4j.store.StoredObject;
 public final class InMemoryObjectStore implements ObjectStore {
     private record Entry(byte[] bytes, long generation) {}
 
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
     private final ConcurrentSkipListMap<StoreKey, Entry> objects = new ConcurrentSkipListMap<>();
+    /** Names this store in {@link #toString()}, which must not change while it is used: caches are keyed by it. */
+    private final long id = INSTANCES.incrementAndGet();
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final Object faultLock = new Object();
@@ -213,7 +217,7 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     @Override
     public String toString() {
-        return "InMemoryObjectStore{objects=" + objects.size() + "}";
+        return "InMemoryObjectStore#" + id;
     }
 
     private void write(Runnable change) {
