@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
+import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
@@ -133,6 +134,8 @@ class ContentPacksTest {
         StoreKey record = store.list(Packs.PREFIX).stream().findFirst().orElseThrow();
         Path recordFile = ((LocalObjectStore) store).getRoot().resolve(record.value());
         Files.writeString(recordFile, "{\"format\":\"mlops4j.pack/1\"}");
+        // a lake written before the pack index (§11.7), where a pack's record is what announces it to readers
+        assertThat(store.delete(LakeLayout.PACK_INDEX)).isTrue();
 
         try (Mlops fresh = reopen()) {
             assertThatThrownBy(() -> fresh.datasets().open(version, "a.bin"))

@@ -2,18 +2,23 @@ package org.mlops4j.test;
 
 import java.io.InputStream;
 import java.nio.channels.ReadableByteChannel;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.Page;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
+import org.mlops4j.store.StoreCapabilities;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;
 
@@ -31,21 +36,30 @@ import org.mlops4j.store.StoredObject;
  * }</pre>
  *
  * <p>A listing costs one request per page; a read stream one request when it is opened (its bytes are not slowed
- * down). Calls made in parallel wait in parallel, as concurrent requests do. Closing this store closes the wrapped
- * one. Thread-safe.
+ * down); a batch lookup ({@link #findContents}) one request, as a remote store answers it in one round trip. Calls
+ * made in parallel wait in parallel, as concurrent requests do. A view with a call timeout shorter than the latency
+ * ({@link #withCallTimeout}) fails each call with a transient {@link StorageException} after the timeout, as a
+ * request that outlives its deadline does. Capabilities and clock are the wrapped store's. Closing this store
+ * closes the wrapped one. Thread-safe.
  */
 public final class LatencyObjectStore implements ObjectStore {
     private final ObjectStore delegate;
     private final long latencyNanos;
-    private final AtomicLongArray counts = new AtomicLongArray(StoreOperation.values().length);
+    private final AtomicLongArray counts;
+    private final @Nullable Duration callTimeout;
+    private final boolean owner;
 
-    private LatencyObjectStore(ObjectStore delegate, Duration latency) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
-        Objects.requireNonNull(latency, "latency");
-        if (latency.isNegative()) {
-            throw new IllegalArgumentException("latency must not be negative, got " + latency);
-        }
-        this.latencyNanos = latency.toNanos();
+    private LatencyObjectStore(
+            ObjectStore delegate,
+            long latencyNanos,
+            AtomicLongArray counts,
+            @Nullable Duration callTimeout,
+            boolean owner) {
+        this.delegate = delegate;
+        this.latencyNanos = latencyNanos;
+        this.counts = counts;
+        this.callTimeout = callTimeout;
+        this.owner = owner;
     }
 
     /**
@@ -57,7 +71,17 @@ public final class LatencyObjectStore implements ObjectStore {
      * @throws IllegalArgumentException if the latency is negative
      */
     public static LatencyObjectStore wrap(ObjectStore delegate, Duration latency) {
-        return new LatencyObjectStore(delegate, latency);
+        Objects.requireNonNull(delegate, "delegate");
+        Objects.requireNonNull(latency, "latency");
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative, got " + latency);
+        }
+        return new LatencyObjectStore(
+                delegate,
+                latency.toNanos(),
+                new AtomicLongArray(StoreOperation.values().length),
+                delegate.getCallTimeout().orElse(null),
+                true);
     }
 
     /** Returns the time each call waits. */
@@ -81,16 +105,65 @@ public final class LatencyObjectStore implements ObjectStore {
         }
     }
 
-    /** Counts a request and waits its latency; parks rather than sleeps, so many threads wait at once cheaply. */
+    /**
+     * Counts a request and waits its latency, or the call timeout when that is shorter (then the call fails); parks
+     * rather than sleeps, so many threads wait at once cheaply.
+     */
     private void request(StoreOperation operation) {
         counts.incrementAndGet(operation.ordinal());
         if (latencyNanos == 0) {
             return;
         }
-        long deadline = System.nanoTime() + latencyNanos;
-        for (long left = latencyNanos; left > 0; left = deadline - System.nanoTime()) {
+        long timeoutNanos = callTimeout == null ? Long.MAX_VALUE : callTimeout.toNanos();
+        long wait = Math.min(latencyNanos, timeoutNanos);
+        long deadline = System.nanoTime() + wait;
+        for (long left = wait; left > 0; left = deadline - System.nanoTime()) {
             LockSupport.parkNanos(left);
         }
+        if (timeoutNanos < latencyNanos) {
+            throw new StorageException(
+                    operation + " timed out after " + callTimeout + " (each call of " + this + " takes " + getLatency()
+                            + "); nothing was done, try again with a longer call timeout",
+                    true,
+                    null);
+        }
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public Clock clock() {
+        return delegate.clock();
+    }
+
+    @Override
+    public Optional<Duration> getCallTimeout() {
+        return Optional.ofNullable(callTimeout);
+    }
+
+    /**
+     * Returns a view whose calls fail after {@code timeout} when the latency is longer; it shares the counts and the
+     * wrapped store (given the same timeout when it can bound its calls), and closing it does nothing.
+     */
+    @Override
+    public LatencyObjectStore withCallTimeout(Duration timeout) {
+        var unused = ObjectStore.requirePositiveTimeout(timeout);
+        ObjectStore bounded;
+        try {
+            bounded = delegate.withCallTimeout(timeout);
+        } catch (UnsupportedOperationException e) {
+            bounded = delegate; // only the latency is bounded then
+        }
+        return new LatencyObjectStore(bounded, latencyNanos, counts, timeout, false);
+    }
+
+    @Override
+    public Map<Digest, ContentInfo> findContents(Collection<Digest> digests) {
+        request(StoreOperation.FIND_CONTENTS);
+        return delegate.findContents(digests);
     }
 
     @Override
@@ -165,9 +238,12 @@ public final class LatencyObjectStore implements ObjectStore {
         return delegate.delete(key);
     }
 
+    /** Closes the wrapped store; on a view made by {@link #withCallTimeout}, does nothing. */
     @Override
     public void close() {
-        delegate.close();
+        if (owner) {
+            delegate.close();
+        }
     }
 
     @Override

@@ -10,6 +10,8 @@ public enum StoreOperation {
     PUT_CONTENT,
     /** {@code findContent}. */
     FIND_CONTENT,
+    /** {@code findContents}: many contents looked up in one round trip. */
+    FIND_CONTENTS,
     /** {@code openContent} of a whole content. */
     OPEN_CONTENT,
     /** {@code openContent} of a byte range (a ranged GET). */

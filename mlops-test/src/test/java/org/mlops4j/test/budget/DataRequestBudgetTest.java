@@ -43,7 +43,7 @@ class DataRequestBudgetTest {
                 }
             }
         }
-        assertThat(lake.list("packs/").stream()).hasSize(1000);
+        assertThat(lake.list("packs/sha256/").stream()).hasSize(1000);
         LatencyObjectStore remote = LatencyObjectStore.wrap(lake, Duration.ZERO);
         long started = System.nanoTime();
         try (Mlops reader =
