@@ -4,8 +4,10 @@ import java.io.InputStream;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,12 +42,18 @@ import org.mlops4j.store.StoredObject;
  * made in parallel wait in parallel, as concurrent requests do. A view with a call timeout shorter than the latency
  * ({@link #withCallTimeout}) fails each call with a transient {@link StorageException} after the timeout, as a
  * request that outlives its deadline does. Capabilities and clock are the wrapped store's. Closing this store
- * closes the wrapped one. Thread-safe.
+ * closes the wrapped one. The last {@value #RECENT_REQUESTS} requests are kept, each as its operation and key or
+ * digest ({@link #getRecentRequests()}), so that a test that exceeds a budget can say which requests it made.
+ * Thread-safe.
  */
 public final class LatencyObjectStore implements ObjectStore {
     private final ObjectStore delegate;
     private final long latencyNanos;
+    /** How many requests {@link #getRecentRequests()} keeps. */
+    public static final int RECENT_REQUESTS = 10_000;
+
     private final AtomicLongArray counts;
+    private final ArrayDeque<String> recent;
     private final @Nullable Duration callTimeout;
     private final boolean owner;
 
@@ -53,11 +61,13 @@ public final class LatencyObjectStore implements ObjectStore {
             ObjectStore delegate,
             long latencyNanos,
             AtomicLongArray counts,
+            ArrayDeque<String> recent,
             @Nullable Duration callTimeout,
             boolean owner) {
         this.delegate = delegate;
         this.latencyNanos = latencyNanos;
         this.counts = counts;
+        this.recent = recent;
         this.callTimeout = callTimeout;
         this.owner = owner;
     }
@@ -80,6 +90,7 @@ public final class LatencyObjectStore implements ObjectStore {
                 delegate,
                 latency.toNanos(),
                 new AtomicLongArray(StoreOperation.values().length),
+                new ArrayDeque<>(),
                 delegate.getCallTimeout().orElse(null),
                 true);
     }
@@ -98,10 +109,25 @@ public final class LatencyObjectStore implements ObjectStore {
         return new RequestCounts(snapshot);
     }
 
-    /** Sets every count back to zero. */
+    /** Sets every count back to zero, and forgets the recent requests. */
     public void resetRequestCounts() {
         for (int i = 0; i < counts.length(); i++) {
             counts.set(i, 0);
+        }
+        synchronized (recent) {
+            recent.clear();
+        }
+    }
+
+    /**
+     * Returns the requests made since the counts were last reset, oldest first, at most the last
+     * {@value #RECENT_REQUESTS}: each as its operation and what it named, e.g. {@code FIND datasets/churn/v.hint}.
+     *
+     * @return the requests
+     */
+    public List<String> getRecentRequests() {
+        synchronized (recent) {
+            return List.copyOf(recent);
         }
     }
 
@@ -109,8 +135,14 @@ public final class LatencyObjectStore implements ObjectStore {
      * Counts a request and waits its latency, or the call timeout when that is shorter (then the call fails); parks
      * rather than sleeps, so many threads wait at once cheaply.
      */
-    private void request(StoreOperation operation) {
+    private void request(StoreOperation operation, Object target) {
         counts.incrementAndGet(operation.ordinal());
+        synchronized (recent) {
+            if (recent.size() == RECENT_REQUESTS) {
+                recent.removeFirst();
+            }
+            recent.addLast(operation + " " + target);
+        }
         if (latencyNanos == 0) {
             return;
         }
@@ -157,84 +189,84 @@ public final class LatencyObjectStore implements ObjectStore {
         } catch (UnsupportedOperationException e) {
             bounded = delegate; // only the latency is bounded then
         }
-        return new LatencyObjectStore(bounded, latencyNanos, counts, timeout, false);
+        return new LatencyObjectStore(bounded, latencyNanos, counts, recent, timeout, false);
     }
 
     @Override
     public Map<Digest, ContentInfo> findContents(Collection<Digest> digests) {
-        request(StoreOperation.FIND_CONTENTS);
+        request(StoreOperation.FIND_CONTENTS, digests.size() + " digests");
         return delegate.findContents(digests);
     }
 
     @Override
     public ContentInfo putContent(InputStream content) {
-        request(StoreOperation.PUT_CONTENT);
+        request(StoreOperation.PUT_CONTENT, "(digest not known)");
         return delegate.putContent(content);
     }
 
     @Override
     public ContentInfo putContent(Digest expected, InputStream content) {
-        request(StoreOperation.PUT_CONTENT);
+        request(StoreOperation.PUT_CONTENT, expected);
         return delegate.putContent(expected, content);
     }
 
     @Override
     public ContentInfo putContent(ReadableByteChannel content) {
-        request(StoreOperation.PUT_CONTENT);
+        request(StoreOperation.PUT_CONTENT, "(digest not known)");
         return delegate.putContent(content);
     }
 
     @Override
     public Optional<ContentInfo> findContent(Digest digest) {
-        request(StoreOperation.FIND_CONTENT);
+        request(StoreOperation.FIND_CONTENT, digest);
         return delegate.findContent(digest);
     }
 
     @Override
     public InputStream openContent(Digest digest) {
-        request(StoreOperation.OPEN_CONTENT);
+        request(StoreOperation.OPEN_CONTENT, digest);
         return delegate.openContent(digest);
     }
 
     @Override
     public InputStream openContent(Digest digest, long offset, long length) {
-        request(StoreOperation.OPEN_CONTENT_RANGE);
+        request(StoreOperation.OPEN_CONTENT_RANGE, digest + " [" + offset + ", +" + length + ")");
         return delegate.openContent(digest, offset, length);
     }
 
     @Override
     public boolean createIfAbsent(StoreKey key, byte[] bytes) {
-        request(StoreOperation.CREATE_IF_ABSENT);
+        request(StoreOperation.CREATE_IF_ABSENT, key);
         return delegate.createIfAbsent(key, bytes);
     }
 
     @Override
     public Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes) {
-        request(StoreOperation.COMPARE_AND_SET);
+        request(StoreOperation.COMPARE_AND_SET, key);
         return delegate.compareAndSet(key, expected, bytes);
     }
 
     @Override
     public Optional<StoredObject> find(StoreKey key) {
-        request(StoreOperation.FIND);
+        request(StoreOperation.FIND, key);
         return delegate.find(key);
     }
 
     @Override
     public boolean exists(StoreKey key) {
-        request(StoreOperation.EXISTS);
+        request(StoreOperation.EXISTS, key);
         return delegate.exists(key);
     }
 
     @Override
     public Page<StoreKey> list(String prefix, @Nullable String continuationToken, int maxResults) {
-        request(StoreOperation.LIST_PAGE);
+        request(StoreOperation.LIST_PAGE, "'" + prefix + "'");
         return delegate.list(prefix, continuationToken, maxResults);
     }
 
     @Override
     public boolean delete(StoreKey key) {
-        request(StoreOperation.DELETE);
+        request(StoreOperation.DELETE, key);
         return delegate.delete(key);
     }
 

@@ -46,8 +46,11 @@ class LatencyObjectStoreTest {
             assertThat(before.get(StoreOperation.CREATE_IF_ABSENT)).isEqualTo(5);
             assertThat(before.get(StoreOperation.PUT_CONTENT)).isEqualTo(1);
             assertThat(cost).hasToString("5 requests (FIND_CONTENTS 1, OPEN_CONTENT_RANGE 1, FIND 1, LIST_PAGE 2)");
+            assertThat(store.getRecentRequests())
+                    .contains("FIND r/1", "LIST_PAGE 'r/'", "FIND_CONTENTS 2 digests", "CREATE_IF_ABSENT r/4");
             store.resetRequestCounts();
             assertThat(store.getRequestCounts().total()).isZero();
+            assertThat(store.getRecentRequests()).isEmpty();
         }
     }
 
