@@ -134,7 +134,7 @@ final class ContentPacks {
         }
         List<PackIndex.Location> damagedPacked = index.findAll(digest);
         if (missing != null && damagedPacked.isEmpty()) {
-            if (!damaged.isEmpty()) {
+            if (!damaged.isEmpty() || !damagedLayers.isEmpty()) {
                 missing.addSuppressed(new IntegrityException(damagedPacksText()));
             }
             throw missing;
@@ -168,11 +168,19 @@ final class ContentPacks {
 
     /** Says which packs are damaged, for a message about a missing content; empty if none is. */
     String damagedPacksNote() {
-        return damaged.isEmpty() ? "" : "; " + damagedPacksText();
+        return damaged.isEmpty() && damagedLayers.isEmpty() ? "" : "; " + damagedPacksText();
     }
 
     private String damagedPacksText() {
-        return "the lake has damaged packs, which may hold it: " + String.join("; ", damaged.values());
+        List<String> notes = new ArrayList<>(2);
+        if (!damaged.isEmpty()) {
+            notes.add("the lake has damaged packs, which may hold it: " + String.join("; ", damaged.values()));
+        }
+        if (!damagedLayers.isEmpty()) {
+            notes.add("the lake has damaged pack index layers, which may list it: "
+                    + String.join("; ", damagedLayers.values()));
+        }
+        return String.join("; ", notes);
     }
 
     /**
@@ -288,11 +296,6 @@ final class ContentPacks {
                 .orElseThrow(() -> new NotFoundException("pack index layer '" + key + "' is missing from the lake;"
                         + " the lake is damaged or was garbage-collected too eagerly"))
                 .getBytes();
-        Digest actual = Digest.of(bytes);
-        if (bytes.length != layer.bytes() || !actual.equals(layer.layer())) {
-            throw new IntegrityException("pack index layer " + layer.layer() + " reads as " + actual + " ("
-                    + bytes.length + " bytes, the pack index says " + layer.bytes() + "); the lake is damaged");
-        }
         List<Digest> packsOfLayer = new ArrayList<>();
         for (PackIndexFormat.Section section : PackIndexFormat.readLayer(bytes, layer)) {
             packBytes.putIfAbsent(section.pack(), section.bytes());

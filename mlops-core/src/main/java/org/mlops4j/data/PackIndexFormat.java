@@ -98,13 +98,22 @@ final class PackIndexFormat {
     }
 
     /**
-     * Reads a layer whose bytes hash to its digest (the caller checked that, and its size).
+     * Reads a layer as the pointer names it, with the checks of {@code docs/lake-format.md} §11.7 in their order: its
+     * size and digest, its trailer, then each pack and its entries.
      *
      * @return its packs, in digest order
      * @throws IntegrityException naming the layer and the first rule it breaks
      */
     static List<Section> readLayer(byte[] bytes, Layer layer) {
         String where = "pack index layer " + layer.layer();
+        if (bytes.length != layer.bytes()) {
+            throw new IntegrityException(where + " has " + bytes.length + " bytes, the pack index says " + layer.bytes()
+                    + "; the lake is damaged");
+        }
+        Digest actual = Digest.of(bytes);
+        if (!actual.equals(layer.layer())) {
+            throw new IntegrityException(where + " hashes to " + actual + "; the lake is damaged");
+        }
         if (bytes.length < TRAILER_BYTES
                 || !Arrays.equals(
                         bytes,
