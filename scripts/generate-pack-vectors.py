@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Writes the pack golden vectors (docs/lake-format.md §11) from the spec, in Python 3.8+ with the stdlib only.
 
-This is how mlops-core/src/test/resources/golden/pack/ was made. It is written from the spec, not from the Java
+This is how mlops-core/src/test/resources/golden/pack/ and golden/pack-index/ (§11.7) were made. It is written from the spec, not from the Java
 code's output, so that the Java writer and this script check each other. It refuses to change an existing file:
 a golden vector MUST NOT be regenerated to make a test pass, because a changed byte is a format change (§6).
 
-Usage: scripts/generate-pack-vectors.py [pack-dir]   (default: mlops-core/src/test/resources/golden/pack)
+Usage: scripts/generate-pack-vectors.py [pack-dir]   (default: mlops-core/src/test/resources/golden/pack; the pack
+index vectors go to its sibling pack-index/)
 """
 
 import hashlib
@@ -118,6 +119,99 @@ def invalid_vectors(valid, valid_record):
     return vectors
 
 
+# --- the pack index (§11.7) ------------------------------------------------------------------------------------
+
+INDEX_MAGIC = b"MLOPS4J-PIDX-V1\n"
+EXTRA_MEMBERS = [b"a second pack\n"]
+
+
+def section(pack, members=None, size=None):
+    """A pack in a layer: its digest, its size and member count, then its own index entries."""
+    _, entries = split(pack)
+    return (sha(pack), struct.pack(">QQ", len(pack) if size is None else size,
+                                   len(entries) if members is None else members) + b"".join(entries))
+
+
+def layer_of(sections, sort=True, magic=INDEX_MAGIC, count=None, padding=b""):
+    """Sections sorted by pack digest bytes, then the trailer: the magic and the number of packs."""
+    ordered = sorted(sections) if sort else sections
+    body = b"".join(digest + rest for digest, rest in ordered)
+    return body + padding + magic + struct.pack(">Q", len(ordered) if count is None else count)
+
+
+def members_of(sections):
+    return sum((len(rest) - 16) // 48 for _, rest in sections)
+
+
+def layer_ref(layer, packs, members, size=None, digest_hex=None):
+    return {"layer": "sha256:" + (digest_hex or hashlib.sha256(layer).hexdigest()), "packs": packs,
+            "members": members, "bytes": len(layer) if size is None else size}
+
+
+def index_pointer(refs):
+    return verify.write({"format": "mlops4j.pack-index/1", "layers": refs})
+
+
+def invalid_index_vectors(pack, extra):
+    """(name, layer bytes or None, pointer bytes, check, record reason or '-'); the pointer names the layer."""
+    valid = [section(pack), section(extra)]
+    layer = layer_of(valid)
+    ref = layer_ref(layer, 2, members_of(valid))
+    vectors = []
+
+    def damaged(name, bad, check, packs=2, members=None):
+        vectors.append((name, bad, index_pointer([layer_ref(bad, packs, members_of(valid) if members is None
+                                                             else members)]), check, "-"))
+
+    vectors.append(("pointer-noncanonical", None, index_pointer([ref]) + b"\n", "pointer", "NON_CANONICAL"))
+    vectors.append(("pointer-unknown-field", None, verify.write(
+        {"format": "mlops4j.pack-index/1", "layers": [ref], "generation": 1}), "pointer", "UNKNOWN_FIELD"))
+    vectors.append(("pointer-packs-zero", None, index_pointer([layer_ref(layer, 0, members_of(valid))]), "pointer",
+                    "INVALID_VALUE"))
+    vectors.append(("pointer-layer-twice", None, index_pointer([ref, ref]), "pointer-duplicate", "-"))
+    vectors.append(("layer-size", layer, index_pointer([layer_ref(layer, 2, members_of(valid), size=len(layer) + 1)]),
+                    "layer-size", "-"))
+    # a layer whose bytes changed after the pointer named them: same size, another digest
+    altered = bytearray(layer)
+    altered[40] ^= 1
+    vectors.append(("layer-digest", bytes(altered), index_pointer([ref]), "layer-digest", "-"))
+    damaged("layer-magic", layer_of(valid, magic=b"MLOPS4J-PIDX-V2\n"), "layer-magic")
+    damaged("layer-count", layer, "layer-count", packs=1)
+    damaged("layer-order", layer_of(sorted(valid, reverse=True), sort=False), "layer-order")
+    damaged("layer-pack-members-zero", layer_of([section(pack, members=0)] + valid[1:]), "layer-pack")
+    damaged("layer-pack-too-small", layer_of([section(pack, size=24 + 48 * 3)] + valid[1:]), "layer-pack")
+    damaged("layer-truncated", layer_of(valid[:1], count=2), "layer-length")
+    damaged("layer-extra-bytes", layer_of(valid, padding=bytes(8)), "layer-length")
+    members, entries = split(pack)
+    swapped = with_index(members, [entries[1], entries[0]] + entries[2:])
+    damaged("layer-entry-order", layer_of([(sha(pack), section(swapped)[1])] + valid[1:]), "order")
+    last = [e for e in entries if e[:32] == sha(bytes(range(256)))][0]
+    moved = with_index(members, [entry(e[:32], 33, 256) if e == last else e for e in entries])
+    damaged("layer-entry-range", layer_of([(sha(pack), section(moved)[1])] + valid[1:]), "range")
+    damaged("layer-members", layer, "layer-members", members=members_of(valid) + 1)
+    return vectors
+
+
+def write_index_vectors(out, pack):
+    os.makedirs(os.path.join(out, "invalid"), exist_ok=True)
+    extra = pack_of(EXTRA_MEMBERS)
+    write_file(os.path.join(out, "extra-pack.bin"), extra)
+    sections = [section(pack), section(extra)]
+    layer = layer_of(sections)
+    write_file(os.path.join(out, "layer.bin"), layer)
+    write_file(os.path.join(out, "index.json"), index_pointer([layer_ref(layer, 2, members_of(sections))]))
+    write_file(os.path.join(out, "SHA256SUMS"), sums(out, ["extra-pack.bin", "layer.bin", "index.json"]))
+    index = ["# <vector> <check> <pointer reason or ->: <vector>.json is the pointer (packs/index.json), <vector>.bin the\n",
+             "# record of the layer it names (absent when the pointer is rejected). Checks: docs/lake-format.md 11.7.\n"]
+    for name, data, pointer, check, reason in invalid_index_vectors(pack, extra):
+        if data is not None:
+            write_file(os.path.join(out, "invalid", name + ".bin"), data)
+        write_file(os.path.join(out, "invalid", name + ".json"), pointer)
+        index.append("%s %s %s\n" % (name, check, reason))
+    write_file(os.path.join(out, "invalid", "INDEX"), "".join(index).encode("ascii"))
+    print("pack index layer sha256:%s, %d bytes" % (hashlib.sha256(layer).hexdigest(), len(layer)))
+
+
 def write_file(path, data):
     if os.path.exists(path):
         with open(path, "rb") as f:
@@ -162,6 +256,7 @@ def main():
         index.append("%s %s %s %s\n" % (name, key, check, reason))
     write_file(os.path.join(out, "invalid", "INDEX"), "".join(index).encode("ascii"))
     print("pack sha256:%s, %d bytes, record %s" % (hashlib.sha256(pack).hexdigest(), len(pack), pack_record.decode()))
+    write_index_vectors(os.path.join(out, "..", "pack-index"), pack)
 
 
 if __name__ == "__main__":

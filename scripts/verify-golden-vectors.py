@@ -12,7 +12,10 @@ and checks
   * the pack vectors (golden/pack/, §11), with its own pack writer and reader: SHA256SUMS; the pack rebuilt from its
     members in write order gives the same bytes; the record is canonical, names the pack's SHA-256 and size; the
     trailer, the count against the record, the sort order, uniqueness and ranges of the index; each member where
-    MEMBERS says and hashing to its entry; every invalid pack (golden/pack/invalid/INDEX) rejected by its check.
+    MEMBERS says and hashing to its entry; every invalid pack (golden/pack/invalid/INDEX) rejected by its check;
+  * the pack index vectors (golden/pack-index/, §11.7), with its own layer writer and reader: the layer rebuilt from
+    the two packs gives the same bytes; the pointer is canonical; every section of the layer is its pack's own size
+    and index; every invalid pointer or layer (golden/pack-index/invalid/INDEX) rejected by its check.
 
 Usage: scripts/verify-golden-vectors.py [golden-dir]   (default: mlops-core/src/test/resources/golden)
 Exit status 0 when every check passes. Not run by the build: a tool for humans and other implementations.
@@ -373,9 +376,14 @@ def read_pack_index(pack, record):
     count = int.from_bytes(tail[-8:], "big")
     if count != members:
         raise PackReject("count", "%s: trailer %d members, record %d" % (where, count, members))
+    return read_entries(tail, count, index_offset, where)
+
+
+def read_entries(data, count, index_offset, where):
+    """`count` index entries at the start of `data`: sorted, each digest once, each member before `index_offset`."""
     entries = []
     for i in range(count):
-        raw = tail[ENTRY_BYTES * i:ENTRY_BYTES * (i + 1)]
+        raw = data[ENTRY_BYTES * i:ENTRY_BYTES * (i + 1)]
         digest, offset, size = raw[:32], int.from_bytes(raw[32:40], "big"), int.from_bytes(raw[40:48], "big")
         if entries and entries[-1][0] == digest:
             raise PackReject("duplicate", "%s: entry %d repeats %s" % (where, i, digest.hex()))
@@ -484,6 +492,155 @@ def check_packs(directory, ok, fail):
 
 # --- main ------------------------------------------------------------------------------------------------------
 
+# --- the pack index (§11.7) ------------------------------------------------------------------------------------
+
+INDEX_MAGIC = b"MLOPS4J-PIDX-V1\n"
+MAX_READ_LAYERS = 64
+# the checks of §11.7, in the order a reader makes them
+INDEX_CHECKS = ("pointer", "pointer-duplicate", "layer-size", "layer-digest", "layer-magic", "layer-count",
+                "layer-order", "layer-pack", "layer-length", "order", "range", "layer-members")
+
+
+def read_index_pointer(data):
+    """The layers the pointer names, oldest first: (layer hex, packs, members, bytes)."""
+    try:
+        record = read_record(data, "mlops4j.pack-index", 1)
+        items = field(record, "layers", list)
+        unknown = sorted(set(record) - {"format", "layers"}, key=lambda k: k.encode("utf-8"))
+        if unknown:
+            raise Reject("UNKNOWN_FIELD", unknown[0])
+        if len(items) > MAX_READ_LAYERS:
+            raise PackReject("pointer-layers", "%d layers" % len(items))
+        layers = []
+        for item in items:
+            if not isinstance(item, dict):
+                raise Reject("WRONG_TYPE", "layer")
+            m = DIGEST_RE.fullmatch(field(item, "layer", str))
+            if not m:
+                raise Reject("INVALID_VALUE", "layer " + item["layer"])
+            layer = (m.group(1), ranged(item, "packs", 1, INT64_MAX), ranged(item, "members", 1, INT64_MAX),
+                     ranged(item, "bytes", TRAILER_BYTES, 2 ** 31 - 9))
+            unknown = sorted(set(item) - {"layer", "packs", "members", "bytes"}, key=lambda k: k.encode("utf-8"))
+            if unknown:
+                raise Reject("UNKNOWN_FIELD", unknown[0])
+            layers.append(layer)
+    except Reject as e:
+        raise PackReject("pointer", str(e), e.reason)
+    if len({layer[0] for layer in layers}) != len(layers):
+        raise PackReject("pointer-duplicate", "a layer named twice")
+    return layers
+
+
+def read_layer(data, layer):
+    """The packs of a layer: {pack hex: (size, [(digest, offset, size)])}, checked as §11.7 says."""
+    layer_hex, packs, members, size = layer
+    where = "layer sha256:" + layer_hex
+    if len(data) != size:
+        raise PackReject("layer-size", "%s: %d bytes, the pointer says %d" % (where, len(data), size))
+    if hashlib.sha256(data).hexdigest() != layer_hex:
+        raise PackReject("layer-digest", "%s hashes to %s" % (where, hashlib.sha256(data).hexdigest()))
+    if data[-TRAILER_BYTES:-8] != INDEX_MAGIC:
+        raise PackReject("layer-magic", "%s: trailer %r" % (where, data[-TRAILER_BYTES:-8]))
+    count = int.from_bytes(data[-8:], "big")
+    if count != packs:
+        raise PackReject("layer-count", "%s: trailer %d packs, the pointer %d" % (where, count, packs))
+    end, at, previous, found, total = len(data) - TRAILER_BYTES, 0, None, {}, 0
+    for i in range(count):
+        if end - at < 48:
+            raise PackReject("layer-length", "%s ends within pack %d" % (where, i))
+        digest = data[at:at + 32]
+        if previous is not None and previous >= digest:
+            raise PackReject("layer-order", "%s: pack %d out of digest order" % (where, i))
+        previous = digest
+        pack_size, n = int.from_bytes(data[at + 32:at + 40], "big"), int.from_bytes(data[at + 40:at + 48], "big")
+        if not 1 <= n <= MAX_READ_MEMBERS or pack_size - TRAILER_BYTES < ENTRY_BYTES * n:
+            raise PackReject("layer-pack", "%s: pack %d says %d members in %d bytes" % (where, i, n, pack_size))
+        at += 48
+        if end - at < ENTRY_BYTES * n:
+            raise PackReject("layer-length", "%s ends within the entries of pack %d" % (where, i))
+        index_offset = pack_size - TRAILER_BYTES - ENTRY_BYTES * n
+        found[digest.hex()] = (pack_size, read_entries(data[at:], n, index_offset, where + " pack " + digest.hex()))
+        at += ENTRY_BYTES * n
+        total += n
+    if at != end:
+        raise PackReject("layer-length", "%s: %d bytes after its last pack" % (where, end - at))
+    if total != members:
+        raise PackReject("layer-members", "%s: %d members, the pointer says %d" % (where, total, members))
+    return found
+
+
+def write_layer(packs):
+    """This script's own layer writer: per pack (sorted by digest) its digest, size, count and index, the trailer."""
+    sections = []
+    for pack in packs:
+        n = int.from_bytes(pack[-8:], "big")
+        index = pack[len(pack) - TRAILER_BYTES - ENTRY_BYTES * n:len(pack) - TRAILER_BYTES]
+        sections.append(hashlib.sha256(pack).digest() + len(pack).to_bytes(8, "big") + n.to_bytes(8, "big") + index)
+    sections.sort(key=lambda section: section[:32])
+    return b"".join(sections) + INDEX_MAGIC + len(sections).to_bytes(8, "big")
+
+
+def check_pack_index(directory, pack_directory, ok, fail):
+    """Checks the pack index vectors; ok(name) and fail(name, problem) count the results."""
+    def load(*names):
+        with open(os.path.join(directory, *names), "rb") as f:
+            return f.read()
+
+    with open(os.path.join(directory, "SHA256SUMS"), encoding="utf-8") as sums:
+        for line in sums:
+            expected, name = line.rstrip("\n").split("  ", 1)
+            if hashlib.sha256(load(name)).hexdigest() == expected:
+                ok("pack-index/%s sha256:%s" % (name, expected))
+            else:
+                fail("pack-index/" + name, "digest differs from SHA256SUMS")
+    with open(os.path.join(pack_directory, "pack.bin"), "rb") as f:
+        packs = {hashlib.sha256(pack).hexdigest(): pack for pack in (f.read(), load("extra-pack.bin"))}
+    layer_bytes, pointer = load("layer.bin"), load("index.json")
+    if write_layer(list(packs.values())) == layer_bytes:
+        ok("pack-index/layer.bin rebuilt byte for byte from pack.bin and extra-pack.bin")
+    else:
+        fail("pack-index/layer.bin", "this script's writer gives other bytes for the two packs")
+    try:
+        layers = read_index_pointer(pointer)
+        if write({"format": "mlops4j.pack-index/1", "layers": [
+                {"layer": "sha256:" + h, "packs": p, "members": m, "bytes": b} for h, p, m, b in layers]}) != pointer:
+            fail("pack-index/index.json", "re-encoding the pointer gives other bytes")
+        found = read_layer(layer_bytes, layers[0])
+        for pack_hex, (size, entries) in found.items():
+            pack = packs[pack_hex]
+            record = (pack_hex, len(entries), size, size - TRAILER_BYTES - ENTRY_BYTES * len(entries))
+            if size != len(pack) or entries != read_pack_index(pack, record):
+                fail("pack-index/layer.bin", "pack %s: another size or index than the pack's own" % pack_hex)
+            read_pack_members(pack, record, entries)
+        ok("pack-index/index.json and layer.bin read: %d packs, every member hashing to its entry" % len(found))
+    except (PackReject, KeyError) as e:
+        fail("pack-index/index.json", "rejected: %s" % e)
+    listed = set()
+    for line in load("invalid", "INDEX").decode("ascii").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, check, reason = line.split()
+        listed.add(check)
+        try:
+            layers = read_index_pointer(load("invalid", name + ".json"))
+            if not os.path.exists(os.path.join(directory, "invalid", name + ".bin")):
+                fail("pack-index/invalid/" + name, "pointer accepted and no layer to read, expected %s" % check)
+                continue
+            read_layer(load("invalid", name + ".bin"), layers[0])
+            fail("pack-index/invalid/" + name, "accepted, expected %s %s" % (check, reason))
+        except PackReject as e:
+            if e.check == check and e.reason == reason:
+                ok("pack-index/invalid/%s rejected: %s" % (name, e))
+            else:
+                fail("pack-index/invalid/" + name, "rejected as %s %s, expected %s %s (%s)" % (
+                    e.check, e.reason, check, reason, e))
+    missing = [c for c in INDEX_CHECKS if c not in listed]
+    if missing:
+        fail("pack-index/invalid/INDEX", "no vector for the checks " + ", ".join(missing))
+    else:
+        ok("pack-index/invalid/INDEX has a vector for each of the %d checks" % len(INDEX_CHECKS))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     golden = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "mlops-core", "src", "test", "resources",
@@ -537,6 +694,8 @@ def main():
         print("ok    " + what)
 
     check_packs(os.path.join(golden, "pack"), ok, lambda name, problem: failures.append("%s: %s" % (name, problem)))
+    check_pack_index(os.path.join(golden, "pack-index"), os.path.join(golden, "pack"), ok,
+                     lambda name, problem: failures.append("%s: %s" % (name, problem)))
     passed = counts[0]
     for failure in failures:
         print("FAIL  " + failure)

@@ -95,14 +95,24 @@ public final class ContentTrees {
      */
     public StoredTree storeDirectory(Path directory, ProgressListener progress, String operation) {
         Snapshotter.Result result =
-                store(List.of(new Snapshotter.DirectorySource(directory)), null, progress, operation);
+                store(List.of(new Snapshotter.DirectorySource(directory)), null, Set.of(), progress, operation);
         return new StoredTree(result.root(), result.files(), result.bytes());
     }
 
+    /**
+     * Stores sources as a tree.
+     *
+     * @param knownTrees trees the lake holds with everything below them (a committed version's root): not written
+     */
     Snapshotter.Result store(
-            List<Snapshotter.Source> sources, @Nullable StatCache cache, ProgressListener progress, String operation) {
+            List<Snapshotter.Source> sources,
+            @Nullable StatCache cache,
+            Set<Digest> knownTrees,
+            ProgressListener progress,
+            String operation) {
         return new Snapshotter(store, new PackWriter(store, packs), executor, parallelism, cache, progress, operation)
                 .observeHashing(hashObserver)
+                .knownTrees(knownTrees)
                 .run(sources);
     }
 

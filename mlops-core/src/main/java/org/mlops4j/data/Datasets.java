@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -22,6 +24,7 @@ import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.Paged;
 import org.mlops4j.data.profile.TableProfile;
+import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageIndex;
 import org.mlops4j.lineage.LineageNode;
@@ -233,7 +236,7 @@ public final class Datasets {
                 trees.verify(version.getDigest(), version.getRef().toString());
         int repaired = 0;
         for (LineageEdge edge : inputEdges(version)) {
-            if (lineageIndex.record(edge)) {
+            if (lineageIndex.repair(edge)) {
                 repaired++;
             }
         }
@@ -286,7 +289,12 @@ public final class Datasets {
                 cache = StatCache.load(cacheFile, RACY_GRANULARITY_NANOS);
             }
         }
-        Snapshotter.Result result = trees.store(builder.sources, cache, builder.progress, "snapshot " + name);
+        Optional<DatasetVersion> latest = findLatest(name);
+        // the latest version's trees are in the lake (its record was written after them): a no-change re-snapshot
+        // writes and asks for no tree
+        Set<Digest> knownTrees = latest.map(v -> Set.of(v.getDigest())).orElse(Set.of());
+        Snapshotter.Result result =
+                trees.store(builder.sources, cache, knownTrees, builder.progress, "snapshot " + name);
         if (cache != null) {
             try {
                 cache.save(cacheFile, nanosOf(started));
@@ -295,7 +303,6 @@ public final class Datasets {
                         .debug("cannot write the stat cache {}; the next snapshot hashes everything", cacheFile, e);
             }
         }
-        Optional<DatasetVersion> latest = findLatest(name);
         if (latest.isPresent()) {
             // heal the index sooner: a writer killed between the latest record and its edges left them unwritten
             for (LineageEdge edge : inputEdges(latest.get())) {
@@ -314,24 +321,31 @@ public final class Datasets {
         Instant created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String author = builder.author != null ? builder.author : System.getProperty("user.name", "unknown");
         String message = builder.message != null ? builder.message : "";
-        VersionAllocator.AllocatedVersion allocated = versions.allocate(
+        Map<Long, byte[]> written = new ConcurrentHashMap<>();
+        VersionAllocator.AllocatedVersion allocated = versions.allocateFresh(
                 series(name),
                 commitId,
-                n -> DatasetRecords.encode(new DatasetVersion(
-                        new DatasetRef(name, n),
-                        result.root(),
-                        result.files(),
-                        result.bytes(),
-                        created,
-                        author,
-                        message,
-                        builder.tags,
-                        parents,
-                        builder.transform,
-                        profiles,
-                        commitId)),
+                n -> written.computeIfAbsent(
+                        n,
+                        k -> DatasetRecords.encode(new DatasetVersion(
+                                new DatasetRef(name, n),
+                                result.root(),
+                                result.files(),
+                                result.bytes(),
+                                created,
+                                author,
+                                message,
+                                builder.tags,
+                                parents,
+                                builder.transform,
+                                profiles,
+                                commitId))),
                 DatasetRecords::commitIdOf);
-        DatasetVersion version = get(new DatasetRef(name, allocated.number()));
+        DatasetRef ref = new DatasetRef(name, allocated.number());
+        // the record this call wrote is known: read it back only when an earlier attempt's record was found instead
+        DatasetVersion version = allocated.recovered()
+                ? get(ref)
+                : DatasetRecords.decode(Objects.requireNonNull(written.get(allocated.number())), ref);
         for (LineageEdge edge : inputEdges(version)) {
             boolean unused = lineageIndex.record(edge);
         }
@@ -368,6 +382,6 @@ public final class Datasets {
     }
 
     static StoreKey series(String name) {
-        return StoreKey.of("datasets/" + name + "/v");
+        return LakeLayout.datasetVersions(name);
     }
 }

@@ -4,10 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.store.Digest;
 
@@ -24,7 +22,8 @@ final class PackIndex {
 
     private final List<Digest> packs = new ArrayList<>();
     private final List<byte[]> entries = new ArrayList<>();
-    private final Set<Digest> known = new HashSet<>();
+    /** Each loaded pack's number in {@link #packs}. */
+    private final Map<Digest, Integer> known = new HashMap<>();
     /** Per slot: the digest's first 64 bits, and 1 + the pack number (0 = empty) and the entry number. */
     private long[] slotKeys = new long[1024];
 
@@ -35,7 +34,18 @@ final class PackIndex {
     private final Map<Digest, List<Location>> duplicates = new HashMap<>();
 
     synchronized boolean knows(Digest pack) {
-        return known.contains(pack);
+        return known.containsKey(pack);
+    }
+
+    /** A loaded pack's index entries, sorted by digest; not copied (callers must not change them), null if unknown. */
+    synchronized byte @Nullable [] entriesOf(Digest pack) {
+        Integer number = known.get(pack);
+        return number == null ? null : entries.get(number);
+    }
+
+    /** The loaded packs, in the order they were loaded. */
+    synchronized List<Digest> packs() {
+        return List.copyOf(packs);
     }
 
     synchronized int packCount() {
@@ -53,10 +63,11 @@ final class PackIndex {
      * @return false if the pack was known
      */
     synchronized boolean add(Digest pack, byte[] sortedEntries) {
-        if (!known.add(pack)) {
+        if (known.containsKey(pack)) {
             return false;
         }
         int packNumber = packs.size();
+        known.put(pack, packNumber);
         packs.add(pack);
         entries.add(sortedEntries);
         int count = sortedEntries.length / Packs.ENTRY_BYTES;

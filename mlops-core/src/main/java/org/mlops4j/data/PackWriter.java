@@ -44,6 +44,8 @@ final class PackWriter {
     private final Object sealing = new Object();
     /** Contents in the pack being filled or in packs being sealed: the lake's index does not list them yet. */
     private final Set<Digest> pending = new HashSet<>();
+    /** Packs sealed since the last {@link #flush()}, which publishes them; guarded by {@link #sealing}. */
+    private final List<Digest> sealed = new ArrayList<>();
 
     private volatile boolean refreshed;
     private final ArrayDeque<byte[]> spareChunks = new ArrayDeque<>();
@@ -94,7 +96,10 @@ final class PackWriter {
         return new ContentInfo(digest, length, true);
     }
 
-    /** Seals the pack being filled, if it holds anything. Call after the last {@link #add} returned. */
+    /**
+     * Seals the pack being filled, if it holds anything, then adds every pack this writer sealed to the lake's pack
+     * index. Call after the last {@link #add} returned, before any tree that names a packed content is written.
+     */
     void flush() {
         Full last;
         synchronized (this) {
@@ -102,6 +107,14 @@ final class PackWriter {
         }
         if (last != null) {
             seal(last);
+        }
+        List<Digest> toPublish;
+        synchronized (sealing) {
+            toPublish = List.copyOf(sealed);
+            sealed.clear();
+        }
+        if (!toPublish.isEmpty()) {
+            packs.publish(toPublish);
         }
     }
 
@@ -111,7 +124,7 @@ final class PackWriter {
         }
         synchronized (this) {
             if (!refreshed) {
-                packs.refresh();
+                packs.refreshForWriting();
                 refreshed = true;
             }
         }
@@ -140,20 +153,29 @@ final class PackWriter {
         return full;
     }
 
-    /** Stores the pack, then its record, then makes its members findable; one pack at a time bounds the memory. */
+    /**
+     * Stores the pack, then its record, then makes its members findable; one pack at a time bounds the memory. The
+     * pack is hashed in memory first, so that the store receives content of known digest (a blob store uploads it
+     * under its final name, with nothing to stage or rename).
+     */
     private void seal(Full full) {
         synchronized (sealing) {
             byte[] index = Packs.encodeIndex(full.entries());
+            MessageDigest sha = SHA256.get();
             List<InputStream> parts = new ArrayList<>();
             for (int i = 0; i < full.chunks().size(); i++) {
-                parts.add(new ByteArrayInputStream(
-                        full.chunks().get(i), 0, Math.min(CHUNK_BYTES, full.length() - i * CHUNK_BYTES)));
+                int length = Math.min(CHUNK_BYTES, full.length() - i * CHUNK_BYTES);
+                sha.update(full.chunks().get(i), 0, length);
+                parts.add(new ByteArrayInputStream(full.chunks().get(i), 0, length));
             }
+            sha.update(index);
             parts.add(new ByteArrayInputStream(index));
-            ContentInfo pack = store.putContent(new SequenceInputStream(Collections.enumeration(parts)));
+            Digest digest = Digest.ofHash(sha.digest());
+            ContentInfo pack = store.putContent(digest, new SequenceInputStream(Collections.enumeration(parts)));
             Packs.PackRecord record = new Packs.PackRecord(pack.digest(), full.entries().length, pack.size());
             boolean unused = store.createIfAbsent(Packs.key(pack.digest()), Packs.encodeRecord(record));
-            packs.added(pack.digest(), Arrays.copyOf(index, index.length - Packs.TRAILER_BYTES));
+            packs.added(pack.digest(), pack.size(), Arrays.copyOf(index, index.length - Packs.TRAILER_BYTES));
+            sealed.add(pack.digest());
         }
         synchronized (this) {
             full.digests().forEach(pending::remove);

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.IntegrityException;
+import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.lake.RecordFormat;
 import org.mlops4j.lake.RecordReader;
 import org.mlops4j.lake.RecordWriter;
@@ -23,7 +24,7 @@ import org.mlops4j.store.StoreKey;
  */
 final class Packs {
     static final RecordFormat FORMAT = RecordFormat.of("mlops4j.pack", 1);
-    static final String PREFIX = "packs/sha256/";
+    static final String PREFIX = LakeLayout.PACK_RECORDS;
     static final int ENTRY_BYTES = 48;
     static final int TRAILER_BYTES = 24;
     private static final byte[] MAGIC = "MLOPS4J-PACK-V1\n".getBytes(StandardCharsets.US_ASCII);
@@ -59,7 +60,7 @@ final class Packs {
     private Packs() {}
 
     static StoreKey key(Digest pack) {
-        return StoreKey.of(PREFIX + pack.hex());
+        return LakeLayout.packRecord(pack);
     }
 
     /** The pack a record key names, or null for any other key under {@link #PREFIX}. */
@@ -153,12 +154,24 @@ final class Packs {
             throw new IntegrityException(where + " lists " + Long.toUnsignedString(count) + " members, its record "
                     + record.members() + "; the lake is damaged");
         }
-        ByteBuffer entries = ByteBuffer.wrap(tail);
-        long limit = record.indexOffset();
+        checkEntries(tail, 0, (int) count, record.indexOffset(), where);
+        return Arrays.copyOf(tail, indexBytes);
+    }
+
+    /**
+     * Checks {@code count} index entries at {@code from}: sorted by digest, each digest once, each member inside the
+     * pack's {@code limit} bytes of members (§11.5, checks {@code order}, {@code duplicate} and {@code range}).
+     *
+     * @param where names the pack in messages
+     * @throws IntegrityException at the first entry that breaks a rule
+     */
+    static void checkEntries(byte[] bytes, int from, int count, long limit, String where) {
+        ByteBuffer entries = ByteBuffer.wrap(bytes);
         for (int i = 0; i < count; i++) {
-            int at = i * ENTRY_BYTES;
+            int at = from + i * ENTRY_BYTES;
             if (i > 0
-                    && Arrays.compareUnsigned(tail, at - ENTRY_BYTES, at - ENTRY_BYTES + 32, tail, at, at + 32) >= 0) {
+                    && Arrays.compareUnsigned(bytes, at - ENTRY_BYTES, at - ENTRY_BYTES + 32, bytes, at, at + 32)
+                            >= 0) {
                 throw new IntegrityException(
                         where + " lists member " + i + " out of digest order or twice; the lake is damaged");
             }
@@ -170,6 +183,5 @@ final class Packs {
                         + " bytes of members; the lake is damaged");
             }
         }
-        return Arrays.copyOf(tail, indexBytes);
     }
 }

@@ -3,7 +3,6 @@ package org.mlops4j.data;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,10 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.mlops4j.common.IntegrityException;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.data.profile.CsvProfiler;
 import org.mlops4j.data.profile.MalformedCsvException;
 import org.mlops4j.data.profile.TableProfile;
 import org.mlops4j.lake.CanonicalJson;
+import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
@@ -53,8 +54,7 @@ final class Profiles {
 
     /** Returns the digest of the profile of one CSV content, profiling it on first sight; empty if it is not CSV. */
     private static Optional<Digest> profileOf(ObjectStore store, ContentPacks contents, Digest content) {
-        StoreKey index =
-                StoreKey.of("profiles/csv-v2/" + content.hex().substring(0, 2) + "/" + content.hex() + ".json");
+        StoreKey index = LakeLayout.csvProfile(content);
         Optional<Digest> known = store.find(index).map(o -> Digest.parse(o.getText()));
         if (known.isPresent()) {
             return known;
@@ -66,10 +66,14 @@ final class Profiles {
             LOG.debug("not profiling {}: {}", content, e.getMessage());
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + content + " to profile it", e);
+            throw StorageException.of(
+                    "cannot read content " + content + " from " + store + " to profile it: " + e
+                            + "; check that the store is reachable, then snapshot again",
+                    e);
         }
-        Digest digest = store.putContent(new ByteArrayInputStream(CanonicalJson.write(profile.toMap())))
-                .digest();
+        byte[] bytes = CanonicalJson.write(profile.toMap());
+        Digest digest = Digest.of(bytes);
+        var unusedInfo = store.putContent(digest, new ByteArrayInputStream(bytes));
         boolean unused = store.createIfAbsent(index, digest.toString().getBytes(StandardCharsets.US_ASCII));
         return Optional.of(digest);
     }
@@ -82,7 +86,10 @@ final class Profiles {
             }
             return TableProfile.fromMap(CanonicalJson.readObject(bytes));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read profile " + profile + " of " + where, e);
+            throw StorageException.of(
+                    "cannot read profile " + profile + " of " + where + " from " + store + ": " + e
+                            + "; check that the store is reachable, then read it again",
+                    e);
         }
     }
 }

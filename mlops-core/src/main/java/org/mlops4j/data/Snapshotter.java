@@ -17,11 +17,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.ProgressListener;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
@@ -107,6 +112,14 @@ final class Snapshotter {
     private long batchBytes;
     private volatile boolean walking = true;
     private Consumer<Digest> hashObserver = digest -> {};
+    /** Trees the caller knows the lake holds, with every tree below them (a committed version's root). */
+    private Set<Digest> knownTrees = Set.of();
+    /** Whether the stat cache's last root is in the lake; null until asked. */
+    private @Nullable Boolean cacheRootInLake;
+    /** Whether content of unknown digest is written once and renamed (else it is hashed first: see storeFile). */
+    private final boolean hashWhileWriting;
+    /** Whether calls are system calls on this host: lookups are then cheap enough to check each remembered tree. */
+    private final boolean localCalls;
 
     Snapshotter(
             ObjectStore store,
@@ -124,6 +137,15 @@ final class Snapshotter {
         this.cache = cache;
         this.progress = progress;
         this.operation = operation;
+        this.hashWhileWriting = store.capabilities().hasAtomicRename();
+        this.localCalls = store.capabilities().hasLocalCalls();
+    }
+
+    /** Tells the snapshot trees the lake holds, with everything below them: they are not written or asked for. */
+    @CanIgnoreReturnValue
+    Snapshotter knownTrees(Set<Digest> trees) {
+        this.knownTrees = Set.copyOf(trees);
+        return this;
     }
 
     @CanIgnoreReturnValue
@@ -161,7 +183,7 @@ final class Snapshotter {
         checkFailure();
         packer.flush();
         long[] totals = new long[2];
-        Digest digest = writeTree(root, "", totals).digest();
+        Digest digest = storeTrees(root, totals);
         return new Result(digest, totals[0], totals[1], csvFiles, cache == null ? 0 : cache.hits());
     }
 
@@ -328,12 +350,7 @@ final class Snapshotter {
             }
             return;
         }
-        submit(() -> {
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                ContentInfo info = store.putContent(in);
-                finish(path, slot, info, attributes.executable(), stat);
-            }
-        });
+        submit(() -> finish(path, slot, storeFile(file), attributes.executable(), stat));
     }
 
     private void submitBatch() {
@@ -359,6 +376,42 @@ final class Snapshotter {
                 }
             }
         });
+    }
+
+    /**
+     * Stores a large file. Where the store renames (a local disk) the file is read once, hashed while it is written.
+     * Where it cannot (a blob store), the file is hashed first and uploaded under its digest only if the store lacks
+     * it: reading a file twice costs less than staging it, and a file the lake holds already is not uploaded at all.
+     */
+    private ContentInfo storeFile(Path file) throws IOException {
+        if (hashWhileWriting) {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                return store.putContent(in);
+            }
+        }
+        MessageDigest sha = Digest.newSha256();
+        long size = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[256 * 1024];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                sha.update(buffer, 0, n);
+                size += n;
+            }
+        }
+        Digest digest = Digest.ofHash(sha.digest());
+        Optional<ContentInfo> stored = store.findContent(digest);
+        if (stored.isPresent() && stored.get().size() == size) {
+            return stored.get();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return store.putContent(digest, in);
+        } catch (IntegrityException e) {
+            throw new MlopsException(
+                    "file " + file + " changed while " + operation + " read it: it hashed to " + digest
+                            + " first, and to something else when it was uploaded; snapshot data that nobody changes"
+                            + " meanwhile",
+                    e);
+        }
     }
 
     /**
@@ -451,6 +504,12 @@ final class Snapshotter {
                             + "; snapshot a directory that nobody changes meanwhile",
                     t);
         }
+        if (t instanceof IOException io) {
+            throw StorageException.of(
+                    operation + " could not read its source: " + io
+                            + "; check that the files are readable and their disk is reachable, then snapshot again",
+                    io);
+        }
         throw new MlopsException(operation + " failed: " + t, t);
     }
 
@@ -465,14 +524,44 @@ final class Snapshotter {
     // --- trees -----------------------------------------------------------------------------------------------
 
     /** A directory's tree, and whether it is the one the stat cache remembered. */
-    private record WrittenTree(Digest digest, boolean unchanged) {}
+    private record BuiltTree(Digest digest, boolean unchanged) {}
+
+    /** A tree to store, with its encoding. */
+    private record NewTree(Digest digest, byte[] bytes) {}
 
     /**
-     * Writes the trees bottom-up; totals[0] += files, totals[1] += bytes. A directory whose files were all stat-cache
-     * hits and whose subdirectories are all unchanged reuses the tree digest the cache remembers for it, when its
-     * tree is still in the lake: a no-change re-snapshot then encodes and hashes no tree at all.
+     * Encodes the trees bottom-up, then stores the new ones; totals[0] += files, totals[1] += bytes.
+     *
+     * <p>A tree is written only after every tree it names exists, so a tree in the lake means its whole subtree is:
+     * a tree the lake is known to hold (the caller's, or the stat cache's last root) needs no request for anything
+     * below it. A directory whose files were all stat-cache hits and whose subdirectories are all unchanged reuses
+     * the digest the cache remembers for it, without encoding or hashing, and without a request when the cache's last
+     * root is in the lake; a no-change re-snapshot then asks the store nothing about trees. New trees are written
+     * level by level, deepest first, each level in parallel: one round trip per level, not one per directory.
      */
-    private WrittenTree writeTree(Dir dir, String path, long[] totals) {
+    private Digest storeTrees(Dir root, long[] totals) {
+        List<List<NewTree>> levels = new ArrayList<>();
+        Digest digest = buildTree(root, "", 0, totals, levels).digest();
+        int count = levels.stream().mapToInt(List::size).sum();
+        if (count == 0) {
+            return digest;
+        }
+        if (!localCalls && (knownTrees.contains(digest) || (count > 1 && store.exists(Trees.key(digest))))) {
+            return digest; // the whole tree is in the lake already: one request at most instead of one per tree
+        }
+        for (int depth = levels.size() - 1; depth >= 0; depth--) {
+            for (NewTree tree : levels.get(depth)) {
+                submit(() -> {
+                    boolean unused = store.createIfAbsent(Trees.key(tree.digest()), tree.bytes());
+                });
+            }
+            awaitTasks();
+            checkFailure();
+        }
+        return digest;
+    }
+
+    private BuiltTree buildTree(Dir dir, String path, int depth, long[] totals, List<List<NewTree>> levels) {
         boolean unchanged = cache != null && dir.filesUnchanged;
         List<Trees.Entry> entries = new ArrayList<>(dir.children.size());
         List<Map.Entry<String, Object>> children = new ArrayList<>(dir.children.entrySet());
@@ -480,7 +569,7 @@ final class Snapshotter {
         for (Map.Entry<String, Object> child : children) {
             if (child.getValue() instanceof Dir sub) {
                 String subPath = path.isEmpty() ? child.getKey() : path + "/" + child.getKey();
-                WrittenTree tree = writeTree(sub, subPath, totals);
+                BuiltTree tree = buildTree(sub, subPath, depth + 1, totals, levels);
                 unchanged &= tree.unchanged();
                 entries.add(new Trees.DirEntry(child.getKey(), tree.digest()));
             } else {
@@ -490,25 +579,48 @@ final class Snapshotter {
                 entries.add(entry);
             }
         }
-        if (cache == null) {
-            return new WrittenTree(encodeAndStore(entries), false);
-        }
-        if (unchanged) {
+        if (cache != null && unchanged) {
             Digest known = cache.lookupTreeAndRecord(path, entries.size());
-            if (known != null && store.exists(Trees.key(known))) {
-                return new WrittenTree(known, true);
+            if (known != null && rememberedTreeInLake(known)) {
+                return new BuiltTree(known, true);
             }
         }
-        Digest digest = encodeAndStore(entries);
-        cache.recordTree(path, entries.size(), digest);
-        return new WrittenTree(digest, false);
-    }
-
-    private Digest encodeAndStore(List<Trees.Entry> entries) {
         byte[] bytes = Trees.encode(entries);
         Digest digest = Digest.of(bytes);
-        boolean unused = store.createIfAbsent(Trees.key(digest), bytes);
-        return digest;
+        if (cache != null) {
+            cache.recordTree(path, entries.size(), digest);
+        }
+        if (!knownTrees.contains(digest)) {
+            while (levels.size() <= depth) {
+                levels.add(new ArrayList<>());
+            }
+            levels.get(depth).add(new NewTree(digest, bytes));
+        }
+        return new BuiltTree(digest, false);
+    }
+
+    /**
+     * Whether a tree the stat cache remembers is in the lake. On a local store each one is looked up (a stat), so a
+     * re-snapshot rewrites a tree a damaged lake lost; on a remote one, a request per directory would cost more than
+     * the snapshot, so the cache's last root is looked up once, and every tree it remembers is below that root.
+     */
+    private boolean rememberedTreeInLake(Digest tree) {
+        if (localCalls) {
+            return store.exists(Trees.key(tree));
+        }
+        return cacheRootInLake();
+    }
+
+    /**
+     * Whether the root the stat cache remembers is in the lake, so that every tree the cache remembers is too; asked
+     * at most once per snapshot, and not at all when the caller knows that root.
+     */
+    private boolean cacheRootInLake() {
+        if (cacheRootInLake == null) {
+            Digest previous = Objects.requireNonNull(cache).previousRoot();
+            cacheRootInLake = previous != null && (knownTrees.contains(previous) || store.exists(Trees.key(previous)));
+        }
+        return cacheRootInLake;
     }
 
     // --- attributes: one stat per file -------------------------------------------------------------------------

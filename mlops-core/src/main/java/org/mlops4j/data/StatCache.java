@@ -182,6 +182,16 @@ final class StatCache {
     }
 
     /**
+     * Returns the root tree of the snapshot that saved this cache, whose subtrees are every tree the cache remembers;
+     * null if none is remembered.
+     */
+    @Nullable
+    Digest previousRoot() {
+        TreeEntry root = previousTrees.get("");
+        return root == null ? null : root.tree();
+    }
+
+    /**
      * Returns the tree digest remembered for a directory, and records it for the next snapshot; null if none. The
      * caller may use it only when every entry of the directory is unchanged: each file a hit of
      * {@link #lookupAndRecord}, each subdirectory's tree reused the same way, and as many entries as

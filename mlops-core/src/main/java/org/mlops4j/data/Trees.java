@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.lake.JsonLimits;
+import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.lake.RecordFormat;
 import org.mlops4j.lake.RecordReader;
 import org.mlops4j.lake.RecordWriter;
@@ -33,8 +34,7 @@ final class Trees {
     private Trees() {}
 
     static StoreKey key(Digest tree) {
-        String hex = tree.hex();
-        return StoreKey.of("trees/sha256/" + hex.substring(0, 2) + "/" + hex);
+        return LakeLayout.tree(tree);
     }
 
     /** Encodes entries that are already sorted by name (UTF-8 bytes). */

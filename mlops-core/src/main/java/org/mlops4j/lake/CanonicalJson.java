@@ -15,7 +15,6 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +29,7 @@ import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.MlopsException;
 import org.mlops4j.internal.DependencyVersions;
 import org.mlops4j.lake.LakeFormatException.Reason;
 import org.mlops4j.store.Digest;
@@ -275,7 +275,9 @@ public final class CanonicalJson {
         try (JsonGenerator generator = WRITER.createGenerator(out, JsonEncoding.UTF8)) {
             writeValue(generator, value, JsonPath.ROOT, 0, maxDepth);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write JSON to memory", e);
+            // every value is checked before Jackson sees it, and the output is memory: nothing should fail here
+            throw new MlopsException(
+                    "cannot encode canonical JSON in memory: " + e + "; this is a bug in MLOps4J, please report it", e);
         }
         return out.toByteArray();
     }

@@ -24,7 +24,7 @@ import org.mlops4j.store.StoredObject;
  */
 public final class LakeDescriptor {
     /** The key of the descriptor. */
-    public static final StoreKey KEY = StoreKey.of("lake.json");
+    public static final StoreKey KEY = LakeLayout.DESCRIPTOR;
 
     /** The lake format this version of MLOps4J writes and the newest it reads. */
     public static final RecordFormat FORMAT = RecordFormat.of("mlops4j.lake", 1);

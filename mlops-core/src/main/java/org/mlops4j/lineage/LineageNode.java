@@ -2,6 +2,7 @@ package org.mlops4j.lineage;
 
 import java.util.Locale;
 import java.util.Objects;
+import org.mlops4j.lake.LakeLayout;
 
 /**
  * One versioned thing in the lineage graph: a dataset version, a model version, a deployment.
@@ -73,7 +74,7 @@ public record LineageNode(String kind, String name, long version) {
         return kind + ":" + name + "@" + version;
     }
 
-    String keySegment() {
-        return kind.toLowerCase(Locale.ROOT) + "/" + name + "/" + String.format(Locale.ROOT, "%08d", version);
+    LakeLayout.NodePath keyPath() {
+        return new LakeLayout.NodePath(kind.toLowerCase(Locale.ROOT), name, version);
     }
 }

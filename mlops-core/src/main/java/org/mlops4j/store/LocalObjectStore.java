@@ -4,7 +4,6 @@ import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -24,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -51,6 +52,7 @@ import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
+import org.mlops4j.common.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Pointers move under an in-JVM striped lock plus an {@code fcntl} lock on a dedicated lock file; the tag is a
  *       generation counter kept in a one-line header of the pointer's file.
  *   <li>Temp files left by killed processes are removed when a store is opened.
+ *   <li>A key is a file, so it cannot also be a folder of other keys ({@code a/b} beside {@code a/b/c}): such a write
+ *       throws a {@link ConflictException}. The lake's layout never makes one; other object stores have no such
+ *       limit, and the {@link ObjectStore} contract does not require it.
  * </ul>
  *
  * <p>By default a write survives a killed process but not a power loss; {@link Builder#durableWrites(boolean)}
@@ -123,6 +128,14 @@ public final class LocalObjectStore implements ObjectStore {
             "fuse.blobfuse",
             "davfs",
             "ncpfs");
+    /** The default of {@link Builder#callTimeout(Duration)}. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(1);
+
+    private static final StoreCapabilities CAPABILITIES = StoreCapabilities.none()
+            .withRangedReads()
+            .withNativeConditionalWrites()
+            .withAtomicRename()
+            .withLocalCalls();
     private static final ThreadLocal<byte[]> BUFFERS =
             ThreadLocal.withInitial(() -> new byte[HashingWriter.BUFFER_SIZE]);
     private final Path root;
@@ -131,25 +144,36 @@ public final class LocalObjectStore implements ObjectStore {
     private final boolean durable;
     private final BiConsumer<String, StoreKey> stepListener;
     private final SharedLocks locks;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
-    private final AtomicLong tempCounter = new AtomicLong();
+    private final AtomicBoolean closed;
+    private final Set<Path> knownDirectories;
+    private final AtomicLong tempCounter;
     private final String tempPrefix;
     private final int staleTempFilesRemoved;
     /** Hash large contents while the writing thread copies them; threads end after a minute idle. */
-    private final ExecutorService hashers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "mlops4j-store-hasher");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService hashers;
 
     private final HashingWriter writer;
+    private final Clock clock;
+    private final Duration callTimeout;
+    /** False for a view made by {@link #withCallTimeout}, which shares this store's resources and closes none. */
+    private final boolean owner;
 
     private LocalObjectStore(Builder builder) {
         this.root = builder.root.toAbsolutePath().normalize();
         this.defaultFileSystem = root.getFileSystem() == FileSystems.getDefault();
         this.durable = builder.durable;
         this.stepListener = builder.stepListener;
+        this.clock = builder.clock;
+        this.callTimeout = builder.callTimeout;
+        this.owner = true;
+        this.closed = new AtomicBoolean();
+        this.knownDirectories = ConcurrentHashMap.newKeySet();
+        this.tempCounter = new AtomicLong();
+        this.hashers = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "mlops4j-store-hasher");
+            thread.setDaemon(true);
+            return thread;
+        });
         Path internal = root.resolve(StoreKey.RESERVED_ROOT);
         this.tempDir = internal.resolve("tmp");
         this.tempPrefix = ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + "-";
@@ -166,8 +190,31 @@ public final class LocalObjectStore implements ObjectStore {
             this.staleTempFilesRemoved = removeStaleTempFiles();
             this.locks = SharedLocks.acquire(internal.resolve("locks"));
         } catch (IOException e) {
-            throw new MlopsException("cannot open the local object store at " + root + ": " + e, e);
+            throw StorageException.of(
+                    "cannot open the local object store at " + root + ": " + e
+                            + "; check that the directory is writable and its disk has space",
+                    e);
         }
+    }
+
+    /** A view of {@code base} with another call timeout; see {@link #withCallTimeout}. */
+    private LocalObjectStore(LocalObjectStore base, Duration callTimeout) {
+        this.root = base.root;
+        this.defaultFileSystem = base.defaultFileSystem;
+        this.tempDir = base.tempDir;
+        this.durable = base.durable;
+        this.stepListener = base.stepListener;
+        this.locks = base.locks;
+        this.closed = base.closed;
+        this.knownDirectories = base.knownDirectories;
+        this.tempCounter = base.tempCounter;
+        this.tempPrefix = base.tempPrefix;
+        this.staleTempFilesRemoved = base.staleTempFilesRemoved;
+        this.hashers = base.hashers;
+        this.writer = base.writer;
+        this.clock = base.clock;
+        this.callTimeout = callTimeout;
+        this.owner = false;
     }
 
     /** Returns a builder. */
@@ -194,6 +241,35 @@ public final class LocalObjectStore implements ObjectStore {
     /** Returns true when writes are fsynced before they are acknowledged. */
     public boolean isDurable() {
         return durable;
+    }
+
+    /**
+     * Returns ranged reads (a seek), native conditional writes ({@code link()}, and {@code fcntl} locks for pointers),
+     * atomic rename and local calls; no server time: the clock is the host's, the only one that uses a local lake.
+     */
+    @Override
+    public StoreCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    /** Returns the clock set in the builder, the host's by default. */
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Returns the longest a call waits for a pointer's lock ({@link #compareAndSet}, {@link #delete}); reads and
+     * writes of a local disk themselves are not bounded.
+     */
+    @Override
+    public Optional<Duration> getCallTimeout() {
+        return Optional.of(callTimeout);
+    }
+
+    @Override
+    public LocalObjectStore withCallTimeout(Duration timeout) {
+        return new LocalObjectStore(this, ObjectStore.requirePositiveTimeout(timeout));
     }
 
     /**
@@ -272,7 +348,10 @@ public final class LocalObjectStore implements ObjectStore {
             stepListener.accept(STEP_CONTENT_COMMITTED, key);
             return new ContentInfo(digest, size, true);
         } catch (IOException e) {
-            throw new MlopsException("cannot store content in " + root + ": " + e, e);
+            throw StorageException.of(
+                    "cannot store content in " + root + ": " + e + "; check the source and the lake's disk (space,"
+                            + " permissions), then store it again: content is written idempotently",
+                    e);
         } finally {
             // no temp file when small content was stored already; once renamed the name is gone (a failing lstat)
             if (!renamed && (written == null || written.fileWritten())) {
@@ -338,7 +417,8 @@ public final class LocalObjectStore implements ObjectStore {
         } catch (NoSuchFileException e) {
             throw contentNotFound(digest, e);
         } catch (IOException e) {
-            throw new MlopsException("cannot read content " + digest + " at " + path + ": " + e, e);
+            throw StorageException.of(
+                    "cannot read content " + digest + " at " + path + ": " + e + "; check the lake's disk", e);
         }
     }
 
@@ -352,7 +432,8 @@ public final class LocalObjectStore implements ObjectStore {
         } catch (NoSuchFileException e) {
             throw contentNotFound(digest, e);
         } catch (IOException e) {
-            throw new MlopsException("cannot read content " + digest + " at " + path + ": " + e, e);
+            throw StorageException.of(
+                    "cannot read content " + digest + " at " + path + ": " + e + "; check the lake's disk", e);
         }
     }
 
@@ -393,7 +474,10 @@ public final class LocalObjectStore implements ObjectStore {
             stepListener.accept(STEP_RECORD_COMMITTED, key);
             return true;
         } catch (IOException e) {
-            throw new MlopsException("cannot create record '" + key + "' in " + root + ": " + e, e);
+            throw StorageException.of(
+                    "cannot create record '" + key + "' in " + root + ": " + e
+                            + "; check the lake's disk (space, permissions), then retry: creation is idempotent",
+                    e);
         } finally {
             deleteQuietly(temp);
         }
@@ -404,10 +488,10 @@ public final class LocalObjectStore implements ObjectStore {
         requireRecordKey(key);
         Objects.requireNonNull(bytes, "bytes");
         int stripe = Math.floorMod(key.value().hashCode(), LOCK_STRIPES);
-        ReentrantLock lock = locks.stripes[stripe];
-        lock.lock();
+        long deadline = System.nanoTime() + callTimeout.toNanos();
+        ReentrantLock lock = lockInJvm(stripe, key, deadline);
         Path temp = newTempPath();
-        try (FileLock ignored = lockStripe(stripe)) {
+        try (FileLock ignored = lockStripe(stripe, key, deadline)) {
             Optional<StoredObject> current = find(key);
             if (expected == null
                     ? current.isPresent()
@@ -426,7 +510,10 @@ public final class LocalObjectStore implements ObjectStore {
             stepListener.accept(STEP_POINTER_MOVED, key);
             return Optional.of(new ObjectTag(Long.toString(generation)));
         } catch (IOException e) {
-            throw new MlopsException("cannot move pointer '" + key + "' in " + root + ": " + e, e);
+            throw StorageException.of(
+                    "cannot move pointer '" + key + "' in " + root + ": " + e
+                            + "; check the lake's disk, then re-read the pointer and decide again",
+                    e);
         } finally {
             deleteQuietly(temp);
             lock.unlock();
@@ -439,14 +526,18 @@ public final class LocalObjectStore implements ObjectStore {
      * detection for POSIX locks sees each process as one owner, so when one thread of process A holds stripe X while
      * another waits for stripe Y, and process B does the reverse, {@code F_SETLKW} fails with {@code EDEADLK}
      * ("Resource deadlock avoided") although no thread waits for itself. Locks are held for a read, a small write
-     * and a rename, so short pauses suffice.
+     * and a rename, so short pauses suffice. The caller's {@code finally} releases the in-JVM lock. A holder that stops (a frozen or suspended process keeps its locks until
+     * it dies) makes the wait end at the call timeout.
      */
-    private FileLock lockStripe(int stripe) throws IOException {
+    private FileLock lockStripe(int stripe, StoreKey key, long deadline) throws IOException {
         long pauseNanos = LOCK_POLL_MIN_NANOS;
         while (true) {
             FileLock lock = locks.channel.tryLock(stripe, 1, false);
             if (lock != null) {
                 return lock;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw lockTimeout(key, "another process");
             }
             LockSupport.parkNanos(pauseNanos);
             if (Thread.interrupted()) {
@@ -455,6 +546,32 @@ public final class LocalObjectStore implements ObjectStore {
             }
             pauseNanos = Math.min(pauseNanos * 2, LOCK_POLL_MAX_NANOS);
         }
+    }
+
+    /** Takes a stripe's in-JVM lock, waiting until the deadline at most. */
+    private ReentrantLock lockInJvm(int stripe, StoreKey key, long deadline) {
+        ReentrantLock lock = locks.stripes[stripe];
+        try {
+            if (!lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw lockTimeout(key, "another thread of this process");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(
+                    "interrupted while waiting for the lock of '" + key + "' in " + root + "; nothing was written",
+                    true,
+                    e);
+        }
+        return lock;
+    }
+
+    private StorageException lockTimeout(StoreKey key, String holder) {
+        return new StorageException(
+                "timed out after " + callTimeout + " waiting for the lock of '" + key + "' in " + root + ", held by "
+                        + holder + "; nothing was written. A process that is stopped or frozen keeps its locks until"
+                        + " it dies: find it, or try again later",
+                true,
+                null);
     }
 
     @Override
@@ -469,7 +586,8 @@ public final class LocalObjectStore implements ObjectStore {
             if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.empty(); // a folder of other keys, not an object
             }
-            throw new MlopsException("cannot read '" + key + "' in " + root + ": " + e, e);
+            throw StorageException.of(
+                    "cannot read '" + key + "' in " + root + ": " + e + "; check the file's permissions", e);
         }
         if (!startsWithPointerMagic(raw)) {
             return Optional.of(new StoredObject(key, raw, new ObjectTag("0")));
@@ -524,7 +642,8 @@ public final class LocalObjectStore implements ObjectStore {
         try {
             walk(start, startKeyPrefix, prefix, continuationToken, maxResults + 1, found);
         } catch (IOException e) {
-            throw new MlopsException("cannot list '" + prefix + "' in " + root + ": " + e, e);
+            throw StorageException.of(
+                    "cannot list '" + prefix + "' in " + root + ": " + e + "; check the directories' permissions", e);
         }
         if (found.size() > maxResults) {
             List<StoreKey> page = found.subList(0, maxResults);
@@ -579,12 +698,13 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public boolean delete(StoreKey key) {
         int stripe = Math.floorMod(key.value().hashCode(), LOCK_STRIPES);
-        ReentrantLock lock = locks.stripes[stripe];
-        lock.lock();
-        try (FileLock ignored = lockStripe(stripe)) {
+        long deadline = System.nanoTime() + callTimeout.toNanos();
+        ReentrantLock lock = lockInJvm(stripe, key, deadline);
+        try (FileLock ignored = lockStripe(stripe, key, deadline)) {
             return Files.deleteIfExists(pathOf(key));
         } catch (IOException e) {
-            throw new MlopsException("cannot delete '" + key + "' in " + root + ": " + e, e);
+            throw StorageException.of(
+                    "cannot delete '" + key + "' in " + root + ": " + e + "; check the file's permissions", e);
         } finally {
             lock.unlock();
         }
@@ -639,9 +759,10 @@ public final class LocalObjectStore implements ObjectStore {
         return new StoreVerification(contents, others, problems);
     }
 
+    /** Closes the store; on a view made by {@link #withCallTimeout}, does nothing (close the store it came from). */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (owner && closed.compareAndSet(false, true)) {
             hashers.shutdown();
             locks.release();
         }
@@ -715,7 +836,8 @@ public final class LocalObjectStore implements ObjectStore {
 
     private static ConflictException folderConflict(StoreKey key) {
         return new ConflictException("cannot write '" + key + "': it is a folder of other keys, or one of its parent"
-                + " folders is an object; keys form a tree (a/b and a/b/c cannot both exist), so choose another key");
+                + " folders is an object; on a local disk a/b and a/b/c cannot both exist (the lake's layout never"
+                + " makes such keys), so choose another key");
     }
 
     private static void fsyncDirectory(Path directory) throws IOException {
@@ -742,7 +864,7 @@ public final class LocalObjectStore implements ObjectStore {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new MlopsException("cannot stat " + path + ": " + e, e);
+            throw StorageException.of("cannot stat " + path + ": " + e + "; check the lake's permissions", e);
         }
     }
 
@@ -871,11 +993,11 @@ public final class LocalObjectStore implements ObjectStore {
         return ageOf(temp).compareTo(STALE_TEMP_AGE) > 0;
     }
 
-    private static Duration ageOf(Path path) {
+    private Duration ageOf(Path path) {
         try {
             Instant modified =
                     Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toInstant();
-            return Duration.between(modified, Instant.now());
+            return Duration.between(modified, clock.instant());
         } catch (IOException e) {
             return Duration.ZERO;
         }
@@ -927,7 +1049,7 @@ public final class LocalObjectStore implements ObjectStore {
                 try {
                     channel.close();
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot close the lock file " + file, e);
+                    throw StorageException.of("cannot close the lock file " + file + ": " + e, e);
                 }
             }
         }
@@ -944,6 +1066,10 @@ public final class LocalObjectStore implements ObjectStore {
         private boolean stepListenerSet;
         private long directWriteThreshold = DEFAULT_DIRECT_WRITE_THRESHOLD;
         private boolean directWriteThresholdSet;
+        private Clock clock = Clock.systemUTC();
+        private boolean clockSet;
+        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        private boolean callTimeoutSet;
 
         private Builder() {}
 
@@ -1008,6 +1134,44 @@ public final class LocalObjectStore implements ObjectStore {
             }
             this.directWriteThreshold = bytes;
             this.directWriteThresholdSet = true;
+            return this;
+        }
+
+        /**
+         * Sets the store's time ({@link #clock()}): what leases in the lake expire by, and what the age of a temp file
+         * left by a dead process is measured against; the host's clock by default. Tests pass a manual clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder clock(Clock clock) {
+            if (clockSet) {
+                throw new IllegalStateException("clock was already set to " + this.clock);
+            }
+            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clockSet = true;
+            return this;
+        }
+
+        /**
+         * Sets the longest a call waits for a pointer's lock before it fails with a transient
+         * {@link StorageException}: one minute by default. Locks are held for a read, a small write and a rename; a
+         * longer wait means a holder that is stopped or frozen, which keeps its lock until it dies.
+         *
+         * @param timeout the bound, positive
+         * @return this builder
+         * @throws IllegalArgumentException if the timeout is zero or negative
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder callTimeout(Duration timeout) {
+            if (callTimeoutSet) {
+                throw new IllegalStateException("callTimeout was already set to " + callTimeout);
+            }
+            this.callTimeout = ObjectStore.requirePositiveTimeout(timeout);
+            this.callTimeoutSet = true;
             return this;
         }
 

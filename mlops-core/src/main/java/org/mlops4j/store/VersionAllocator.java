@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * moves forward, so numbers freed by garbage collection below it are never handed out again. Garbage collection
  * must keep each series' highest version.
  *
+ * <p><b>Round trips.</b> An instance remembers the highest version it saw of each series and the hint's tag: the
+ * first allocation of a series in a process reads the hint and probes twice (the hint's version, the one after it),
+ * later ones probe once; the record is created, and the hint moved by compare-and-set against the tag it last saw.
+ * Other writers' versions since cost one probe more for each doubling of their number.
+ *
  * <p>Thread-safe; one instance per store is enough.
  */
 public final class VersionAllocator {
@@ -29,6 +34,8 @@ public final class VersionAllocator {
 
     private final ObjectStore store;
     private final ConcurrentHashMap<StoreKey, Long> knownHighest = new ConcurrentHashMap<>();
+    /** Each series' hint as this instance last read or wrote it: its value and tag. */
+    private final ConcurrentHashMap<StoreKey, StoredObject> hints = new ConcurrentHashMap<>();
 
     /**
      * Creates an allocator.
@@ -63,9 +70,15 @@ public final class VersionAllocator {
      * @return the highest version number
      */
     public long findHighest(StoreKey series) {
-        long low = Math.max(knownHighest.getOrDefault(series, 0L), readHint(series));
-        if (low > 0 && !store.exists(versionKey(series, low))) {
-            low = 0; // a hint above every record: only a damaged or hand-edited lake has one; probe from the start
+        Long known = knownHighest.get(series);
+        long low;
+        if (known != null) {
+            low = known; // seen by this instance, and garbage collection keeps each series' highest version
+        } else {
+            low = readHint(series);
+            if (low > 0 && !store.exists(versionKey(series, low))) {
+                low = 0; // a hint above every record: only a damaged or hand-edited lake has one; probe from start
+            }
         }
         long step = 1;
         long high;
@@ -106,9 +119,38 @@ public final class VersionAllocator {
             String commitId,
             LongFunction<byte[]> recordForVersion,
             Function<byte[], String> commitIdOf) {
+        return allocate(series, commitId, recordForVersion, commitIdOf, true);
+    }
+
+    /**
+     * Claims the next version of a series for a commit whose id no earlier call used (a fresh random id), so no
+     * earlier attempt of it can have landed: as {@link #allocate}, one request fewer (the highest record is not read
+     * to see whether it is this commit's). A lost response within this call is still recognised.
+     *
+     * @param series the series' key
+     * @param commitId a new, unique id of this commit, also written inside the record
+     * @param recordForVersion builds the record's bytes for a given version number
+     * @param commitIdOf reads the commit id back out of a stored record
+     * @return the claimed version, and how many conflicts it took
+     * @throws MlopsException if the store fails, or no version could be claimed after many attempts
+     */
+    public AllocatedVersion allocateFresh(
+            StoreKey series,
+            String commitId,
+            LongFunction<byte[]> recordForVersion,
+            Function<byte[], String> commitIdOf) {
+        return allocate(series, commitId, recordForVersion, commitIdOf, false);
+    }
+
+    private AllocatedVersion allocate(
+            StoreKey series,
+            String commitId,
+            LongFunction<byte[]> recordForVersion,
+            Function<byte[], String> commitIdOf,
+            boolean mayBeRetried) {
         Objects.requireNonNull(commitId, "commitId");
         long highest = findHighest(series);
-        if (highest > 0 && isOwn(versionKey(series, highest), commitId, commitIdOf)) {
+        if (mayBeRetried && highest > 0 && isOwn(versionKey(series, highest), commitId, commitIdOf)) {
             return new AllocatedVersion(highest, versionKey(series, highest), true, 0); // an earlier attempt landed
         }
         int conflicts = 0;
@@ -166,12 +208,20 @@ public final class VersionAllocator {
         knownHighest.merge(series, n, Math::max);
     }
 
-    private static StoreKey hintKey(StoreKey series) {
+    /**
+     * Returns the key of a series' hint: {@code <series>.hint}, beside the series' folder.
+     *
+     * @param series the series' key
+     * @return the hint's key
+     */
+    public static StoreKey hintKey(StoreKey series) {
         return StoreKey.of(series.value() + ".hint");
     }
 
     private long readHint(StoreKey series) {
-        return store.find(hintKey(series)).map(VersionAllocator::parseHint).orElse(0L);
+        Optional<StoredObject> hint = store.find(hintKey(series));
+        hint.ifPresent(h -> hints.put(series, h));
+        return hint.map(VersionAllocator::parseHint).orElse(0L);
     }
 
     private static long parseHint(StoredObject hint) {
@@ -182,17 +232,23 @@ public final class VersionAllocator {
         }
     }
 
-    /** Moves the hint forward to {@code n}, never backward; losing this race is harmless. */
+    /**
+     * Moves the hint forward to {@code n}, never backward; losing this race is harmless. Tries the tag this instance
+     * last saw first, which costs no read when no other writer moved the hint since.
+     */
     private void advanceHint(StoreKey series, long n) {
         StoreKey key = hintKey(series);
+        byte[] bytes = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+        StoredObject last = hints.get(series);
         for (int attempt = 0; attempt < 3; attempt++) {
-            Optional<StoredObject> current = store.find(key);
+            Optional<StoredObject> current = attempt == 0 && last != null ? Optional.of(last) : store.find(key);
             if (current.isPresent() && parseHint(current.get()) >= n) {
                 return;
             }
-            byte[] bytes = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-            if (store.compareAndSet(key, current.map(StoredObject::getTag).orElse(null), bytes)
-                    .isPresent()) {
+            Optional<ObjectTag> moved =
+                    store.compareAndSet(key, current.map(StoredObject::getTag).orElse(null), bytes);
+            if (moved.isPresent()) {
+                hints.put(series, new StoredObject(key, bytes, moved.get()));
                 return;
             }
         }

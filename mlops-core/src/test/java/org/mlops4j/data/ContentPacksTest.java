@@ -3,13 +3,16 @@ package org.mlops4j.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
+import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
@@ -133,6 +137,8 @@ class ContentPacksTest {
         StoreKey record = store.list(Packs.PREFIX).stream().findFirst().orElseThrow();
         Path recordFile = ((LocalObjectStore) store).getRoot().resolve(record.value());
         Files.writeString(recordFile, "{\"format\":\"mlops4j.pack/1\"}");
+        // a lake written before the pack index (§11.7), where a pack's record is what announces it to readers
+        assertThat(store.delete(LakeLayout.PACK_INDEX)).isTrue();
 
         try (Mlops fresh = reopen()) {
             assertThatThrownBy(() -> fresh.datasets().open(version, "a.bin"))
@@ -239,6 +245,91 @@ class ContentPacksTest {
                             packs.get(0).pack().toString(),
                             packs.get(1).pack().toString());
         }
+    }
+
+    @Test
+    void shouldKeepAtMostThreeIndexLayersAndFindEveryPackWithoutItsRecord() throws IOException {
+        List<DatasetVersion> versions = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            byte[] bytes = ("version " + i).getBytes(StandardCharsets.UTF_8);
+            versions.add(mlops.datasets().snapshot("d").stream("f.txt", () -> new ByteArrayInputStream(bytes))
+                    .commit());
+            assertThat(mlops.datasets().contentTrees().contents().indexLayerCount())
+                    .isBetween(1, PackIndexFormat.MAX_LAYERS);
+        }
+        deletePackRecords();
+
+        try (Mlops fresh = reopen()) {
+            for (int i = 0; i < versions.size(); i++) {
+                try (InputStream in = fresh.datasets().open(versions.get(i), "f.txt")) {
+                    assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("version " + i);
+                }
+            }
+            assertThat(fresh.datasets().contentTrees().contents().describe())
+                    .startsWith("30 packs, 30 packed contents, 0 damaged");
+        }
+    }
+
+    @Test
+    void shouldIndexThePacksOfTwoWritersThatPublishAtOnce() throws IOException {
+        byte[] first = {1, 2, 3};
+        byte[] second = {4, 5, 6};
+        try (Mlops other = reopen()) {
+            PackWriter one =
+                    new PackWriter(store, mlops.datasets().contentTrees().contents());
+            PackWriter two =
+                    new PackWriter(store, other.datasets().contentTrees().contents());
+            assertThat(one.add(first, first.length).created()).isTrue(); // both read the index before either writes
+            assertThat(two.add(second, second.length).created()).isTrue();
+            two.flush();
+            one.flush(); // loses the compare-and-set, learns the other's layer, and publishes again
+        }
+        deletePackRecords();
+
+        ContentPacks reader = new ContentPacks(store);
+        for (byte[] bytes : List.of(first, second)) {
+            try (InputStream in = reader.open(Digest.of(bytes))) {
+                assertThat(in.readAllBytes()).isEqualTo(bytes);
+            }
+        }
+        assertThat(reader.describe()).startsWith("2 packs, 2 packed contents");
+    }
+
+    @Test
+    void shouldIndexEveryPackOfALakeWrittenBeforeTheIndexWhenItIsNextWritten() throws IOException {
+        byte[] old = write("old.bin", 100);
+        DatasetVersion before = mlops.datasets().snapshot("d").directory(source).commit();
+        for (StoreKey key : store.list("packs/").stream().toList()) {
+            if (!key.value().startsWith(Packs.PREFIX)) {
+                assertThat(store.delete(key)).isTrue(); // as an MLOps4J without the index left it
+            }
+        }
+        byte[] fresh = write("fresh.bin", 100);
+
+        DatasetVersion after;
+        try (Mlops writer = reopen()) {
+            after = writer.datasets().snapshot("d").directory(source).commit();
+            assertThat(writer.datasets().contentTrees().contents().indexLayerCount())
+                    .isEqualTo(1);
+        }
+        deletePackRecords();
+
+        try (Mlops reader = reopen()) {
+            try (InputStream in = reader.datasets().open(before, "old.bin")) {
+                assertThat(in.readAllBytes()).isEqualTo(old);
+            }
+            try (InputStream in = reader.datasets().open(after, "fresh.bin")) {
+                assertThat(in.readAllBytes()).isEqualTo(fresh);
+            }
+        }
+    }
+
+    /** Deletes every pack record: a reader then finds packs through the index alone. */
+    private void deletePackRecords() {
+        List<StoreKey> records = store.list(Packs.PREFIX).stream().toList();
+        assertThat(records).isNotEmpty();
+        records.forEach(key -> assertThat(store.delete(key)).isTrue());
     }
 
     /**

@@ -39,6 +39,7 @@ import org.mlops4j.store.Digest;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
+import org.mlops4j.store.StoreCapabilities;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;
 
@@ -459,6 +460,11 @@ class StatCacheTest {
 
         CountingStore(ObjectStore delegate) {
             this.delegate = delegate;
+        }
+
+        @Override
+        public StoreCapabilities capabilities() {
+            return delegate.capabilities();
         }
 
         /** Returns how many trees were offered to the store since the last call, and forgets them. */

@@ -16,12 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.IntegrityException;
+import org.mlops4j.common.StorageException;
 
 /** What only the local store does; the shared behaviour is in mlops-test's contract suite. */
 class LocalObjectStoreTest {
@@ -52,6 +57,122 @@ class LocalObjectStoreTest {
             assertThat(ancient).doesNotExist();
             assertThat(recentUnknown).exists();
         }
+    }
+
+    @Test
+    void shouldJudgeTheAgeOfTempFilesByTheStoresClock() throws IOException {
+        Path tmp = root.resolve(StoreKey.RESERVED_ROOT).resolve("tmp");
+        Files.createDirectories(tmp);
+        Path ofThisLiveProcess =
+                Files.write(tmp.resolve(ProcessHandle.current().pid() + "-other-1.tmp"), new byte[] {1});
+
+        try (LocalObjectStore store = LocalObjectStore.open(root)) {
+            assertThat(store.getStaleTempFilesRemoved()).isZero();
+        }
+        Clock dayAndHourLater = Clock.offset(Clock.systemUTC(), Duration.ofHours(25));
+        try (LocalObjectStore store =
+                LocalObjectStore.builder().root(root).clock(dayAndHourLater).build()) {
+            assertThat(store.getStaleTempFilesRemoved()).isEqualTo(1);
+            assertThat(ofThisLiveProcess).doesNotExist();
+            assertThat(store.clock()).isSameAs(dayAndHourLater);
+        }
+    }
+
+    @Test
+    void shouldRefuseKeyThatIsAlsoAFolderOfAnotherKeyOnADisk() {
+        try (LocalObjectStore store = LocalObjectStore.open(root.resolve("lake"))) {
+            assertThat(store.createIfAbsent(StoreKey.of("tree/leaf"), bytes("x")))
+                    .isTrue();
+            assertThat(store.createIfAbsent(StoreKey.of("tree/branch/leaf"), bytes("y")))
+                    .isTrue();
+
+            assertThatThrownBy(() -> store.createIfAbsent(StoreKey.of("tree/leaf/below"), bytes("z")))
+                    .isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("tree/leaf");
+            assertThatThrownBy(() -> store.createIfAbsent(StoreKey.of("tree/branch"), bytes("z")))
+                    .isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("tree/branch");
+            assertThatThrownBy(() -> store.compareAndSet(StoreKey.of("tree/branch"), null, bytes("z")))
+                    .isInstanceOf(ConflictException.class);
+            assertThat(store.find(StoreKey.of("tree/branch"))).isEmpty();
+            assertThat(store.list("tree/").stream().map(StoreKey::value))
+                    .containsExactly("tree/branch/leaf", "tree/leaf");
+        }
+    }
+
+    @Test
+    void shouldTimeOutWithATransientStorageExceptionWhenAPointersLockIsHeldTooLong() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        StoreKey key = StoreKey.of("aliases/champion.json");
+        Thread[] holder = new Thread[1];
+        try (LocalObjectStore store = LocalObjectStore.builder()
+                .root(root.resolve("lake"))
+                .stepListener((step, k) -> {
+                    if (step.equals(LocalObjectStore.STEP_POINTER_WRITTEN) && Thread.currentThread() == holder[0]) {
+                        holding.countDown();
+                        awaitQuietly(release);
+                    }
+                })
+                .build()) {
+            holder[0] = new Thread(() -> {
+                var unused = store.compareAndSet(key, null, bytes("held"));
+            });
+            holder[0].start();
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+
+            LocalObjectStore hurried = store.withCallTimeout(Duration.ofMillis(100));
+            assertThatThrownBy(() -> hurried.compareAndSet(key, null, bytes("late")))
+                    .isInstanceOfSatisfying(
+                            StorageException.class,
+                            e -> assertThat(e.isTransient()).isTrue())
+                    .hasMessageContaining("timed out after PT0.1S")
+                    .hasMessageContaining("aliases/champion.json");
+            assertThatThrownBy(() -> hurried.delete(key)).isInstanceOf(StorageException.class);
+
+            release.countDown();
+            holder[0].join();
+            assertThat(store.get(key).getText()).isEqualTo("held");
+            assertThat(hurried.getCallTimeout()).contains(Duration.ofMillis(100));
+            assertThat(store.getCallTimeout()).contains(LocalObjectStore.DEFAULT_CALL_TIMEOUT);
+        }
+    }
+
+    @Test
+    void shouldReportRangedReadsConditionalWritesRenameAndLocalCallsButNotServerTime() {
+        try (LocalObjectStore store = LocalObjectStore.open(root.resolve("lake"))) {
+            assertThat(store.capabilities().hasLocalCalls()).isTrue();
+            assertThat(store.capabilities().hasRangedReads()).isTrue();
+            assertThat(store.capabilities().hasNativeConditionalWrites()).isTrue();
+            assertThat(store.capabilities().hasAtomicRename()).isTrue();
+            assertThat(store.capabilities().hasServerTime()).isFalse();
+        }
+    }
+
+    @Test
+    void shouldReportADiskFailureAsAStorageExceptionThatIsNotTransient() throws IOException {
+        byte[] bytes = new byte[1024 * 1024];
+        Path source = Files.write(root.resolve("source"), bytes);
+        try (LocalObjectStore store = LocalObjectStore.open(root.resolve("lake"));
+                FileChannel failing = new FailingChannel(FileChannel.open(source), 1000)) {
+            assertThatThrownBy(() -> store.putContent(failing))
+                    .isInstanceOfSatisfying(
+                            StorageException.class,
+                            e -> assertThat(e.isTransient()).isFalse())
+                    .hasMessageContaining("check the source and the lake's disk");
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -374,6 +495,22 @@ class LocalObjectStoreTest {
         assertThatThrownBy(() -> LocalObjectStore.builder().build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("root is required");
+    }
+
+    @Test
+    void shouldRejectAClockOrCallTimeoutSetTwiceAndATimeoutThatIsNotPositive() {
+        assertThatThrownBy(() ->
+                        LocalObjectStore.builder().clock(Clock.systemUTC()).clock(Clock.systemUTC()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("clock was already set");
+        assertThatThrownBy(() -> LocalObjectStore.builder()
+                        .callTimeout(Duration.ofSeconds(1))
+                        .callTimeout(Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("callTimeout was already set to PT1S");
+        assertThatThrownBy(() -> LocalObjectStore.builder().callTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a call timeout must be positive, got PT0S");
     }
 
     @Test

@@ -3,8 +3,11 @@ package org.mlops4j.test;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,19 +15,24 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
+import org.mlops4j.store.StoreCapabilities;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;
 
 /**
- * An {@link ObjectStore} in memory, for fast tests: it passes the same contract suite as the real stores.
+ * An {@link ObjectStore} in memory, for fast tests: it passes the same contract suite as the real stores, and behaves
+ * as a remote object store does. It reports ranged reads, native conditional writes and server time (its clock,
+ * shared by every user of the store), but no atomic rename, so the data layer takes the path it takes on a blob store
+ * (hash first, upload if absent); like a flat blob namespace it holds {@code a/b} beside {@code a/b/c}. Wrap it in a
+ * {@link LatencyObjectStore} to give each call a remote store's latency.
  *
  * <p>It counts reads and writes (so that a test can assert that a lookup reads only index entries) and can inject
  * faults: {@link #failNextWrites(int, boolean)} makes writes throw, before or after they take effect (a lost
@@ -33,15 +41,79 @@ import org.mlops4j.store.StoredObject;
 public final class InMemoryObjectStore implements ObjectStore {
     private record Entry(byte[] bytes, long generation) {}
 
-    private final ConcurrentSkipListMap<StoreKey, Entry> objects = new ConcurrentSkipListMap<>();
-    private final AtomicLong reads = new AtomicLong();
-    private final AtomicLong writes = new AtomicLong();
-    private final Object faultLock = new Object();
-    private int faultsLeft;
-    private boolean faultAfterWrite;
+    private static final AtomicLong INSTANCES = new AtomicLong();
+    private static final StoreCapabilities CAPABILITIES = StoreCapabilities.none()
+            .withRangedReads()
+            .withNativeConditionalWrites()
+            .withServerTime();
 
-    /** Creates an empty store. */
-    public InMemoryObjectStore() {}
+    /** What a store and its views made by {@link #withCallTimeout} share. */
+    private static final class Shared {
+        final ConcurrentSkipListMap<StoreKey, Entry> objects = new ConcurrentSkipListMap<>();
+        /** Names the store in {@link #toString()}, which must not change while it is used: caches are keyed by it. */
+        final long id = INSTANCES.incrementAndGet();
+
+        final AtomicLong reads = new AtomicLong();
+        final AtomicLong writes = new AtomicLong();
+        final Object faultLock = new Object();
+        final Clock clock;
+        int faultsLeft; // guarded by faultLock
+        boolean faultAfterWrite; // guarded by faultLock
+
+        Shared(Clock clock) {
+            this.clock = clock;
+        }
+    }
+
+    private final Shared shared;
+    private final ConcurrentSkipListMap<StoreKey, Entry> objects;
+    private final AtomicLong reads;
+    private final AtomicLong writes;
+    private final @Nullable Duration callTimeout;
+
+    /** Creates an empty store whose time is the host's clock. */
+    public InMemoryObjectStore() {
+        this(Clock.systemUTC());
+    }
+
+    /**
+     * Creates an empty store with its own time: leases in the lake expire by this clock (a {@link ManualClock} in
+     * tests that move time).
+     *
+     * @param clock the store's time
+     */
+    public InMemoryObjectStore(Clock clock) {
+        this(new Shared(Objects.requireNonNull(clock, "clock")), null);
+    }
+
+    private InMemoryObjectStore(Shared shared, @Nullable Duration callTimeout) {
+        this.shared = shared;
+        this.objects = shared.objects;
+        this.reads = shared.reads;
+        this.writes = shared.writes;
+        this.callTimeout = callTimeout;
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Clock clock() {
+        return shared.clock;
+    }
+
+    @Override
+    public Optional<Duration> getCallTimeout() {
+        return Optional.ofNullable(callTimeout);
+    }
+
+    /** Returns a view with a call timeout; calls of an in-memory store never wait, so it only reports the bound. */
+    @Override
+    public InMemoryObjectStore withCallTimeout(Duration timeout) {
+        return new InMemoryObjectStore(shared, ObjectStore.requirePositiveTimeout(timeout));
+    }
 
     /** Returns how many reads ({@code find}, {@code exists}, {@code openContent}, {@code findContent}, list pages) were made. */
     public long getReadCount() {
@@ -66,9 +138,9 @@ public final class InMemoryObjectStore implements ObjectStore {
      * @param afterWrite true: the write takes effect and then the "response is lost"; false: it fails before
      */
     public void failNextWrites(int count, boolean afterWrite) {
-        synchronized (faultLock) {
-            this.faultsLeft = count;
-            this.faultAfterWrite = afterWrite;
+        synchronized (shared.faultLock) {
+            shared.faultsLeft = count;
+            shared.faultAfterWrite = afterWrite;
         }
     }
 
@@ -87,7 +159,7 @@ public final class InMemoryObjectStore implements ObjectStore {
         try {
             bytes = content.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw StorageException.of("cannot read the content to store in " + this + ": " + e, e);
         }
         Digest digest = Digest.of(bytes);
         if (expected != null && !expected.equals(digest)) {
@@ -115,20 +187,50 @@ public final class InMemoryObjectStore implements ObjectStore {
         return entry == null ? Optional.empty() : Optional.of(new ContentInfo(digest, entry.bytes().length, false));
     }
 
+    /** Looks every content up at once, as one read. */
+    @Override
+    public Map<Digest, ContentInfo> findContents(Collection<Digest> digests) {
+        reads.incrementAndGet();
+        Map<Digest, ContentInfo> found = new HashMap<>();
+        for (Digest digest : digests) {
+            Entry entry = objects.get(ObjectStore.contentKey(digest));
+            if (entry != null) {
+                found.put(digest, new ContentInfo(digest, entry.bytes().length, false));
+            }
+        }
+        return found;
+    }
+
     @Override
     public InputStream openContent(Digest digest) {
         reads.incrementAndGet();
+        return new ByteArrayInputStream(contentBytes(digest));
+    }
+
+    @Override
+    public InputStream openContent(Digest digest, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException(
+                    "a content range needs offset >= 0 and length >= 0, got offset " + offset + ", length " + length);
+        }
+        reads.incrementAndGet();
+        byte[] bytes = contentBytes(digest);
+        int from = (int) Math.min(offset, bytes.length);
+        int to = (int) Math.min(bytes.length, from + Math.min(length, Integer.MAX_VALUE));
+        return new ByteArrayInputStream(bytes, from, to - from);
+    }
+
+    private byte[] contentBytes(Digest digest) {
         Entry entry = objects.get(ObjectStore.contentKey(digest));
         if (entry == null) {
             throw new NotFoundException("no content " + digest + " in the in-memory store");
         }
-        return new ByteArrayInputStream(entry.bytes());
+        return entry.bytes();
     }
 
     @Override
     public boolean createIfAbsent(StoreKey key, byte[] bytes) {
         requireRecordKey(key);
-        requireTreeShape(key);
         byte[] copy = bytes.clone();
         boolean[] created = {false};
         write(() -> {
@@ -140,7 +242,6 @@ public final class InMemoryObjectStore implements ObjectStore {
     @Override
     public Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes) {
         requireRecordKey(key);
-        requireTreeShape(key);
         byte[] copy = bytes.clone();
         long[] generation = {-1};
         write(() -> objects.compute(key, (k, old) -> {
@@ -213,18 +314,18 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     @Override
     public String toString() {
-        return "InMemoryObjectStore{objects=" + objects.size() + "}";
+        return "InMemoryObjectStore#" + shared.id;
     }
 
     private void write(Runnable change) {
         writes.incrementAndGet();
         boolean fail;
         boolean after;
-        synchronized (faultLock) {
-            fail = faultsLeft > 0;
-            after = faultAfterWrite;
+        synchronized (shared.faultLock) {
+            fail = shared.faultsLeft > 0;
+            after = shared.faultAfterWrite;
             if (fail) {
-                faultsLeft--;
+                shared.faultsLeft--;
             }
         }
         if (fail && !after) {
@@ -239,30 +340,6 @@ public final class InMemoryObjectStore implements ObjectStore {
     private static org.mlops4j.common.ServiceUnavailableException injected(String when) {
         return new org.mlops4j.common.ServiceUnavailableException(
                 "injected fault " + when + " the write took effect", "in-memory", 503, null, null, null);
-    }
-
-    /** Keys form a tree, as on a disk: no key is also a folder of other keys. */
-    private void requireTreeShape(StoreKey key) {
-        String value = key.value();
-        for (int slash = value.indexOf('/'); slash > 0; slash = value.indexOf('/', slash + 1)) {
-            if (objects.containsKey(new StoreKey(value.substring(0, slash)))) {
-                throw folderConflict(key);
-            }
-        }
-        // keys that start with this one are contiguous in the sorted map
-        for (StoreKey next : objects.tailMap(key, false).keySet()) {
-            if (!next.value().startsWith(value)) {
-                break;
-            }
-            if (next.value().startsWith(value + "/")) {
-                throw folderConflict(key);
-            }
-        }
-    }
-
-    private static ConflictException folderConflict(StoreKey key) {
-        return new ConflictException("cannot write '" + key + "': it is a folder of other keys, or one of its parent"
-                + " folders is an object; keys form a tree (a/b and a/b/c cannot both exist), so choose another key");
     }
 
     private static void requireRecordKey(StoreKey key) {

@@ -7,10 +7,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -18,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
@@ -32,7 +34,9 @@ import org.mlops4j.store.VersionAllocator;
 
 /**
  * The contract every {@link ObjectStore} passes. Extend it in a test class and implement {@link #createStore()}; each
- * test gets a fresh, empty store, closed afterwards.
+ * test gets a fresh, empty store, closed afterwards. It holds on any object store, a directory or a flat blob
+ * namespace: it asks nothing of the shape of keys (whether {@code a/b} may sit beside {@code a/b/c} is the store's
+ * own business, and the lake's layout never asks it), and what it asks of capabilities it asks of every store.
  *
  * <pre>{@code
  * class MyStoreContractTest extends ObjectStoreContract {
@@ -305,24 +309,6 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
-    void shouldRefuseKeyThatIsAlsoAFolderOfAnotherKey() {
-        assertThat(store.createIfAbsent(StoreKey.of("tree/leaf"), bytes("x"))).isTrue();
-        assertThat(store.createIfAbsent(StoreKey.of("tree/branch/leaf"), bytes("y")))
-                .isTrue();
-
-        assertThatThrownBy(() -> store.createIfAbsent(StoreKey.of("tree/leaf/below"), bytes("z")))
-                .isInstanceOf(ConflictException.class)
-                .hasMessageContaining("tree/leaf");
-        assertThatThrownBy(() -> store.createIfAbsent(StoreKey.of("tree/branch"), bytes("z")))
-                .isInstanceOf(ConflictException.class)
-                .hasMessageContaining("tree/branch");
-        assertThatThrownBy(() -> store.compareAndSet(StoreKey.of("tree/branch"), null, bytes("z")))
-                .isInstanceOf(ConflictException.class);
-        assertThat(store.find(StoreKey.of("tree/branch"))).isEmpty();
-        assertThat(store.list("tree/").stream().map(StoreKey::value)).containsExactly("tree/branch/leaf", "tree/leaf");
-    }
-
-    @Test
     void shouldPageThroughListingWithContinuationTokens() {
         Set<String> written = new HashSet<>();
         for (int i = 0; i < 57; i++) {
@@ -464,6 +450,62 @@ public abstract class ObjectStoreContract {
         assertThat(retried.number()).isEqualTo(first.number());
         assertThat(retried.recovered()).isTrue();
         assertThat(new VersionAllocator(store).findHighest(series)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldFindManyContentsInOneLookup() {
+        Digest hello = store.putContent(new ByteArrayInputStream(HELLO)).digest();
+        Digest empty = store.putContent(new ByteArrayInputStream(new byte[0])).digest();
+        Digest absent = Digest.of(bytes("never stored"));
+
+        Map<Digest, ContentInfo> found = store.findContents(List.of(hello, absent, empty, hello));
+
+        assertThat(found).containsOnlyKeys(hello, empty);
+        assertThat(found.get(hello).size()).isEqualTo(HELLO.length);
+        assertThat(found.get(hello).created()).isFalse();
+        assertThat(found.get(empty).size()).isZero();
+        assertThat(store.findContents(List.of())).isEmpty();
+    }
+
+    @Test
+    void shouldStoreContentWhoseDigestIsKnownWithoutStoringItTwice() {
+        ContentInfo first = store.putContent(Digest.of(HELLO), new ByteArrayInputStream(HELLO));
+        ContentInfo again = store.putContent(Digest.of(HELLO), new ByteArrayInputStream(HELLO));
+
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(store.findContents(List.of(Digest.of(HELLO)))).containsKey(Digest.of(HELLO));
+    }
+
+    @Test
+    void shouldReportCapabilitiesAndATimeThatMovesForward() {
+        Instant first = store.clock().instant();
+        Instant second = store.clock().instant();
+
+        assertThat(store.capabilities()).isNotNull();
+        assertThat(second).isAfterOrEqualTo(first);
+    }
+
+    @Test
+    void shouldShareObjectsWithAViewThatBoundsItsCallsAndStayOpenWhenTheViewIsClosed() {
+        ObjectStore bounded = store.withCallTimeout(Duration.ofSeconds(30));
+        StoreKey key = StoreKey.of("views/record.json");
+
+        assertThat(bounded.getCallTimeout()).contains(Duration.ofSeconds(30));
+        assertThat(bounded.createIfAbsent(key, bytes("seen by both"))).isTrue();
+        assertThat(store.get(key).getText()).isEqualTo("seen by both");
+        Digest content = store.putContent(new ByteArrayInputStream(HELLO)).digest();
+        assertThat(bounded.findContent(content)).isPresent();
+        bounded.close();
+
+        assertThat(store.get(key).getText()).isEqualTo("seen by both");
+        assertThat(store.createIfAbsent(StoreKey.of("views/after.json"), bytes("x")))
+                .isTrue();
+        assertThatThrownBy(() -> store.withCallTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> store.withCallTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static byte[] bytes(String text) {
