@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.data.Datasets;
 import org.mlops4j.deploy.DeploymentHistory;
+import org.mlops4j.deploy.DeploymentServices;
 import org.mlops4j.internal.DependencyVersions;
 import org.mlops4j.lake.LakeDescriptor;
 import org.mlops4j.lineage.Lineage;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class Mlops implements AutoCloseable {
+public final class Mlops implements AutoCloseable, DeploymentServices {
     /** The environment variable naming the embedded default's home directory. */
     public static final String HOME_VARIABLE = "MLOPS4J_HOME";
 
@@ -137,6 +138,7 @@ public final class Mlops implements AutoCloseable {
     }
 
     /** Returns the lake every record is stored in. */
+    @Override
     public ObjectStore objectStore() {
         return store;
     }
@@ -157,6 +159,7 @@ public final class Mlops implements AutoCloseable {
     }
 
     /** Returns the clock that timestamps every record. */
+    @Override
     public Clock clock() {
         return clock;
     }
@@ -170,6 +173,7 @@ public final class Mlops implements AutoCloseable {
      * Returns the model registry: over the embedded driver on the lake unless the builder was given another driver.
      * Lineage edges, alias history and request claims are in this lake whichever driver stores the versions.
      */
+    @Override
     public ModelRegistry registry() {
         return registry;
     }
@@ -190,6 +194,7 @@ public final class Mlops implements AutoCloseable {
      * Returns the deployment events of every endpoint in the lake, whichever deployer wrote them, and the answer to
      * "why is this model live?" ({@link DeploymentHistory#explain}).
      */
+    @Override
     public DeploymentHistory deployments() {
         return deployments;
     }

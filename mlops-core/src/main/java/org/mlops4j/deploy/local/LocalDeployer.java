@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.Mlops;
 import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.DeploymentHistory;
+import org.mlops4j.deploy.DeploymentServices;
 import org.mlops4j.deploy.ModelLoader;
 import org.mlops4j.deploy.spi.DeploymentTarget;
 
@@ -42,7 +42,7 @@ import org.mlops4j.deploy.spi.DeploymentTarget;
  * (5xx) and latency in a bounded histogram; these feed the status and the canary's health gate. Bad requests (4xx)
  * are not errors of the slot.
  *
- * <p>The deployer's books and events live in the lake of the {@link Mlops} given; the target keeps each endpoint's
+ * <p>The deployer's books and events live in the lake of the {@code Mlops} given; the target keeps each endpoint's
  * layout there too and serves it again when a new one starts on the same lake: it checks the models' artifacts out
  * of the registry into its artifact cache and loads them through its {@link ModelLoader}s.
  *
@@ -64,7 +64,7 @@ public final class LocalDeployer {
 
     private LocalDeployer() {}
 
-    /** Returns the first step of the builder: the {@link Mlops} whose lake, registry and clock the deployer uses. */
+    /** Returns the first step of the builder: the {@code Mlops} whose lake, registry and clock the deployer uses. */
     public static MlopsStep builder() {
         return new Builder();
     }
@@ -74,12 +74,12 @@ public final class LocalDeployer {
     /** The builder's first step. A step type for chaining: not to be implemented or stored by users. */
     public interface MlopsStep {
         /**
-         * Sets the {@link Mlops} whose lake (desired state, events), registry (artifacts) and clock are used.
+         * Sets the {@code Mlops} whose lake (desired state, events), registry (artifacts) and clock are used.
          *
          * @param mlops the instance; it must outlive the deployer
          * @return the next step
          */
-        LoaderStep mlops(Mlops mlops);
+        LoaderStep mlops(DeploymentServices mlops);
     }
 
     /** The builder's second step. A step type for chaining: not to be implemented or stored by users. */
@@ -95,7 +95,7 @@ public final class LocalDeployer {
 
     /** Builds a {@link Deployer} over the local target; each setting may be set once, loaders added many times. */
     public static final class Builder implements MlopsStep, LoaderStep {
-        private @Nullable Mlops mlops;
+        private @Nullable DeploymentServices mlops;
         private final List<ModelLoader> loaders = new ArrayList<>();
         private String host = "127.0.0.1";
         private boolean nonLoopback;
@@ -116,7 +116,7 @@ public final class LocalDeployer {
         }
 
         @Override
-        public Builder mlops(Mlops mlops) {
+        public Builder mlops(DeploymentServices mlops) {
             once("mlops");
             this.mlops = Objects.requireNonNull(mlops, "mlops");
             return this;
@@ -208,7 +208,7 @@ public final class LocalDeployer {
         }
 
         /**
-         * Sets the deployer's clock for timestamps and the canary gate's maxWait; the {@link Mlops} clock by default.
+         * Sets the deployer's clock for timestamps and the canary gate's maxWait; the {@code Mlops} clock by default.
          *
          * @param clock the clock
          * @return this builder
@@ -282,7 +282,7 @@ public final class LocalDeployer {
 
         /** The target with what only this package sees (its port, its engine). */
         LocalTarget buildLocalTarget() {
-            Mlops instance = Objects.requireNonNull(mlops, "mlops");
+            DeploymentServices instance = Objects.requireNonNull(mlops, "mlops");
             if (loaders.isEmpty()) {
                 throw new IllegalStateException("add at least one ModelLoader with loader(…)");
             }
@@ -312,9 +312,9 @@ public final class LocalDeployer {
             }
         }
 
-        /** A deployer over a target built by this builder, on the {@link Mlops}'s lake and clock. */
+        /** A deployer over a target built by this builder, on the {@code Mlops}'s lake and clock. */
         Deployer deployerOver(DeploymentTarget target) {
-            Mlops instance = Objects.requireNonNull(mlops, "mlops");
+            DeploymentServices instance = Objects.requireNonNull(mlops, "mlops");
             DeploymentHistory history = instance.deployments();
             try {
                 return Deployer.builder()
