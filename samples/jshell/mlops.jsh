@@ -17,6 +17,7 @@ import org.mlops4j.onnx.*;
 import org.mlops4j.pipeline.*;
 import org.mlops4j.registry.*;
 import org.mlops4j.report.*;
+import org.mlops4j.serving.*;
 import org.mlops4j.store.*;
 
 var mlops = Mlops.local();
@@ -31,6 +32,6 @@ System.out.println("""
       System.out.println(LineageExport.toMermaid(mlops.lineage().upstream(LineageNode.model("demo-model", 1))));
       Policies.metric("auc").higherIsBetter().atLeast(0.7)
       Triggers.drift("demo", Drift.psi(0.2)).or(Triggers.newVersionOf("demo"))
-      var deployer = LocalDeployer.builder().mlops(mlops).loader(new OnnxModelLoader()).build();
+      var deployer = LocalDeployer.builder().mlops(mlops).loader(new OnnxModelLoader()).front(ScoringServer.builder()).build();
       Rollout.canary(10, 50, 100)
     /exit (or Ctrl-D) closes JShell.""".formatted(mlops.objectStore()));

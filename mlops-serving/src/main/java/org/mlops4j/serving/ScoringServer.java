@@ -24,6 +24,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.deploy.local.ScoringEndpoints;
+import org.mlops4j.deploy.local.ScoringFront;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +61,16 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>As the local target's front, the builder is given to {@code LocalDeployer.builder()…front(…)}, which sets the
+ * endpoints and starts the server when the target starts:
+ *
+ * <pre>{@code
+ * Deployer deployer = LocalDeployer.builder().mlops(mlops).loader(loader).front(ScoringServer.builder().port(8080)).build();
+ * }</pre>
+ *
  * <p>Thread-safe. Closing stops the server and its threads; requests in flight are cut.
  */
-public final class ScoringServer implements AutoCloseable {
+public final class ScoringServer implements ScoringFront {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringServer.class);
     /** Jetty's own threads: one acceptor, one selector, and the rest parse and write; none ever runs a model. */
     private static final int IO_THREADS = 16;
@@ -132,6 +140,7 @@ public final class ScoringServer implements AutoCloseable {
      *
      * @return the URI, without a trailing slash
      */
+    @Override
     public String getBaseUri() {
         return baseUri;
     }
@@ -141,6 +150,7 @@ public final class ScoringServer implements AutoCloseable {
      *
      * @return the port
      */
+    @Override
     public int getPort() {
         return connector.getLocalPort();
     }
@@ -184,9 +194,10 @@ public final class ScoringServer implements AutoCloseable {
 
     /**
      * Builds a {@link ScoringServer}. Each setting may be set once; {@link #build()} starts a new server each time it
-     * is called. Not thread-safe.
+     * is called. As a {@link ScoringFront.Factory} it starts a server over the endpoints the local target gives.
+     * Not thread-safe.
      */
-    public static final class Builder {
+    public static final class Builder implements ScoringFront.Factory {
         private @Nullable ScoringEndpoints endpoints;
         private String host = "127.0.0.1";
         private boolean nonLoopback;
@@ -441,6 +452,31 @@ public final class ScoringServer implements AutoCloseable {
             if (endpoints == null) {
                 throw new IllegalStateException("set the endpoints to serve with endpoints(…)");
             }
+            return startOver(endpoints);
+        }
+
+        /**
+         * Starts a server over the local target's endpoints: what {@code LocalDeployer.builder()…front(this)} calls
+         * when the target starts.
+         *
+         * @param targetEndpoints the local target's endpoints
+         * @return the running server; the target closes it
+         * @throws IllegalStateException if endpoints were set on this builder too, or the host is not loopback and
+         *     {@link #allowNonLoopback()} was not called
+         * @throws IllegalArgumentException if the host cannot be resolved
+         * @throws UncheckedIOException if the server cannot bind
+         */
+        @Override
+        public ScoringServer start(ScoringEndpoints targetEndpoints) {
+            Objects.requireNonNull(targetEndpoints, "targetEndpoints");
+            if (endpoints != null) {
+                throw new IllegalStateException("this builder already serves the endpoints set with endpoints(…);"
+                        + " give the local target a builder without them");
+            }
+            return startOver(targetEndpoints);
+        }
+
+        private ScoringServer startOver(ScoringEndpoints served) {
             InetAddress address;
             try {
                 address = InetAddress.getByName(host);
@@ -452,7 +488,7 @@ public final class ScoringServer implements AutoCloseable {
                         + " unauthenticated endpoints beyond this machine; call allowNonLoopback() to do so on"
                         + " purpose");
             }
-            return new ScoringServer(this, endpoints, address);
+            return new ScoringServer(this, served, address);
         }
 
         @Override

@@ -38,6 +38,7 @@ import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.report.ReportEvent;
 import org.mlops4j.report.StoryReport;
 import org.mlops4j.samples.learn.ChurnData;
+import org.mlops4j.serving.ScoringServer;
 
 /**
  * The README's first command: the whole loop on the embedded defaults, with no account and no server to start.
@@ -94,6 +95,7 @@ public final class Quickstart {
                 Deployer deployer = LocalDeployer.builder()
                         .mlops(mlops)
                         .loader(new OnnxModelLoader())
+                        .front(ScoringServer.builder())
                         .build()) {
             out.println("MLOps4J quickstart — lake " + home.toAbsolutePath() + ", endpoint "
                     + deployer.scoringUri(ENDPOINT));

@@ -3,8 +3,6 @@ package org.mlops4j.deploy.local;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,10 +19,13 @@ import org.mlops4j.deploy.ModelLoader;
 import org.mlops4j.deploy.spi.DeploymentTarget;
 
 /**
- * Builds a {@link Deployer} over the local target: model versions served over HTTP in this JVM. The deployer runs the
+ * Builds a {@link Deployer} over the local target: model versions served in this JVM. The deployer runs the
  * rollouts; the target serves.
  *
- * <p>One server carries every endpoint:
+ * <p>The HTTP front is given with {@link Builder#front(ScoringFront.Factory)}: module {@code mlops-serving}'s
+ * {@code ScoringServer.builder()} (host, port, size limit, threads and timeouts are set there). Without a front the
+ * target serves in this process only: {@code status(…).findScoringUri()} is empty. One front carries every
+ * endpoint:
  *
  * <ul>
  *   <li>{@code POST /endpoints/<name>/score} with {@code {"rows":[{"x":1.0,"city":"Oslo"}, …]}} answers
@@ -47,16 +48,17 @@ import org.mlops4j.deploy.spi.DeploymentTarget;
  * of the registry into its artifact cache and loads them through its {@link ModelLoader}s.
  *
  * <pre>{@code
- * try (Deployer deployer = LocalDeployer.builder().mlops(mlops).loader(new LinearModelLoader()).build()) {
+ * try (Deployer deployer = LocalDeployer.builder()
+ *         .mlops(mlops)
+ *         .loader(new LinearModelLoader())
+ *         .front(ScoringServer.builder().port(8080))
+ *         .build()) {
  *     DeploymentPlan plan = deployer.plan("churn", model, Rollout.blueGreen(), OperationId.of("run-42"));
  *     Deployment done = deployer.beginApply(plan).getFinalResult();
  *     String uri = deployer.status("churn").findScoringUri().orElseThrow();
  * }
  * }</pre>
  *
- * <p>The JDK server needs {@code sun.net.httpserver.nodelay=true} to answer without a 40 ms delayed-ACK stall per
- * request; the first local target sets this system property unless it is set already (say {@code false} to keep
- * Nagle's algorithm on).
  */
 public final class LocalDeployer {
     /** The target name written into deployment events. */
@@ -97,11 +99,7 @@ public final class LocalDeployer {
     public static final class Builder implements MlopsStep, LoaderStep {
         private @Nullable DeploymentServices mlops;
         private final List<ModelLoader> loaders = new ArrayList<>();
-        private String host = "127.0.0.1";
-        private boolean nonLoopback;
-        private int port;
-        private int maxRequestBytes = 1 << 20;
-        private int threads = 8;
+        private ScoringFront.@Nullable Factory front;
         private @Nullable Clock clock;
         private Duration pollInterval = Duration.ofMillis(200);
         private @Nullable Path artifactCache;
@@ -130,80 +128,17 @@ public final class LocalDeployer {
         }
 
         /**
-         * Sets the address to bind to; {@code 127.0.0.1} by default. An address other than loopback exposes every
-         * endpoint beyond this host and needs {@link #allowNonLoopback()} too.
+         * Sets the HTTP front to serve the endpoints on, e.g. {@code ScoringServer.builder().port(8080)} from module
+         * {@code mlops-serving} (its host, port, size limit and threads are set on that builder). Without one the
+         * target serves in this process only and has no scoring URI.
          *
-         * @param host a host name or address
+         * @param factory starts the front once, when the target starts
          * @return this builder
          */
         @CanIgnoreReturnValue
-        public Builder host(String host) {
-            once("host");
-            this.host = Objects.requireNonNull(host, "host");
-            return this;
-        }
-
-        /**
-         * Allows binding to an address other than loopback: an explicit choice, since the endpoints have no
-         * authentication.
-         *
-         * @return this builder
-         */
-        @CanIgnoreReturnValue
-        public Builder allowNonLoopback() {
-            once("allowNonLoopback");
-            this.nonLoopback = true;
-            return this;
-        }
-
-        /**
-         * Sets the port; 0 (the default) takes a free one.
-         *
-         * @param port 0..65535
-         * @return this builder
-         * @throws IllegalArgumentException if outside 0..65535
-         */
-        @CanIgnoreReturnValue
-        public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be within 0..65535 (0 for a free one), got " + port);
-            }
-            once("port");
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * Sets the largest request body accepted; larger ones get 413. 1 MiB by default.
-         *
-         * @param bytes at least 1
-         * @return this builder
-         * @throws IllegalArgumentException if below 1
-         */
-        @CanIgnoreReturnValue
-        public Builder maxRequestBytes(int bytes) {
-            if (bytes < 1 || bytes == Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("maxRequestBytes must be within 1..2^31-2, got " + bytes);
-            }
-            once("maxRequestBytes");
-            this.maxRequestBytes = bytes;
-            return this;
-        }
-
-        /**
-         * Sets how many threads serve requests; 8 by default.
-         *
-         * @param threads at least 1
-         * @return this builder
-         * @throws IllegalArgumentException if below 1
-         */
-        @CanIgnoreReturnValue
-        public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-            }
-            once("threads");
-            this.threads = threads;
+        public Builder front(ScoringFront.Factory factory) {
+            once("front");
+            this.front = Objects.requireNonNull(factory, "factory");
             return this;
         }
 
@@ -253,14 +188,13 @@ public final class LocalDeployer {
         }
 
         /**
-         * Starts the local target's server, then builds the deployer over it, which serves again what its books in
+         * Starts the local target and its front, then builds the deployer over it, which serves again what its books in
          * the lake say.
          *
-         * @return the deployer; close it when done (that stops the server)
+         * @return the deployer; close it when done (that stops the front)
          * @throws IllegalStateException if no loader was added
-         * @throws IllegalArgumentException if the host is not loopback and {@link #allowNonLoopback()} was not called,
-         *     or cannot be resolved
-         * @throws UncheckedIOException if the server cannot bind or the artifact cache cannot be created
+         * @throws UncheckedIOException if the artifact cache cannot be created
+         * @throws RuntimeException what the front's factory throws when it cannot start (say, a port in use)
          */
         public Deployer build() {
             return deployerOver(buildLocalTarget());
@@ -272,30 +206,18 @@ public final class LocalDeployer {
          *
          * @return the target; close it when done
          * @throws IllegalStateException if no loader was added
-         * @throws IllegalArgumentException if the host is not loopback and {@link #allowNonLoopback()} was not called,
-         *     or cannot be resolved
-         * @throws UncheckedIOException if the server cannot bind or the artifact cache cannot be created
+         * @throws UncheckedIOException if the artifact cache cannot be created
+         * @throws RuntimeException what the front's factory throws when it cannot start (say, a port in use)
          */
         public DeploymentTarget buildTarget() {
             return buildLocalTarget();
         }
 
-        /** The target with what only this package sees (its port, its engine). */
+        /** The target with what only this package sees (its front, its engine). */
         LocalTarget buildLocalTarget() {
             DeploymentServices instance = Objects.requireNonNull(mlops, "mlops");
             if (loaders.isEmpty()) {
                 throw new IllegalStateException("add at least one ModelLoader with loader(…)");
-            }
-            InetAddress address;
-            try {
-                address = InetAddress.getByName(host);
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("cannot resolve host '" + host + "'", e);
-            }
-            if (!address.isLoopbackAddress() && !nonLoopback) {
-                throw new IllegalArgumentException("host '" + host + "' is not a loopback address: binding to it"
-                        + " exposes unauthenticated endpoints beyond this machine; call allowNonLoopback() to do so"
-                        + " on purpose");
             }
             ModelArtifacts models;
             try {
@@ -304,11 +226,10 @@ public final class LocalDeployer {
                 throw new UncheckedIOException("cannot create the artifact cache: " + e.getMessage(), e);
             }
             try {
-                return new LocalTarget(instance.objectStore(), models, address, port, threads, maxRequestBytes);
-            } catch (IOException e) {
+                return new LocalTarget(instance.objectStore(), models, front);
+            } catch (RuntimeException e) {
                 models.close();
-                throw new UncheckedIOException(
-                        "cannot start the local target's server on " + host + ":" + port + ": " + e.getMessage(), e);
+                throw e;
             }
         }
 
@@ -331,7 +252,7 @@ public final class LocalDeployer {
 
         @Override
         public String toString() {
-            return "LocalDeployer.Builder{host=" + host + ", port=" + port + ", loaders=" + loaders + "}";
+            return "LocalDeployer.Builder{front=" + front + ", loaders=" + loaders + "}";
         }
     }
 }

@@ -1,17 +1,11 @@
 package org.mlops4j.deploy.local;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.deploy.SlotMetrics;
 import org.mlops4j.deploy.spi.DeploymentTarget;
@@ -34,56 +28,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local deployment target: model versions served in this JVM by the {@link ScoringEngine} (slots, weighted
- * routing, shadow copies, per-slot counters) behind the JDK {@code HttpServer} front ({@link ScoringHandler}). Model
- * versions are checked out of the registry and loaded by {@link ModelArtifacts}.
+ * routing, shadow copies, per-slot counters), behind an HTTP {@link ScoringFront} when one is given (module
+ * {@code mlops-serving}); without one it serves in this process only and has no scoring URI. Model versions are
+ * checked out of the registry and loaded by {@link ModelArtifacts}.
  *
  * <p>An update is carried out at once: the handle it returns is already done, and its token is the layout's text, so
  * a poll after a restart answers by comparing it with what is served. The layout of every endpoint is kept in the lake
  * ({@code deployments/<endpoint>/local.json}) and served again when a local target starts on the same lake.
  *
- * <p>Thread-safe. Closing stops the server, its threads and every predictor (each after its in-flight requests).
+ * <p>Thread-safe. Closing stops the front and every predictor (each after its in-flight requests).
  */
 final class LocalTarget implements DeploymentTarget {
     private static final Logger LOG = LoggerFactory.getLogger(LocalTarget.class);
     private static final RecordFormat LAYOUT_FORMAT = RecordFormat.of("mlops4j.local-target-layout", 1);
-    private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final ObjectStore store;
     private final ModelArtifacts artifacts;
     private final ScoringEngine engine = new ScoringEngine();
-    private final HttpServer server;
-    private final ExecutorService requestThreads;
-    private final String baseUri;
+    private final @Nullable ScoringFront front;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    LocalTarget(ObjectStore store, ModelArtifacts artifacts, InetAddress address, int port, int threads, int maxBytes)
-            throws IOException {
+    LocalTarget(ObjectStore store, ModelArtifacts artifacts, ScoringFront.@Nullable Factory frontFactory) {
         this.store = store;
         this.artifacts = artifacts;
-        enableNoDelay();
-        this.server = HttpServer.create(new InetSocketAddress(address, port), 256);
-        this.requestThreads = Executors.newFixedThreadPool(threads, ScoringEngine.daemonThreads("mlops4j-endpoint-"));
-        server.setExecutor(requestThreads);
-        server.createContext("/", new ScoringHandler(engine, maxBytes));
-        server.start();
-        String host = address.getHostAddress().contains(":")
-                ? "[" + address.getHostAddress() + "]"
-                : address.getHostAddress();
-        this.baseUri = "http://" + host + ":" + server.getAddress().getPort();
-        LOG.info("local deployment target serving on {} (lake {})", baseUri, store);
+        this.front = frontFactory == null ? null : frontFactory.start(engine);
+        LOG.info(
+                "local deployment target serving {} (lake {})",
+                front == null ? "in this process only" : "on " + front.getBaseUri(),
+                store);
         restore();
-    }
-
-    /**
-     * Switches Nagle's algorithm off for the JDK's HTTP server unless the host chose otherwise. The server writes a
-     * response's headers and body in two segments; with Nagle on, the body waits for the client's delayed ACK of the
-     * headers, about 40 ms per request (measured here: 47 ms per sequential request, 3.5 ms without). The JDK reads
-     * this system property once, when the first {@code HttpServer} of the JVM starts: an explicit setting is kept.
-     */
-    private static void enableNoDelay() {
-        if (System.getProperty(NO_DELAY_PROPERTY) == null) {
-            System.setProperty(NO_DELAY_PROPERTY, "true");
-        }
     }
 
     @Override
@@ -98,11 +71,8 @@ final class LocalTarget implements DeploymentTarget {
 
     @Override
     public Optional<String> findScoringUri(String endpoint) {
-        return Optional.of(scoringUri(endpoint));
-    }
-
-    String scoringUri(String endpoint) {
-        return baseUri + "/endpoints/" + Names.requireValid("endpoint", endpoint) + "/score";
+        Names.requireValid("endpoint", endpoint);
+        return front == null ? Optional.empty() : Optional.of(front.getBaseUri() + "/endpoints/" + endpoint + "/score");
     }
 
     @Override
@@ -145,41 +115,36 @@ final class LocalTarget implements DeploymentTarget {
         return engine;
     }
 
-    String getBaseUri() {
-        return baseUri;
-    }
-
-    int getPort() {
-        return server.getAddress().getPort();
+    /** The running front, if one was given. */
+    Optional<ScoringFront> findFront() {
+        return Optional.ofNullable(front);
     }
 
     boolean awaitShadows(Duration timeout) {
         return engine.awaitShadows(timeout);
     }
 
-    /** Stops the server and its threads and closes every predictor; the lake keeps the layouts. Idempotent. */
+    /** Stops the front and closes every predictor; the lake keeps the layouts. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        server.stop(0);
-        requestThreads.shutdown();
         try {
-            if (!requestThreads.awaitTermination(30, TimeUnit.SECONDS)) {
-                requestThreads.shutdownNow();
+            if (front != null) {
+                front.close();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            engine.close();
+            artifacts.close();
         }
-        engine.close();
-        artifacts.close();
-        LOG.info("local deployment target on {} closed", baseUri);
+        LOG.info("local deployment target {} closed", front == null ? "in this process" : "on " + front.getBaseUri());
     }
 
     @Override
     public String toString() {
-        return "LocalTarget{" + baseUri + ", lake " + store + ", " + engine + "}";
+        return "LocalTarget{" + (front == null ? "in-process" : front.getBaseUri()) + ", lake " + store + ", " + engine
+                + "}";
     }
 
     private void requireOpen() {

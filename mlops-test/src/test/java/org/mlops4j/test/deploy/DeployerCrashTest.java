@@ -169,6 +169,7 @@ class DeployerCrashTest {
             HttpResponse<String> response = HTTP.send(
                     HttpRequest.newBuilder(URI.create(deployer.scoringUri(DeployerCrashWorkload.ENDPOINT)))
                             .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString("{\"rows\":[{\"x\":1}]}"))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

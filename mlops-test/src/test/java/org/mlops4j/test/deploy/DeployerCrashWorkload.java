@@ -13,6 +13,7 @@ import org.mlops4j.deploy.Rollout;
 import org.mlops4j.deploy.local.LocalDeployer;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.serving.ScoringServer;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.test.InMemoryDeployer;
@@ -70,6 +71,7 @@ public final class DeployerCrashWorkload {
         return LocalDeployer.builder()
                 .mlops(mlops)
                 .loader(new LinearModelLoader())
+                .front(ScoringServer.builder())
                 .build();
     }
 

@@ -19,6 +19,7 @@ import org.mlops4j.deploy.local.LocalDeployer;
 import org.mlops4j.deploy.spi.DeploymentTarget;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.serving.ScoringServer;
 import org.mlops4j.test.DeploymentTargetContract;
 
 /** The deployment-target contract on the local target: real HTTP slots, models loaded from a lake's registry. */
@@ -58,6 +59,7 @@ class LocalDeploymentTargetContractTest extends DeploymentTargetContract {
         return LocalDeployer.builder()
                 .mlops(mlops)
                 .loader(new LinearModelLoader())
+                .front(ScoringServer.builder())
                 .buildTarget();
     }
 
@@ -86,6 +88,7 @@ class LocalDeploymentTargetContractTest extends DeploymentTargetContract {
                 HttpResponse<String> response = HTTP.send(
                         HttpRequest.newBuilder(uri)
                                 .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"rows\":[{\"x\":1}]}"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -13,6 +13,7 @@ import org.mlops4j.deploy.Rollout;
 import org.mlops4j.deploy.local.LocalDeployer;
 import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.Triggers;
+import org.mlops4j.serving.ScoringServer;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.test.InMemoryDeployer;
@@ -47,6 +48,7 @@ public final class PipelineCrashWorkload {
             return LocalDeployer.builder()
                     .mlops(mlops)
                     .loader(new LinearModelLoader())
+                    .front(ScoringServer.builder())
                     .clock(clock)
                     .build();
         }

@@ -30,6 +30,7 @@ import org.mlops4j.pipeline.RunStatus;
 import org.mlops4j.pipeline.TrainedModel;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.registry.ModelRef;
+import org.mlops4j.serving.ScoringServer;
 import org.mlops4j.store.LocalObjectStore;
 
 /**
@@ -48,6 +49,7 @@ class PipelineLocalDeployerTest {
                 Deployer deployer = LocalDeployer.builder()
                         .mlops(mlops)
                         .loader(new LinearModelLoader())
+                        .front(ScoringServer.builder())
                         .build()) {
             var unusedHoldout = fixture.snapshotHoldout(mlops);
             RetrainingPipeline pipeline = mlops.pipeline("linear")

@@ -44,12 +44,14 @@ import org.mlops4j.lineage.LineageGraph;
 import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.serving.ScoringServer;
+import org.mlops4j.test.ManualClock;
 
 class LocalDeployerTest {
     @TempDir
     Path temp;
 
-    private final org.mlops4j.ManualClock clock = new org.mlops4j.ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
     private Mlops mlops;
     private Deployer deployer;
     private LocalTarget target;
@@ -84,9 +86,18 @@ class LocalDeployerTest {
     }
 
     private Deployer newDeployer(Mlops on, int maxRequestBytes) {
-        LocalDeployer.Builder builder = DeployFixtures.deployerOn(on).maxRequestBytes(maxRequestBytes);
+        LocalDeployer.Builder builder =
+                DeployFixtures.deployerOn(on, ScoringServer.builder().maxRequestBytes(maxRequestBytes));
         target = builder.buildLocalTarget();
         return builder.deployerOver(target);
+    }
+
+    private ScoringFront front() {
+        return target.findFront().orElseThrow();
+    }
+
+    private String baseUri() {
+        return front().getBaseUri();
     }
 
     @AfterEach
@@ -256,11 +267,11 @@ class LocalDeployerTest {
         HttpResponse<String> churn = score(1);
         HttpResponse<String> fraud = post(deployer.scoringUri("fraud"), rows(1));
 
-        assertThat(deployer.scoringUri("fraud")).startsWith(target.getBaseUri());
+        assertThat(deployer.scoringUri("fraud")).startsWith(baseUri());
         assertThat(model(churn)).isEqualTo("churn@1");
         assertThat(model(fraud)).isEqualTo("churn@3");
         assertThat(fraud.body()).isEqualTo("{\"predictions\":[301.0]}");
-        assertThat(get(target.getBaseUri() + "/health").body()).contains("\"endpoints\":[\"churn\",\"fraud\"]");
+        assertThat(get(baseUri() + "/health").body()).contains("\"endpoints\":[\"churn\",\"fraud\"]");
         assertThat(mlops.deployments().explain("fraud").getModel().getRef()).isEqualTo(v3.getRef());
     }
 
@@ -268,15 +279,15 @@ class LocalDeployerTest {
     void shouldAnswer404And405WhenPathOrMethodIsWrong() {
         var unused = deploy(v1, Rollout.blueGreen(), "op-1");
 
-        HttpResponse<String> unknown = post(target.getBaseUri() + "/endpoints/nope/score", rows(1));
+        HttpResponse<String> unknown = post(baseUri() + "/endpoints/nope/score", rows(1));
         HttpResponse<String> wrongMethod = get(deployer.scoringUri("churn"));
-        HttpResponse<String> wrongHealthMethod = post(target.getBaseUri() + "/health", "{}");
-        HttpResponse<String> health = get(target.getBaseUri() + "/health");
-        HttpResponse<String> endpointHealth = get(target.getBaseUri() + "/endpoints/churn/health");
+        HttpResponse<String> wrongHealthMethod = post(baseUri() + "/health", "{}");
+        HttpResponse<String> health = get(baseUri() + "/health");
+        HttpResponse<String> endpointHealth = get(baseUri() + "/endpoints/churn/health");
 
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("no endpoint 'nope'").contains("churn");
-        assertThat(get(target.getBaseUri() + "/other").statusCode()).isEqualTo(404);
+        assertThat(get(baseUri() + "/other").statusCode()).isEqualTo(404);
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
         assertThat(wrongHealthMethod.statusCode()).isEqualTo(405);
@@ -385,7 +396,7 @@ class LocalDeployerTest {
     void shouldServeTheDesiredStateAgainWhenANewDeployerOpensTheLake() {
         var unused = deploy(v1, Rollout.blueGreen(), "op-1");
         var unused2 = deploy(v2, Rollout.blueGreen(), "op-2");
-        int oldPort = target.getPort();
+        int oldPort = front().getPort();
         deployer.close();
         mlops.close();
 
@@ -393,7 +404,7 @@ class LocalDeployerTest {
         deployer = newDeployer(mlops, 64 * 1024);
         HttpResponse<String> response = score(1);
 
-        assertThat(target.getPort()).isNotEqualTo(oldPort);
+        assertThat(front().getPort()).isNotEqualTo(oldPort);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(model(response)).isEqualTo("churn@2");
         assertThat(slot(response)).isEqualTo("green");
@@ -523,25 +534,43 @@ class LocalDeployerTest {
 
     @Test
     void shouldRefuseANonLoopbackHostUnlessAllowed() {
+        // the host check lives in the front now: ScoringServer refuses with IllegalStateException
         assertThatThrownBy(() -> LocalDeployer.builder()
                         .mlops(mlops)
                         .loader(new LinearModelLoader())
-                        .host("0.0.0.0")
+                        .front(ScoringServer.builder().host("0.0.0.0"))
                         .build())
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("allowNonLoopback()");
         assertThatThrownBy(() -> LocalDeployer.builder()
                         .mlops(mlops)
                         .loader(new LinearModelLoader())
-                        .port(1)
-                        .port(2))
+                        .front(ScoringServer.builder())
+                        .front(ScoringServer.builder()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("front was already set");
+        assertThatThrownBy(() -> ScoringServer.builder().port(1).port(2))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("port was already set");
-        assertThatThrownBy(() -> LocalDeployer.builder()
-                        .mlops(mlops)
-                        .loader(new LinearModelLoader())
-                        .maxRequestBytes(0))
+        assertThatThrownBy(() -> ScoringServer.builder().maxRequestBytes(0))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldServeInThisProcessOnlyWhenNoFrontIsGiven() {
+        Deployer inProcess = LocalDeployer.builder()
+                .mlops(mlops)
+                .loader(new LinearModelLoader())
+                .pollInterval(Duration.ofMillis(1))
+                .build();
+        deployer.close();
+        deployer = inProcess;
+
+        Deployment done = deploy(v1, Rollout.blueGreen(), "op-1");
+
+        assertThat(done.getModel()).isEqualTo(v1.getRef());
+        assertThat(deployer.status("churn").findLiveModel()).hasValue(v1.getRef());
+        assertThat(deployer.status("churn").findScoringUri()).isEmpty();
     }
 
     @Test

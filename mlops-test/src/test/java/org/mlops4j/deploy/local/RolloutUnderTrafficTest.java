@@ -43,13 +43,15 @@ import org.mlops4j.deploy.Poller;
 import org.mlops4j.deploy.Rollout;
 import org.mlops4j.deploy.SlotStatus;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.serving.ScoringServer;
+import org.mlops4j.test.ManualClock;
 
 /** Acceptance (issue 6, point 1): switches and canaries under real HTTP traffic. */
 class RolloutUnderTrafficTest {
     @TempDir
     Path temp;
 
-    private final org.mlops4j.ManualClock clock = new org.mlops4j.ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
     private Mlops mlops;
     private Deployer deployer;
 
@@ -323,6 +325,7 @@ class RolloutUnderTrafficTest {
         deployer = LocalDeployer.builder()
                 .mlops(mlops)
                 .loader(new LinearModelLoader())
+                .front(ScoringServer.builder())
                 .pollInterval(Duration.ofMillis(1))
                 .build();
         Poller<DeploymentProgress, Deployment> resumed = deployer.beginApply(plan);

@@ -19,6 +19,7 @@ import org.mlops4j.deploy.Predictor;
 import org.mlops4j.registry.ModelInput;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.serving.ScoringServer;
 
 /** Test helpers for the deployers: models, loaders, a settable clock and an HTTP client. */
 final class DeployFixtures {
@@ -49,13 +50,22 @@ final class DeployFixtures {
         return mlops.registry().register(registration);
     }
 
-    /** A deployer on a lake for tests: the linear loader, one that always fails and one of NaNs, polled every millisecond. */
+    /**
+     * A deployer on a lake for tests, served by the Jetty front on a free port: the linear loader, one that always fails
+     * and one of NaNs, polled every millisecond.
+     */
     static LocalDeployer.Builder deployerOn(Mlops mlops) {
+        return deployerOn(mlops, ScoringServer.builder());
+    }
+
+    /** {@link #deployerOn(Mlops)} with the front's settings given. */
+    static LocalDeployer.Builder deployerOn(Mlops mlops, ScoringServer.Builder front) {
         return LocalDeployer.builder()
                 .mlops(mlops)
                 .loader(new LinearModelLoader())
                 .loader(new FailingLoader())
                 .loader(new NanLoader())
+                .front(front)
                 .pollInterval(Duration.ofMillis(1));
     }
 
