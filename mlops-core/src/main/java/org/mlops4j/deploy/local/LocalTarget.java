@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,12 +16,10 @@ import org.mlops4j.deploy.spi.DeploymentTarget;
 import org.mlops4j.deploy.spi.SlotHealth;
 import org.mlops4j.deploy.spi.SlotLayout;
 import org.mlops4j.deploy.spi.TargetOperation;
-import org.mlops4j.deploy.spi.TargetSlot;
 import org.mlops4j.internal.Names;
 import org.mlops4j.lake.RecordFormat;
 import org.mlops4j.lake.RecordReader;
 import org.mlops4j.lake.RecordWriter;
-import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
@@ -225,17 +221,9 @@ final class LocalTarget implements DeploymentTarget {
     }
 
     private static byte[] encode(String endpoint, SlotLayout layout) {
-        List<Object> slots = new ArrayList<>();
-        for (TargetSlot slot : layout.slots()) {
-            slots.add(RecordWriter.object()
-                    .put("name", slot.name())
-                    .put("model", slot.model().toString())
-                    .put("traffic", (long) slot.trafficPercent())
-                    .put("mirror", (long) slot.mirrorPercent()));
-        }
         return RecordWriter.create(LAYOUT_FORMAT)
                 .put("endpoint", endpoint)
-                .put("slots", slots)
+                .put("layout", layout.toString())
                 .toBytes();
     }
 
@@ -243,15 +231,8 @@ final class LocalTarget implements DeploymentTarget {
         RecordReader r = RecordReader.parse(
                 object.getBytes(), LAYOUT_FORMAT, object.getKey().value());
         var unused = r.getString("endpoint");
-        List<TargetSlot> slots = new ArrayList<>();
-        for (RecordReader s : r.getObjectList("slots")) {
-            slots.add(new TargetSlot(
-                    s.getString("name"),
-                    s.getParsed("model", ModelRef::parse),
-                    (int) s.getLong("traffic", 0, 100),
-                    (int) s.getLong("mirror", 0, 100)));
-        }
+        SlotLayout layout = r.getParsed("layout", SlotLayout::parse);
         r.finish();
-        return new SlotLayout(slots);
+        return layout;
     }
 }
