@@ -2,7 +2,6 @@ package org.mlops4j.test;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -202,7 +201,7 @@ public final class InMemoryDeploymentTarget implements DeploymentTarget {
     private static byte[] encode(String endpoint, Books books) {
         RecordWriter w = RecordWriter.create(FORMAT).put("endpoint", endpoint);
         if (books.served() != null) {
-            w.put("served", writeLayout(books.served()));
+            w.put("served", books.served().toString());
         }
         Update u = books.update();
         if (u != null) {
@@ -211,7 +210,7 @@ public final class InMemoryDeploymentTarget implements DeploymentTarget {
                     RecordWriter.object()
                             .put("key", u.key())
                             .put("token", u.token())
-                            .put("layout", writeLayout(u.layout()))
+                            .put("layout", u.layout().toString())
                             .put("pollsLeft", (long) u.pollsLeft())
                             .put("state", u.state().name())
                             .put("message", u.message()));
@@ -223,42 +222,18 @@ public final class InMemoryDeploymentTarget implements DeploymentTarget {
         RecordReader r =
                 RecordReader.parse(object.getBytes(), FORMAT, object.getKey().value());
         var unused = r.getString("endpoint");
-        SlotLayout served = r.has("served") ? readLayout(r.getObjectList("served")) : null;
+        SlotLayout served = r.findString("served").map(SlotLayout::parse).orElse(null);
         Update update = r.findObject("update")
                 .map(u -> new Update(
                         u.getString("key"),
                         u.getString("token"),
-                        readLayout(u.getObjectList("layout")),
+                        u.getParsed("layout", SlotLayout::parse),
                         (int) u.getLong("pollsLeft", 0, Integer.MAX_VALUE),
                         u.getParsed("state", TargetOperation.State::valueOf),
                         u.getString("message")))
                 .orElse(null);
         r.finish();
         return new Books(served, update);
-    }
-
-    private static List<Object> writeLayout(SlotLayout layout) {
-        List<Object> slots = new ArrayList<>();
-        for (TargetSlot slot : layout.slots()) {
-            slots.add(RecordWriter.object()
-                    .put("name", slot.name())
-                    .put("model", slot.model().toString())
-                    .put("traffic", (long) slot.trafficPercent())
-                    .put("mirror", (long) slot.mirrorPercent()));
-        }
-        return slots;
-    }
-
-    private static SlotLayout readLayout(List<RecordReader> readers) {
-        List<TargetSlot> slots = new ArrayList<>();
-        for (RecordReader s : readers) {
-            slots.add(new TargetSlot(
-                    s.getString("name"),
-                    s.getParsed("model", ModelRef::parse),
-                    (int) s.getLong("traffic", 0, 100),
-                    (int) s.getLong("mirror", 0, 100)));
-        }
-        return new SlotLayout(slots);
     }
 
     /** Configures an {@link InMemoryDeploymentTarget}; each setting once. */

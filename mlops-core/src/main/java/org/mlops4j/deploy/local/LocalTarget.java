@@ -1,8 +1,6 @@
 package org.mlops4j.deploy.local;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -12,12 +10,10 @@ import org.mlops4j.deploy.spi.DeploymentTarget;
 import org.mlops4j.deploy.spi.SlotHealth;
 import org.mlops4j.deploy.spi.SlotLayout;
 import org.mlops4j.deploy.spi.TargetOperation;
-import org.mlops4j.deploy.spi.TargetSlot;
 import org.mlops4j.internal.Names;
 import org.mlops4j.lake.RecordFormat;
 import org.mlops4j.lake.RecordReader;
 import org.mlops4j.lake.RecordWriter;
-import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
@@ -190,17 +186,9 @@ final class LocalTarget implements DeploymentTarget {
     }
 
     private static byte[] encode(String endpoint, SlotLayout layout) {
-        List<Object> slots = new ArrayList<>();
-        for (TargetSlot slot : layout.slots()) {
-            slots.add(RecordWriter.object()
-                    .put("name", slot.name())
-                    .put("model", slot.model().toString())
-                    .put("traffic", (long) slot.trafficPercent())
-                    .put("mirror", (long) slot.mirrorPercent()));
-        }
         return RecordWriter.create(LAYOUT_FORMAT)
                 .put("endpoint", endpoint)
-                .put("slots", slots)
+                .put("layout", layout.toString())
                 .toBytes();
     }
 
@@ -208,15 +196,8 @@ final class LocalTarget implements DeploymentTarget {
         RecordReader r = RecordReader.parse(
                 object.getBytes(), LAYOUT_FORMAT, object.getKey().value());
         var unused = r.getString("endpoint");
-        List<TargetSlot> slots = new ArrayList<>();
-        for (RecordReader s : r.getObjectList("slots")) {
-            slots.add(new TargetSlot(
-                    s.getString("name"),
-                    s.getParsed("model", ModelRef::parse),
-                    (int) s.getLong("traffic", 0, 100),
-                    (int) s.getLong("mirror", 0, 100)));
-        }
+        SlotLayout layout = r.getParsed("layout", SlotLayout::parse);
         r.finish();
-        return new SlotLayout(slots);
+        return layout;
     }
 }

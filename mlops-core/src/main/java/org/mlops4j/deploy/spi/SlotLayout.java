@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.mlops4j.registry.ModelRef;
 
 /**
  * An endpoint's slots, sorted by name: what a target serves. The traffic shares add up to 100; a slot with no traffic
@@ -54,6 +55,38 @@ public record SlotLayout(List<TargetSlot> slots) {
     }
 
     /**
+     * Reads a layout from its {@linkplain #toString() text}, e.g. {@code blue=churn@1:100/0,green=churn@2:0/30}: what
+     * a target keeps of what it serves.
+     *
+     * @param text the text
+     * @return the layout
+     * @throws IllegalArgumentException if the text is not a layout's
+     */
+    public static SlotLayout parse(String text) {
+        Objects.requireNonNull(text, "text");
+        List<TargetSlot> slots = new ArrayList<>();
+        for (String slot : text.split(",", -1)) {
+            int eq = slot.indexOf('=');
+            int colon = slot.lastIndexOf(':');
+            int slash = slot.lastIndexOf('/');
+            if (eq < 1 || colon < eq || slash < colon) {
+                throw new IllegalArgumentException(
+                        "not a slot layout: '" + text + "'; expected e.g. blue=churn@1:100/0,green=churn@2:0/30");
+            }
+            try {
+                slots.add(new TargetSlot(
+                        slot.substring(0, eq),
+                        ModelRef.parse(slot.substring(eq + 1, colon)),
+                        Integer.parseInt(slot.substring(colon + 1, slash)),
+                        Integer.parseInt(slot.substring(slash + 1))));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a slot layout: '" + text + "': " + e.getMessage(), e);
+            }
+        }
+        return new SlotLayout(slots);
+    }
+
+    /**
      * Looks a slot up.
      *
      * @param name the slot's name
@@ -63,6 +96,7 @@ public record SlotLayout(List<TargetSlot> slots) {
         return slots.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /** Returns the layout's canonical text, which {@link #parse} reads back. */
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder();
