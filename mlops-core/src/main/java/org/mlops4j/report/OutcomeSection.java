@@ -244,12 +244,15 @@ final class OutcomeSection {
                         models.get(models.size() - 1).evaluation().getDataset().toString()))
                 .append(".</p>\n<div class=\"charts\">\n");
         List<Scored> curves = curveModels();
+        // one pass over the sorted scores gives both curves
+        List<List<List<double[]>>> rocAndPr =
+                curves.stream().map(m -> rocAndPr(m.outcomes())).toList();
         if (!curves.isEmpty()) {
             Svg roc = frame(out, "curve roc", "ROC curve", "false positive rate", "true positive rate", curves.size());
             roc.line("diagonal", X0, Y0 + SIZE, X0 + SIZE, Y0);
             for (int i = 0; i < curves.size(); i++) {
                 Scored m = curves.get(i);
-                List<double[]> curve = rocAndPr(m.outcomes()).get(0);
+                List<double[]> curve = rocAndPr.get(i).get(0);
                 roc.polyline("curve " + m.who(), toPlot(curve));
                 legend(roc, i, m.who(), shortName(m) + String.format(Locale.ROOT, " · AUC %.3f", area(curve)));
             }
@@ -260,7 +263,7 @@ final class OutcomeSection {
                 double[] y = m.outcomes().getLabels();
                 double base = Arrays.stream(y).sum() / y.length;
                 pr.line("baseline " + m.who(), X0, Y0 + (1 - base) * SIZE, X0 + SIZE, Y0 + (1 - base) * SIZE);
-                List<double[]> curve = rocAndPr(m.outcomes()).get(1);
+                List<double[]> curve = rocAndPr.get(i).get(1);
                 pr.polyline("curve " + m.who(), toPlot(curve));
                 legend(
                         pr,

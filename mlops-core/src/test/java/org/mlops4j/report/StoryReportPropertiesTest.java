@@ -10,18 +10,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mlops4j.compare.Decision;
 import org.mlops4j.compare.Evaluation;
 import org.mlops4j.data.DatasetRef;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageGraph;
 import org.mlops4j.lineage.LineageNode;
+import org.mlops4j.registry.ModelAlias;
 import org.mlops4j.registry.ModelRef;
 import org.w3c.dom.Document;
 
 /**
  * Any names, metrics and events give a page that parses as XML and draws every node; any lineage graph of up to 12
- * nodes and 24 edges (cycles, self-loops, parallel edges, isolated nodes, roles of 1 to 32 of the widest letters
- * included) is drawn with no label over another label or a box and no edge through a box or a label.
+ * nodes and 24 edges (cycles, self-loops, parallel edges, isolated nodes, roles of 1 to 32 of the widest letters,
+ * model boxes made taller by an alias, a live endpoint and a decision, all included) is drawn with no label over another label or a box and no edge through a box or a label.
  */
 class StoryReportPropertiesTest {
     static final int MAX_NODES = 12;
@@ -36,8 +38,12 @@ class StoryReportPropertiesTest {
                                 .ofSizeBetween(0, MAX_EDGES),
                         lists().of(strings().betweenCodePoints('a', 'z').ofLengthBetween(1, 32))
                                 .ofSizeBetween(1, 4),
-                        strings().allPossible().ofLengthBetween(0, 40))
-                .checkAssert((n, picks, roles, name) -> {
+                        strings()
+                                .allPossible()
+                                .ofLengthBetween(0, 40)
+                                .zip(integers().between(0, 7), Named::new))
+                .checkAssert((n, picks, roles, named) -> {
+                    String name = named.name();
                     List<LineageNode> nodes = new ArrayList<>();
                     for (int i = 0; i < n; i++) {
                         String kind = List.of(LineageNode.DATASET, LineageNode.MODEL, "deployment")
@@ -52,10 +58,20 @@ class StoryReportPropertiesTest {
                         edges.add(new LineageEdge(from, to, role));
                     }
                     LineageGraph graph = new LineageGraph(nodes.get(0), nodes, edges);
+                    StoryReport.Builder report = StoryReport.builder("g").lineage(graph);
+                    // model nodes are 1, 4, 7, 10: taller boxes for an alias, a live endpoint, a decision
+                    if ((named.states() & 1) != 0 && n > 1) {
+                        report.alias(new ModelAlias("node-1", "champion", 2, 1, Instant.EPOCH, "t", "", ""));
+                    }
+                    if ((named.states() & 2) != 0 && n > 1) {
+                        report.live("endpoint-with-a-long-name", new ModelRef("node-1", 2));
+                    }
+                    if ((named.states() & 4) != 0 && n > 4) {
+                        report.decision(new ModelRef("node-4", 5), Decision.REJECT);
+                    }
                     Document doc;
                     try {
-                        doc = StoryReportTest.parse(
-                                StoryReport.builder("g").lineage(graph).build().toHtml());
+                        doc = StoryReportTest.parse(report.build().toHtml());
                     } catch (Exception e) {
                         throw new AssertionError("not well-formed for " + graph, e);
                     }
@@ -67,6 +83,9 @@ class StoryReportPropertiesTest {
                     assertThat(geometry.overlaps()).as("overlaps in %s", graph).isEmpty();
                 });
     }
+
+    /** The first node's name and which model states to draw (bits: alias, live, rejected). */
+    record Named(String name, int states) {}
 
     @Test
     void shouldAlwaysBeWellFormedWhateverTheNames() {

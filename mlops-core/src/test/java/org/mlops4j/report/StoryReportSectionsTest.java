@@ -460,6 +460,33 @@ class StoryReportSectionsTest {
     }
 
     @Test
+    void shouldStaySelfContainedWhenEverySectionIsThere() throws Exception {
+        String html = full().toHtml();
+        Document doc = parse(html);
+
+        assertThat(html.toLowerCase(Locale.ROOT))
+                .doesNotContain("http:")
+                .doesNotContain("https:")
+                .doesNotContain("//")
+                .doesNotContain("url(")
+                .doesNotContain("@import")
+                .doesNotContain("src=")
+                .doesNotContain("href");
+        for (String tag : List.of("script", "link", "img", "iframe", "object", "embed", "image", "use", "a")) {
+            assertThat(doc.getElementsByTagName(tag).getLength()).as(tag).isZero();
+        }
+        assertThat(headings(doc))
+                .containsExactly(
+                        "Lineage",
+                        "Champion vs challenger",
+                        "Verdict: " + VERDICT.getDecision(),
+                        "Outcomes",
+                        "Slices",
+                        "Drift",
+                        "History");
+    }
+
+    @Test
     void shouldLeaveOutEverySectionWhoseDataIsMissing() throws Exception {
         Document doc = parse(StoryReportTest.report().toHtml());
 
