@@ -8,8 +8,9 @@ import org.apache.commons.statistics.inference.PValueMethod;
  *
  * <p>P-values are SciPy's {@code ks_2samp(method='auto')} choice: exact when both sides have at most
  * {@value #EXACT_MAX} values, else the exact one-sample Kolmogorov distribution at {@code N = round(nm/(n+m))}
- * ({@code kstwo.sf(D, N)}, which Commons Statistics computes), and the Kolmogorov limit beyond
- * {@value #DIRECT_MAX} (where the two differ by well under 0.1% of p). With one value on a side the exact p-value is
+ * ({@code kstwo.sf(D, N)}, which Commons Statistics computes), and beyond N = {@value #DIRECT_MAX} the Kolmogorov
+ * limit at {@code λ = √N D + 1/(6√N)}, which differs from it by well under 0.1% of p there and costs microseconds
+ * (the exact distribution takes seconds at N = 200,000). With one value on a side the exact p-value is
  * counted here ({@code P(D ≥ d)} over the {@code m + 1} equally likely ranks of that value).
  *
  * <p>Counts in cells (a profile's histograms) tie the values of a cell, and the distance is measured between cells:
@@ -20,8 +21,8 @@ import org.apache.commons.statistics.inference.PValueMethod;
 final class KolmogorovSmirnov {
     /** SciPy's {@code ks_2samp} uses the exact distribution up to this many values per side. */
     static final int EXACT_MAX = 10_000;
-    /** Above this N the Kolmogorov limit replaces the exact one-sample distribution. */
-    static final int DIRECT_MAX = 1 << 20;
+    /** Above this N the corrected Kolmogorov limit replaces the exact one-sample distribution. */
+    static final int DIRECT_MAX = 10_000;
 
     private KolmogorovSmirnov() {}
 
@@ -119,7 +120,8 @@ final class KolmogorovSmirnov {
             return 1.0; // below the smallest one-sample distance 1/(2N): certainly not significant
         }
         if (effective > DIRECT_MAX) {
-            return kolmogorovLimit(Math.sqrt(effective) * d);
+            double root = Math.sqrt(effective);
+            return kolmogorovLimit(root * d + 1 / (6 * root));
         }
         // the one-sample test of x_j = j/N against F(t) = t − d has distance exactly d; its exact p-value is kstwo.sf
         int size = (int) effective;

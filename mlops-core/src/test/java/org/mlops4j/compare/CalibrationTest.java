@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * is no real gain; with Δ = 0.01 there is a one-point gain. α = 0.05 two-sided, so a no-better challenger should be
  * promoted 2.5% of the time. Each scenario runs 1,000 independent pairs.
  */
+@org.junit.jupiter.api.Tag("statistical")
 class CalibrationTest {
     private static final int N = 20_000;
     private static final int PAIRS = 1_000;

@@ -127,8 +127,8 @@ class SignificanceRuleTest {
         assertThat(f.decision()).isEqualTo(Decision.INCONCLUSIVE);
         assertThat(f.threshold()).endsWith("≥ " + SignificanceRule.DEFAULT_MIN_PER_CLASS + " examples of each class");
         assertThat(f.detail())
-                .isEqualTo("auc is defined by class and needs at least 50 examples of each class: 20 positive and 980"
-                        + " negative; 30 more positive (label 1) examples (about 1500 more examples at the observed"
+                .isEqualTo("auc is defined by class and needs at least 60 examples of each class: 20 positive and 980"
+                        + " negative; 40 more positive (label 1) examples (about 2000 more examples at the observed"
                         + " share of 2%) are needed");
         SignificanceRule lenient =
                 Policies.significantGain("auc").pairedBootstrap(200).minPerClass(20);
@@ -155,7 +155,7 @@ class SignificanceRuleTest {
                         eval("m@2", Outcomes.of(flipped, flipped).withScores(chal)))
                 .getFindings()
                 .get(0);
-        assertThat(negatives.detail()).contains("980 positive and 20 negative; 30 more negative (label 0) examples");
+        assertThat(negatives.detail()).contains("980 positive and 20 negative; 40 more negative (label 0) examples");
         assertThatThrownBy(() -> lenient.minPerClass(5)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> Policies.significantGain("auc").minPerClass(0))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -171,6 +171,6 @@ class SignificanceRuleTest {
         Evaluation a = eval("m@1", Outcomes.of(y, y).withScores(s));
         Finding f = Policies.significantGain("auc").compare(a, a).getFindings().get(0);
         assertThat(f.decision()).isEqualTo(Decision.INCONCLUSIVE);
-        assertThat(f.detail()).endsWith("0 positive and 200 negative; 50 more positive (label 1) examples are needed");
+        assertThat(f.detail()).endsWith("0 positive and 200 negative; 60 more positive (label 1) examples are needed");
     }
 }

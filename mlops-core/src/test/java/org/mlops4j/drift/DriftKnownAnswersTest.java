@@ -7,15 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
+import org.mlops4j.data.profile.CategoryCounts;
 
 /**
  * Drift statistics against known answers: SciPy's {@code ks_2samp} (method named per case) and
  * {@code chi2_contingency} (no correction), and PSI vectors computed by the stated rule in NumPy, all made by
- * {@code make_drift_vectors.py} beside {@code drift-vectors.json}; plus a PSI vector checked by hand.
+ * {@code make_drift_vectors.py} beside {@code drift-vectors.json}; plus a PSI vector checked by hand. The summary
+ * paths (histogram cells, hash buckets) are checked against SciPy on the summarised data and against the documented
+ * bound from SciPy's answer on the raw data.
  */
 class DriftKnownAnswersTest {
     private static final JsonNode VECTORS = load();
@@ -127,5 +132,109 @@ class DriftKnownAnswersTest {
                         .test(Columns.numeric("x", ref), Columns.numeric("x", ref))
                         .statistic())
                 .isZero();
+    }
+
+    private static ProfiledColumn.Histogram cells(JsonNode values, int shift) {
+        return new ProfiledColumn.Histogram("x", "decimal", Columns.histogram(doubles(values), shift));
+    }
+
+    @Test
+    void shouldMatchScipyOnCellsAndStayWithinTheDocumentedBoundOfTheRawDistance() {
+        assertThat(VECTORS.get("ks_cells")).hasSize(5);
+        for (JsonNode c : VECTORS.get("ks_cells")) {
+            int shift = c.get("shift").asInt();
+            ColumnDrift r = Drift.ks(0.05)
+                    .detect(List.of(cells(c.get("reference"), shift)), List.of(cells(c.get("current"), shift)))
+                    .getColumns()
+                    .get(0);
+            String name = c.get("name").asText();
+            assertThat(r.statistic()).as(name).isCloseTo(c.get("statistic").asDouble(), within(1e-12));
+            boolean exact = c.get("method").asText().equals("exact");
+            assertThat(r.pValue())
+                    .as(name)
+                    .isCloseTo(c.get("pvalue").asDouble(), Percentage.withPercentage(exact ? 1e-6 : 0.1));
+            double raw = c.get("statistic_raw").asDouble();
+            assertThat(r.statistic())
+                    .as("%s: D_raw - max cell share <= D <= D_raw", name)
+                    .isBetween(raw - c.get("max_cell_share").asDouble() - 1e-12, raw + 1e-12);
+        }
+    }
+
+    @Test
+    void shouldMatchTheStatedCellRuleWhenComputingPsiOnHistograms() {
+        for (JsonNode c : VECTORS.get("psi_cells")) {
+            int shift = c.get("shift").asInt();
+            ColumnDrift r = Drift.psi(0.2)
+                    .detect(List.of(cells(c.get("reference"), shift)), List.of(cells(c.get("current"), shift)))
+                    .getColumns()
+                    .get(0);
+            assertThat(r.statistic())
+                    .as(c.get("name").asText())
+                    .isCloseTo(c.get("psi").asDouble(), within(1e-12));
+            int bins = c.get("bins").asInt();
+            assertThat(r.expected())
+                    .isCloseTo(
+                            DriftRule.expectedPsi(
+                                    bins,
+                                    c.get("reference").size(),
+                                    c.get("current").size()),
+                            within(1e-15));
+        }
+    }
+
+    @Test
+    void shouldMatchScipyOnHashBucketsAndNeverExceedTheRawStatistic() {
+        assertThat(VECTORS.get("chi2_buckets")).hasSize(3);
+        for (JsonNode c : VECTORS.get("chi2_buckets")) {
+            String name = c.get("name").asText();
+            c.get("buckets")
+                    .fields()
+                    .forEachRemaining(e -> assertThat(CategoryCounts.bucketOf(e.getKey()))
+                            .as("bucket of %s", e.getKey())
+                            .isEqualTo(e.getValue().asInt()));
+            List<Column> ref = ProfileCsv.columns("id", expand(counts(c.get("reference"))));
+            List<Column> cur = ProfileCsv.columns("id", expand(counts(c.get("current"))));
+            ColumnDrift r = Drift.chiSquare(0.05).detect(ref, cur).getColumns().get(0);
+            assertThat(r.note()).as(name).startsWith("compared by a hash partition of 128 buckets");
+            assertThat(r.statistic())
+                    .as(name)
+                    .isCloseTo(c.get("statistic").asDouble(), Percentage.withPercentage(1e-9));
+            assertThat(r.pValue()).as(name).isCloseTo(c.get("pvalue").asDouble(), Percentage.withPercentage(1e-6));
+            assertThat(r.statistic())
+                    .as("%s: never above the raw statistic", name)
+                    .isLessThanOrEqualTo(c.get("statistic_raw").asDouble());
+        }
+    }
+
+    @Test
+    void shouldMatchScipyWhenOneSideHasOneValue() {
+        JsonNode c = VECTORS.get("ks_one_value").get(0);
+        ColumnDrift r = Drift.ks(0.05)
+                .test(
+                        Columns.numeric("x", doubles(c.get("reference"))),
+                        Columns.numeric("x", doubles(c.get("current"))));
+        assertThat(r.statistic()).isEqualTo(c.get("statistic").asDouble());
+        assertThat(r.pValue()).isCloseTo(c.get("pvalue").asDouble(), within(1e-15));
+    }
+
+    @Test
+    void shouldMatchScipysKstwoWithinATenthOfAPercentBeyondTheDirectRange() {
+        for (JsonNode c : VECTORS.get("ks_asymptotic")) {
+            double p = KolmogorovSmirnov.asymptoticP(
+                    c.get("statistic").asDouble(),
+                    c.get("n").asLong(),
+                    c.get("m").asLong());
+            assertThat(p).as("%s", c).isCloseTo(c.get("pvalue").asDouble(), Percentage.withPercentage(0.1));
+        }
+    }
+
+    private static List<String> expand(Map<String, Long> counts) {
+        List<String> rows = new ArrayList<>();
+        counts.forEach((value, count) -> {
+            for (long i = 0; i < count; i++) {
+                rows.add(value);
+            }
+        });
+        return rows;
     }
 }
