@@ -80,7 +80,7 @@ public final class LakeLayout {
     }
 
     /**
-     * Returns the key that remembers the profile of a CSV content: {@code profiles/csv-v1/ab/<64 hex>.json}.
+     * Returns the key that remembers the profile of a CSV content: {@code profiles/csv-v2/ab/<64 hex>.json} (csv-v1 named the approximate profiles of format 1).
      *
      * @param content the CSV content's digest
      * @return the key

@@ -73,7 +73,7 @@ class LakeLayoutTest {
         assertThat(LakeLayout.packRecord(d).value()).isEqualTo("packs/sha256/" + hex);
         assertThat(LakeLayout.PACK_INDEX.value()).isEqualTo("packs/index.json");
         assertThat(LakeLayout.packIndexLayer(d).value()).isEqualTo("packs/layers/" + hex);
-        assertThat(LakeLayout.csvProfile(d).value()).isEqualTo("profiles/csv-v1/e3/" + hex + ".json");
+        assertThat(LakeLayout.csvProfile(d).value()).isEqualTo("profiles/csv-v2/e3/" + hex + ".json");
         assertThat(VersionAllocator.versionKey(LakeLayout.datasetVersions("churn"), 42)
                         .value())
                 .isEqualTo("datasets/churn/v/00000042.json");

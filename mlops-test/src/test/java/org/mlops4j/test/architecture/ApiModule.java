@@ -6,21 +6,30 @@ import java.nio.file.Path;
 
 /** The shipped modules whose public API is dumped, each owning its packages. */
 enum ApiModule {
-    CORE("mlops-core"),
-    TEST_KIT("mlops-test");
-
-    private static final String TEST_KIT_PACKAGE = "org.mlops4j.test";
+    CORE("mlops-core", ""),
+    TEST_KIT("mlops-test", "org.mlops4j.test"),
+    SERVING("mlops-serving", "org.mlops4j.serving");
 
     private final String directory;
+    /** The module's root package; core's is empty: it owns what no other module here owns. */
+    private final String root;
 
-    ApiModule(String directory) {
+    ApiModule(String directory, String root) {
         this.directory = directory;
+        this.root = root;
     }
 
     boolean owns(JavaClass type) {
         String pkg = type.getPackageName();
-        boolean testKit = pkg.equals(TEST_KIT_PACKAGE) || pkg.startsWith(TEST_KIT_PACKAGE + ".");
-        return this == TEST_KIT ? testKit : !testKit;
+        if (this != CORE) {
+            return pkg.equals(root) || pkg.startsWith(root + ".");
+        }
+        for (ApiModule other : values()) {
+            if (other != CORE && other.owns(type)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The committed dump, {@code <module>/api/<module>.api} under the project's root. */
