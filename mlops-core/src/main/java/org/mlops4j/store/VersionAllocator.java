@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,16 @@ public final class VersionAllocator {
 
     private final ObjectStore store;
     private final ConcurrentHashMap<StoreKey, Long> knownHighest = new ConcurrentHashMap<>();
-    /** Each series' hint as this instance last read or wrote it: its value and tag. */
-    private final ConcurrentHashMap<StoreKey, StoredObject> hints = new ConcurrentHashMap<>();
+    /** Each series' hint as this instance last read or wrote it. */
+    private final ConcurrentHashMap<StoreKey, Hint> hints = new ConcurrentHashMap<>();
+
+    /**
+     * A hint as last seen.
+     *
+     * @param value its number, 0 when absent
+     * @param tag its tag, null when absent
+     */
+    private record Hint(long value, @Nullable ObjectTag tag) {}
 
     /**
      * Creates an allocator.
@@ -219,9 +228,10 @@ public final class VersionAllocator {
     }
 
     private long readHint(StoreKey series) {
-        Optional<StoredObject> hint = store.find(hintKey(series));
-        hint.ifPresent(h -> hints.put(series, h));
-        return hint.map(VersionAllocator::parseHint).orElse(0L);
+        Optional<StoredObject> found = store.find(hintKey(series));
+        Hint hint = found.map(h -> new Hint(parseHint(h), h.getTag())).orElse(new Hint(0, null));
+        hints.put(series, hint);
+        return hint.value();
     }
 
     private static long parseHint(StoredObject hint) {
@@ -239,16 +249,19 @@ public final class VersionAllocator {
     private void advanceHint(StoreKey series, long n) {
         StoreKey key = hintKey(series);
         byte[] bytes = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-        StoredObject last = hints.get(series);
+        Hint last = hints.get(series);
         for (int attempt = 0; attempt < 3; attempt++) {
-            Optional<StoredObject> current = attempt == 0 && last != null ? Optional.of(last) : store.find(key);
-            if (current.isPresent() && parseHint(current.get()) >= n) {
+            Hint current = attempt == 0 && last != null
+                    ? last
+                    : store.find(key)
+                            .map(h -> new Hint(parseHint(h), h.getTag()))
+                            .orElse(new Hint(0, null));
+            if (current.tag() != null && current.value() >= n) {
                 return;
             }
-            Optional<ObjectTag> moved =
-                    store.compareAndSet(key, current.map(StoredObject::getTag).orElse(null), bytes);
+            Optional<ObjectTag> moved = store.compareAndSet(key, current.tag(), bytes);
             if (moved.isPresent()) {
-                hints.put(series, new StoredObject(key, bytes, moved.get()));
+                hints.put(series, new Hint(n, moved.get()));
                 return;
             }
         }

@@ -1,6 +1,7 @@
 package org.mlops4j.test.lineage;
 
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
+import org.mlops4j.store.StoreCapabilities;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;
 import org.mlops4j.test.InMemoryObjectStore;
@@ -46,6 +48,16 @@ final class RecordingObjectStore implements ObjectStore {
         if (recording) {
             reads.add(operation + " " + keyOrPrefix);
         }
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public Clock clock() {
+        return delegate.clock();
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.mlops4j.pipeline.Preparer;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.test.InMemoryDeployer;
 import org.mlops4j.test.InMemoryObjectStore;
+import org.mlops4j.test.RemoteLikeStores;
 
 /** One test per validation rule of the pipeline's step builder. */
 class PipelineBuilderTest {
@@ -28,7 +29,7 @@ class PipelineBuilderTest {
 
     @BeforeEach
     void setUp() {
-        mlops = PipelineFixture.open(new InMemoryObjectStore(), Clock.systemUTC());
+        mlops = PipelineFixture.open(RemoteLikeStores.around(new InMemoryObjectStore()), Clock.systemUTC());
         fixture = new PipelineFixture(dir);
     }
 

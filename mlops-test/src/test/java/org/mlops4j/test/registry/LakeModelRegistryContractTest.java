@@ -6,17 +6,18 @@ import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetRef;
 import org.mlops4j.registry.LakeModelRegistry;
 import org.mlops4j.registry.ModelRegistry;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.TestStores;
 import org.mlops4j.test.ModelRegistryContract;
 
 class LakeModelRegistryContractTest extends ModelRegistryContract {
+    private ObjectStore lake;
     private Mlops mlops;
 
     @Override
     protected ModelRegistry createRegistry(Path directory) {
-        mlops = Mlops.builder()
-                .localLake(directory.resolve("lake"))
-                .cacheDirectory(null)
-                .build();
+        lake = TestStores.open(directory.resolve("lake"));
+        mlops = Mlops.builder().objectStore(lake).cacheDirectory(null).build();
         return new LakeModelRegistry(mlops.objectStore(), mlops.datasets(), mlops.versionAllocator(), mlops.clock());
     }
 
@@ -31,5 +32,6 @@ class LakeModelRegistryContractTest extends ModelRegistryContract {
     @Override
     protected void closeRegistry() {
         mlops.close();
+        lake.close();
     }
 }

@@ -17,17 +17,20 @@ import org.mlops4j.registry.ModelInput;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.VersionAllocator;
 import org.mlops4j.test.InMemoryObjectStore;
+import org.mlops4j.test.RemoteLikeStores;
 
 /** Registration stays idempotent when responses are lost and when a stalled request still lands a twin. */
 class RegistryIdempotencyTest {
     private final InMemoryObjectStore store = new InMemoryObjectStore();
+    private final ObjectStore lake = RemoteLikeStores.around(store);
     private final Mlops mlops =
-            Mlops.builder().objectStore(store).cacheDirectory(null).build();
+            Mlops.builder().objectStore(lake).cacheDirectory(null).build();
     private final LakeModelRegistry registry =
-            new LakeModelRegistry(store, mlops.datasets(), mlops.versionAllocator(), mlops.clock());
+            new LakeModelRegistry(lake, mlops.datasets(), mlops.versionAllocator(), mlops.clock());
 
     @AfterEach
     void close() {
@@ -126,7 +129,7 @@ class RegistryIdempotencyTest {
         DatasetVersion data = snapshot(mlops, "d");
         // the first attempt of request "r" landed version 1 and died before claiming the request or writing lineage
         try (Mlops elsewhere = Mlops.builder()
-                .objectStore(new InMemoryObjectStore())
+                .objectStore(RemoteLikeStores.around(new InMemoryObjectStore()))
                 .cacheDirectory(null)
                 .build()) {
             DatasetVersion same = snapshot(elsewhere, "d");
@@ -157,7 +160,7 @@ class RegistryIdempotencyTest {
         DatasetVersion data = snapshot(mlops, "d");
         // request "r" landed version 1 and claimed it, then died before writing its lineage edges
         try (Mlops elsewhere = Mlops.builder()
-                .objectStore(new InMemoryObjectStore())
+                .objectStore(RemoteLikeStores.around(new InMemoryObjectStore()))
                 .cacheDirectory(null)
                 .build()) {
             assertThat(snapshot(elsewhere, "d").getRef()).isEqualTo(data.getRef());
