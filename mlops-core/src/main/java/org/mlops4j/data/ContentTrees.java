@@ -28,6 +28,7 @@ import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.ProgressListener;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
@@ -90,6 +91,8 @@ public final class ContentTrees {
      * @param operation names the work in progress events and messages
      * @return the root digest and totals
      * @throws UnsafePathException if a path breaks the naming rules
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public StoredTree storeDirectory(Path directory, ProgressListener progress, String operation) {
         Snapshotter.Result result =
@@ -136,6 +139,8 @@ public final class ContentTrees {
      * @throws UnsafePathException if names would collide on this (case-insensitive) filesystem, or a stored name is
      *     unsafe; nothing is written then
      * @throws IntegrityException if stored bytes do not match their digest
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public long checkout(Digest root, Path directory, String label) {
         List<Placed> files = new ArrayList<>();
@@ -160,7 +165,10 @@ public final class ContentTrees {
                 Files.createDirectories(resolveInside(directory, empty));
             }
         } catch (IOException e) {
-            throw new MlopsException("cannot check out " + label + " into " + directory + ": " + e, e);
+            throw StorageException.of(
+                    "cannot check out " + label + " into " + directory + ": " + e
+                            + "; check that the directory is writable and its disk has space",
+                    e);
         }
         List<CompletableFuture<Void>> tasks = new ArrayList<>();
         for (Placed file : files) {
@@ -180,6 +188,8 @@ public final class ContentTrees {
      * @param label names the tree in messages
      * @return the stream; the caller closes it
      * @throws NotFoundException if the tree has no such file
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public InputStream open(Digest root, String path, String label) {
         String[] segments = PathRules.checkRelativePath(path);
@@ -231,6 +241,8 @@ public final class ContentTrees {
      * @param root the tree's digest
      * @param label names the tree in messages
      * @return what was checked and every problem found
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public TreeVerification verify(Digest root, String label) {
         List<String> problems = new ArrayList<>();
@@ -264,6 +276,8 @@ public final class ContentTrees {
      * @param older the first tree
      * @param newer the second tree
      * @return the added, removed and changed paths
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public DatasetDiff diff(Digest older, Digest newer) {
         List<String> added = new ArrayList<>();
@@ -390,7 +404,11 @@ public final class ContentTrees {
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new MlopsException("cannot write '" + file.path() + "' of " + label + ": " + e, e);
+            throw StorageException.of(
+                    "cannot write '" + file.path() + "' of " + label + " to " + target + ": " + e
+                            + "; check the target's disk and the lake's store, then check out again into an empty"
+                            + " directory",
+                    e);
         } finally {
             try {
                 Files.deleteIfExists(temp);

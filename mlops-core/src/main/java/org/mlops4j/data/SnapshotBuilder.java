@@ -233,6 +233,8 @@ public final class SnapshotBuilder {
      * @throws UnsafePathException if a path breaks the naming rules
      * @throws org.mlops4j.common.NotFoundException if a parent does not exist
      * @throws org.mlops4j.common.MlopsException if reading the sources or writing the lake fails
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public DatasetVersion commit() {
         if (sources.isEmpty()) {
