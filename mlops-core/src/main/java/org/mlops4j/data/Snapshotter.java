@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
@@ -107,6 +106,9 @@ final class Snapshotter {
     private final AtomicLong bytesSeen = new AtomicLong();
     private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     private final List<StoredFile> csvFiles = new ArrayList<>();
+    /** Large files hashed and waiting for one lookup, on a store that cannot rename; guarded by itself. */
+    private final List<HashedFile> hashed = new ArrayList<>();
+
     private List<SmallFile> batch = new ArrayList<>();
     private long batchBytes;
     private volatile boolean walking = true;
@@ -115,7 +117,7 @@ final class Snapshotter {
     private Set<Digest> knownTrees = Set.of();
     /** Whether the stat cache's last root is in the lake; null until asked. */
     private @Nullable Boolean cacheRootInLake;
-    /** Whether content of unknown digest is written once and renamed (else it is hashed first: see storeFile). */
+    /** Whether content of unknown digest is written once and renamed (else see {@link #uploadHashedFiles}). */
     private final boolean hashWhileWriting;
     /** Whether calls are system calls on this host: lookups are then cheap enough to check each remembered tree. */
     private final boolean localCalls;
@@ -179,6 +181,7 @@ final class Snapshotter {
             awaitTasks();
         }
         checkFailure();
+        uploadHashedFiles();
         packer.flush();
         long[] totals = new long[2];
         Digest digest = storeTrees(root, totals);
@@ -330,7 +333,18 @@ final class Snapshotter {
             }
             return;
         }
-        submit(() -> finish(path, slot, storeFile(file), attributes.executable(), stat));
+        submit(() -> {
+            if (hashWhileWriting) {
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                    finish(path, slot, store.putContent(in), attributes.executable(), stat);
+                }
+            } else {
+                HashedFile done = new HashedFile(path, file, slot, attributes.executable(), stat, hash(file));
+                synchronized (hashed) {
+                    hashed.add(done);
+                }
+            }
+        });
     }
 
     private void submitBatch() {
@@ -358,17 +372,19 @@ final class Snapshotter {
         });
     }
 
-    /**
-     * Stores a large file. Where the store renames (a local disk) the file is read once, hashed while it is written.
-     * Where it cannot (a blob store), the file is hashed first and uploaded under its digest only if the store lacks
-     * it: reading a file twice costs less than staging it, and a file the lake holds already is not uploaded at all.
-     */
-    private ContentInfo storeFile(Path file) throws IOException {
-        if (hashWhileWriting) {
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                return store.putContent(in);
-            }
-        }
+    /** A large file hashed before it is uploaded, on a store that cannot rename. */
+    private record HashedFile(
+            String path,
+            Path file,
+            Slot slot,
+            boolean executable,
+            StatCache.@Nullable FileStat stat,
+            ContentInfo content) {}
+
+    /** How many digests one {@link ObjectStore#findContents} asks for. */
+    private static final int LOOKUP_BATCH = 1000;
+
+    private static ContentInfo hash(Path file) throws IOException {
         MessageDigest sha = Digest.newSha256();
         long size = 0;
         try (InputStream in = Files.newInputStream(file)) {
@@ -378,18 +394,47 @@ final class Snapshotter {
                 size += n;
             }
         }
-        Digest digest = Digest.ofHash(sha.digest());
-        Optional<ContentInfo> stored = store.findContent(digest);
-        if (stored.isPresent() && stored.get().size() == size) {
-            return stored.get();
+        return new ContentInfo(Digest.ofHash(sha.digest()), size, false);
+    }
+
+    /**
+     * Uploads the large files hashed on a store that cannot rename (a blob store): where the store renames, each was
+     * written as it was hashed, in one read. Here the files were hashed first, the store is asked for their digests
+     * in batches ({@link ObjectStore#findContents}: one round trip per thousand files), and only the ones it lacks
+     * are read again and uploaded, under their digest, with nothing to stage.
+     */
+    private void uploadHashedFiles() {
+        List<HashedFile> files;
+        synchronized (hashed) {
+            files = List.copyOf(hashed);
+            hashed.clear();
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return store.putContent(digest, in);
+        for (int from = 0; from < files.size(); from += LOOKUP_BATCH) {
+            List<HashedFile> batch = files.subList(from, Math.min(files.size(), from + LOOKUP_BATCH));
+            List<Digest> digests = new ArrayList<>(batch.size());
+            batch.forEach(f -> digests.add(f.content().digest()));
+            Map<Digest, ContentInfo> stored = store.findContents(digests);
+            for (HashedFile file : batch) {
+                ContentInfo found = stored.get(file.content().digest());
+                if (found != null && found.size() == file.content().size()) {
+                    finish(file.path(), file.slot(), found, file.executable(), file.stat());
+                } else {
+                    submit(() -> finish(file.path(), file.slot(), upload(file), file.executable(), file.stat()));
+                }
+            }
+        }
+        awaitTasks();
+        checkFailure();
+    }
+
+    private ContentInfo upload(HashedFile file) throws IOException {
+        try (InputStream in = Files.newInputStream(file.file())) {
+            return store.putContent(file.content().digest(), in);
         } catch (IntegrityException e) {
             throw new MlopsException(
-                    "file " + file + " changed while " + operation + " read it: it hashed to " + digest
-                            + " first, and to something else when it was uploaded; snapshot data that nobody changes"
-                            + " meanwhile",
+                    "file " + file.file() + " changed while " + operation + " read it: it hashed to "
+                            + file.content().digest() + " first, and to something else when it was uploaded;"
+                            + " snapshot data that nobody changes meanwhile",
                     e);
         }
     }
