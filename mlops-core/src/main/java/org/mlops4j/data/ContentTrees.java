@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.IntegrityException;
@@ -47,8 +48,21 @@ public final class ContentTrees {
 
     private final ObjectStore store;
     private final ContentPacks packs;
+    /** How many requests to a remote store a snapshot keeps in flight at once (tree writes). */
+    static final int REQUESTS_IN_FLIGHT = 32;
+
     private final ExecutorService executor;
     private final int parallelism;
+    /**
+     * Threads that wait on requests to a remote store, so that the workers keep computing: created when needed, ended
+     * after a minute idle, daemons; at most {@link #REQUESTS_IN_FLIGHT} per snapshot.
+     */
+    private final ExecutorService requests = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "mlops4j-store-request");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private volatile Consumer<Digest> hashObserver = digest -> {};
 
     ContentTrees(ObjectStore store, ExecutorService executor, int parallelism) {
@@ -96,25 +110,36 @@ public final class ContentTrees {
      */
     public StoredTree storeDirectory(Path directory, ProgressListener progress, String operation) {
         Snapshotter.Result result =
-                store(List.of(new Snapshotter.DirectorySource(directory)), null, Set.of(), progress, operation);
+                store(List.of(new Snapshotter.DirectorySource(directory)), null, null, progress, operation);
         return new StoredTree(result.root(), result.files(), result.bytes());
     }
 
     /**
      * Stores sources as a tree.
      *
-     * @param knownTrees trees the lake holds with everything below them (a committed version's root): not written
+     * @param knownTrees trees the lake holds with everything below them (a committed version's root): not written;
+     *     null when the caller knows nothing of the lake, and the root is then looked up before any tree is written
      */
     Snapshotter.Result store(
             List<Snapshotter.Source> sources,
             @Nullable StatCache cache,
-            Set<Digest> knownTrees,
+            @Nullable Set<Digest> knownTrees,
             ProgressListener progress,
             String operation) {
-        return new Snapshotter(store, new PackWriter(store, packs), executor, parallelism, cache, progress, operation)
-                .observeHashing(hashObserver)
-                .knownTrees(knownTrees)
-                .run(sources);
+        Snapshotter snapshotter = new Snapshotter(
+                        store,
+                        new PackWriter(store, packs),
+                        executor,
+                        requests,
+                        parallelism,
+                        cache,
+                        progress,
+                        operation)
+                .observeHashing(hashObserver);
+        if (knownTrees != null) {
+            snapshotter.knownTrees(knownTrees);
+        }
+        return snapshotter.run(sources);
     }
 
     /** Tells a test which contents snapshots hash (every file that was not a stat-cache hit). */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +94,10 @@ final class Snapshotter {
     private final ObjectStore store;
     private final PackWriter packer;
     private final ExecutorService executor;
+    /** Where requests to a remote store wait; see {@link #request}. */
+    private final Executor requests;
+
+    private final Semaphore requestWindow = new Semaphore(ContentTrees.REQUESTS_IN_FLIGHT);
     /** Bounds the tasks in flight; a task holds one permit until it ends, so holding them all means all ended. */
     private final Semaphore inFlight;
 
@@ -115,6 +120,11 @@ final class Snapshotter {
     private Consumer<Digest> hashObserver = digest -> {};
     /** Trees the caller knows the lake holds, with every tree below them (a committed version's root). */
     private Set<Digest> knownTrees = Set.of();
+    /**
+     * Whether to ask the store for the root before writing a new tree: when the caller knows nothing of the lake (the
+     * same artifacts registered again write nothing). A dataset's snapshot knows its latest version's tree instead.
+     */
+    private boolean lookUpRoot = true;
     /** Whether the stat cache's last root is in the lake; null until asked. */
     private @Nullable Boolean cacheRootInLake;
     /** Whether content of unknown digest is written once and renamed (else see {@link #uploadHashedFiles}). */
@@ -126,6 +136,7 @@ final class Snapshotter {
             ObjectStore store,
             PackWriter packer,
             ExecutorService executor,
+            Executor requests,
             int parallelism,
             @Nullable StatCache cache,
             ProgressListener progress,
@@ -133,6 +144,7 @@ final class Snapshotter {
         this.store = store;
         this.packer = packer;
         this.executor = executor;
+        this.requests = requests;
         this.permits = Math.max(1, parallelism) * 4;
         this.inFlight = new Semaphore(permits);
         this.cache = cache;
@@ -146,6 +158,7 @@ final class Snapshotter {
     @CanIgnoreReturnValue
     Snapshotter knownTrees(Set<Digest> trees) {
         this.knownTrees = Set.copyOf(trees);
+        this.lookUpRoot = false;
         return this;
     }
 
@@ -504,6 +517,36 @@ final class Snapshotter {
     }
 
     /**
+     * Makes a request to a remote store on the requests' threads, where up to {@link ContentTrees#REQUESTS_IN_FLIGHT}
+     * wait at once: a request waits on the network rather than computes, so it does not take one of the workers, and
+     * a level of 100 trees costs a few round trips, not 100 / workers.
+     */
+    private void request(IoTask task) {
+        requestWindow.acquireUninterruptibly();
+        try {
+            requests.execute(() -> {
+                try {
+                    if (failure.get() == null) {
+                        task.run();
+                    }
+                } catch (IOException | RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    requestWindow.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            requestWindow.release();
+            throw e;
+        }
+    }
+
+    private void awaitRequests() {
+        requestWindow.acquireUninterruptibly(ContentTrees.REQUESTS_IN_FLIGHT);
+        requestWindow.release(ContentTrees.REQUESTS_IN_FLIGHT);
+    }
+
+    /**
      * Waits until every submitted task has ended: each holds a permit until its end and records its own failure, so
      * no future per file needs to be kept (100,000 files would keep 100,000 futures alive until the end).
      */
@@ -562,7 +605,8 @@ final class Snapshotter {
      * below it. A directory whose files were all stat-cache hits and whose subdirectories are all unchanged reuses
      * the digest the cache remembers for it, without encoding or hashing, and without a request when the cache's last
      * root is in the lake; a no-change re-snapshot then asks the store nothing about trees. New trees are written
-     * level by level, deepest first, each level in parallel: one round trip per level, not one per directory.
+     * level by level, deepest first, each level in parallel on a remote store: one round trip per level, not one per
+     * directory (on a store with local calls, one after the other, by the snapshot's own thread).
      */
     private Digest storeTrees(Dir root, long[] totals) {
         List<List<NewTree>> levels = new ArrayList<>();
@@ -571,16 +615,22 @@ final class Snapshotter {
         if (count == 0) {
             return digest;
         }
-        if (!localCalls && (knownTrees.contains(digest) || (count > 1 && store.exists(Trees.key(digest))))) {
+        if (!localCalls
+                && (knownTrees.contains(digest) || (lookUpRoot && count > 1 && store.exists(Trees.key(digest))))) {
             return digest; // the whole tree is in the lake already: one request at most instead of one per tree
         }
         for (int depth = levels.size() - 1; depth >= 0; depth--) {
             for (NewTree tree : levels.get(depth)) {
-                submit(() -> {
+                if (localCalls) {
+                    // a system call each: nothing to overlap, and one writing thread leaves one temp file if killed
                     boolean unused = store.createIfAbsent(Trees.key(tree.digest()), tree.bytes());
-                });
+                } else {
+                    request(() -> {
+                        boolean unused = store.createIfAbsent(Trees.key(tree.digest()), tree.bytes());
+                    });
+                }
             }
-            awaitTasks();
+            awaitRequests();
             checkFailure();
         }
         return digest;

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Round trips.</b> An instance remembers the highest version it saw of each series and the hint's tag: the
  * first allocation of a series in a process reads the hint and probes twice (the hint's version, the one after it),
- * later ones probe once; the record is created, and the hint moved by compare-and-set against the tag it last saw.
+ * later ones probe once, and a fresh commit ({@link #allocateFresh}) not at all: it creates the number after the
+ * highest it saw, which fails if another writer took it; the hint is then moved by compare-and-set against the tag
+ * it last saw.
  * Other writers' versions since cost one probe more for each doubling of their number.
  *
  * <p>Thread-safe; one instance per store is enough.
@@ -158,7 +160,10 @@ public final class VersionAllocator {
             Function<byte[], String> commitIdOf,
             boolean mayBeRetried) {
         Objects.requireNonNull(commitId, "commitId");
-        long highest = findHighest(series);
+        // a fresh commit tries the number after the highest this instance saw: creating it is the probe, and a
+        // conflict sends it to findHighest like any lost race
+        Long known = mayBeRetried ? null : knownHighest.get(series);
+        long highest = known != null ? known : findHighest(series);
         if (mayBeRetried && highest > 0 && isOwn(versionKey(series, highest), commitId, commitIdOf)) {
             return new AllocatedVersion(highest, versionKey(series, highest), true, 0); // an earlier attempt landed
         }
