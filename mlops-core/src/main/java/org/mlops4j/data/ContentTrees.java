@@ -22,12 +22,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.ProgressListener;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
@@ -46,8 +48,21 @@ public final class ContentTrees {
 
     private final ObjectStore store;
     private final ContentPacks packs;
+    /** How many requests to a remote store a snapshot keeps in flight at once (tree writes). */
+    static final int REQUESTS_IN_FLIGHT = 32;
+
     private final ExecutorService executor;
     private final int parallelism;
+    /**
+     * Threads that wait on requests to a remote store, so that the workers keep computing: created when needed, ended
+     * after a minute idle, daemons; at most {@link #REQUESTS_IN_FLIGHT} per snapshot.
+     */
+    private final ExecutorService requests = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "mlops4j-store-request");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private volatile Consumer<Digest> hashObserver = digest -> {};
 
     ContentTrees(ObjectStore store, ExecutorService executor, int parallelism) {
@@ -92,28 +107,41 @@ public final class ContentTrees {
      * @throws UnsafePathException if a path breaks the naming rules
      * @throws org.mlops4j.common.NotFoundException if the directory does not exist
      * @throws IllegalArgumentException if it is a file
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public StoredTree storeDirectory(Path directory, ProgressListener progress, String operation) {
         Snapshotter.Result result =
-                store(List.of(new Snapshotter.DirectorySource(directory)), null, Set.of(), progress, operation);
+                store(List.of(new Snapshotter.DirectorySource(directory)), null, null, progress, operation);
         return new StoredTree(result.root(), result.files(), result.bytes());
     }
 
     /**
      * Stores sources as a tree.
      *
-     * @param knownTrees trees the lake holds with everything below them (a committed version's root): not written
+     * @param knownTrees trees the lake holds with everything below them (a committed version's root): not written;
+     *     null when the caller knows nothing of the lake, and the root is then looked up before any tree is written
      */
     Snapshotter.Result store(
             List<Snapshotter.Source> sources,
             @Nullable StatCache cache,
-            Set<Digest> knownTrees,
+            @Nullable Set<Digest> knownTrees,
             ProgressListener progress,
             String operation) {
-        return new Snapshotter(store, new PackWriter(store, packs), executor, parallelism, cache, progress, operation)
-                .observeHashing(hashObserver)
-                .knownTrees(knownTrees)
-                .run(sources);
+        Snapshotter snapshotter = new Snapshotter(
+                        store,
+                        new PackWriter(store, packs),
+                        executor,
+                        requests,
+                        parallelism,
+                        cache,
+                        progress,
+                        operation)
+                .observeHashing(hashObserver);
+        if (knownTrees != null) {
+            snapshotter.knownTrees(knownTrees);
+        }
+        return snapshotter.run(sources);
     }
 
     /** Tells a test which contents snapshots hash (every file that was not a stat-cache hit). */
@@ -138,6 +166,8 @@ public final class ContentTrees {
      * @throws UnsafePathException if names would collide on this (case-insensitive) filesystem, or a stored name is
      *     unsafe; nothing is written then
      * @throws IntegrityException if stored bytes do not match their digest
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public long checkout(Digest root, Path directory, String label) {
         List<Placed> files = new ArrayList<>();
@@ -162,7 +192,10 @@ public final class ContentTrees {
                 Files.createDirectories(resolveInside(directory, empty));
             }
         } catch (IOException e) {
-            throw new MlopsException("cannot check out " + label + " into " + directory + ": " + e, e);
+            throw StorageException.of(
+                    "cannot check out " + label + " into " + directory + ": " + e
+                            + "; check that the directory is writable and its disk has space",
+                    e);
         }
         List<CompletableFuture<Void>> tasks = new ArrayList<>();
         for (Placed file : files) {
@@ -182,6 +215,8 @@ public final class ContentTrees {
      * @param label names the tree in messages
      * @return the stream; the caller closes it
      * @throws NotFoundException if the tree has no such file
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public InputStream open(Digest root, String path, String label) {
         String[] segments = PathRules.checkRelativePath(path);
@@ -257,6 +292,8 @@ public final class ContentTrees {
      * @param root the tree's digest
      * @param label names the tree in messages
      * @return what was checked and every problem found
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public TreeVerification verify(Digest root, String label) {
         List<String> problems = new ArrayList<>();
@@ -290,6 +327,8 @@ public final class ContentTrees {
      * @param older the first tree
      * @param newer the second tree
      * @return the added, removed and changed paths
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public DatasetDiff diff(Digest older, Digest newer) {
         List<String> added = new ArrayList<>();
@@ -416,7 +455,11 @@ public final class ContentTrees {
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new MlopsException("cannot write '" + file.path() + "' of " + label + ": " + e, e);
+            throw StorageException.of(
+                    "cannot write '" + file.path() + "' of " + label + " to " + target + ": " + e
+                            + "; check the target's disk and the lake's store, then check out again into an empty"
+                            + " directory",
+                    e);
         } finally {
             try {
                 Files.deleteIfExists(temp);

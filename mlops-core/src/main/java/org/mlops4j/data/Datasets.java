@@ -108,6 +108,8 @@ public final class Datasets {
      * @param ref the version
      * @return the version
      * @throws NotFoundException if it does not exist
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public DatasetVersion get(DatasetRef ref) {
         return find(ref)
@@ -132,6 +134,8 @@ public final class Datasets {
      *
      * @param ref the version
      * @return the version, or empty
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public Optional<DatasetVersion> find(DatasetRef ref) {
         return store.find(VersionAllocator.versionKey(series(ref.name()), ref.version()))
@@ -143,6 +147,8 @@ public final class Datasets {
      *
      * @param name the dataset's name
      * @return the newest version, or empty if the dataset has none
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public Optional<DatasetVersion> findLatest(String name) {
         long highest = versions.findHighest(series(DatasetRef.requireValidName(name)));
@@ -154,6 +160,8 @@ public final class Datasets {
      *
      * @param name the dataset's name
      * @return the versions
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public Paged<DatasetVersion> history(String name) {
         StoreKey series = series(DatasetRef.requireValidName(name));
@@ -174,6 +182,8 @@ public final class Datasets {
      * @param older the first version
      * @param newer the second version
      * @return the added, removed and changed paths
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public DatasetDiff diff(DatasetVersion older, DatasetVersion newer) {
         return trees.diff(older.getDigest(), newer.getDigest());
@@ -190,6 +200,8 @@ public final class Datasets {
      * @throws UnsafePathException if names would collide on this (case-insensitive) filesystem, or a stored name is
      *     unsafe; nothing is written then
      * @throws IntegrityException if stored bytes do not match their digest
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public long checkout(DatasetVersion version, Path directory) {
         Objects.requireNonNull(version, "version");
@@ -204,6 +216,8 @@ public final class Datasets {
      * @param path the file's path in the dataset, {@code /}-separated
      * @return the stream; the caller closes it
      * @throws NotFoundException if the version has no such file
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public InputStream open(DatasetVersion version, String path) {
         return trees.open(version.getDigest(), path, version.getRef().toString());
@@ -217,6 +231,8 @@ public final class Datasets {
      * @param path the CSV file's path
      * @return the profile, or empty if the file is not a profiled CSV file
      * @throws IntegrityException if the stored profile is damaged
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public Optional<TableProfile> findProfile(DatasetVersion version, String path) {
         Digest digest = version.getProfiles().get(path);
@@ -230,6 +246,8 @@ public final class Datasets {
      *
      * @param version the version
      * @return what was checked and every problem found
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public DatasetVerification verify(DatasetVersion version) {
         ContentTrees.TreeVerification content =

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
@@ -22,9 +23,11 @@ import org.mlops4j.store.ObjectStore;
  * version record last. A content is skipped when a sealed pack holds it already or this writer took it; never when
  * another writer only buffers it, because that writer may still fail.
  *
- * <p>Memory: the pack being filled, the packs waiting to be sealed (one is sealed at a time, and filling a pack takes
- * far longer than storing it, so rarely more than one waits) and one pack's worth of spare chunks; about three times
- * {@link Packs#TARGET_PACK_BYTES}, whatever the number of files.
+ * <p>Memory: the pack being filled, the packs being sealed and one pack's worth of spare chunks, whatever the number
+ * of files. On a store with local calls one pack is sealed at a time (filling a pack takes far longer than storing
+ * it, so rarely more than one waits): about three times {@link Packs#TARGET_PACK_BYTES}. On a remote store storing a
+ * pack is a request of tens of milliseconds, as long as filling one, so up to {@value #MAX_SEALING} are stored side by
+ * side: about ten times.
  */
 final class PackWriter {
     /** {@code digest()} resets a MessageDigest, so each thread keeps one rather than look up the provider per file. */
@@ -41,10 +44,13 @@ final class PackWriter {
 
     private final ObjectStore store;
     private final ContentPacks packs;
-    private final Object sealing = new Object();
+    /** How many packs are stored at once on a remote store; the workers that fill more wait. */
+    static final int MAX_SEALING = 8;
+
+    private final Semaphore sealing;
     /** Contents in the pack being filled or in packs being sealed: the lake's index does not list them yet. */
     private final Set<Digest> pending = new HashSet<>();
-    /** Packs sealed since the last {@link #flush()}, which publishes them; guarded by {@link #sealing}. */
+    /** Packs sealed since the last {@link #flush()}, which publishes them; guarded by itself. */
     private final List<Digest> sealed = new ArrayList<>();
 
     private volatile boolean refreshed;
@@ -57,6 +63,7 @@ final class PackWriter {
     PackWriter(ObjectStore store, ContentPacks packs) {
         this.store = store;
         this.packs = packs;
+        this.sealing = new Semaphore(store.capabilities().hasLocalCalls() ? 1 : MAX_SEALING);
     }
 
     /** A pack taken from the writer to be sealed. */
@@ -109,7 +116,7 @@ final class PackWriter {
             seal(last);
         }
         List<Digest> toPublish;
-        synchronized (sealing) {
+        synchronized (sealed) { // every seal has ended: the snapshot's workers, who seal, are done
             toPublish = List.copyOf(sealed);
             sealed.clear();
         }
@@ -154,12 +161,14 @@ final class PackWriter {
     }
 
     /**
-     * Stores the pack, then its record, then makes its members findable; one pack at a time bounds the memory. The
+     * Stores the pack, then its record, then makes its members findable; one at a time, or up to {@link #MAX_SEALING}
+     * on a remote store. The
      * pack is hashed in memory first, so that the store receives content of known digest (a blob store uploads it
      * under its final name, with nothing to stage or rename).
      */
     private void seal(Full full) {
-        synchronized (sealing) {
+        sealing.acquireUninterruptibly();
+        try {
             byte[] index = Packs.encodeIndex(full.entries());
             MessageDigest sha = SHA256.get();
             List<InputStream> parts = new ArrayList<>();
@@ -175,7 +184,11 @@ final class PackWriter {
             Packs.PackRecord record = new Packs.PackRecord(pack.digest(), full.entries().length, pack.size());
             boolean unused = store.createIfAbsent(Packs.key(pack.digest()), Packs.encodeRecord(record));
             packs.added(pack.digest(), pack.size(), Arrays.copyOf(index, index.length - Packs.TRAILER_BYTES));
-            sealed.add(pack.digest());
+            synchronized (sealed) {
+                sealed.add(pack.digest());
+            }
+        } finally {
+            sealing.release();
         }
         synchronized (this) {
             full.digests().forEach(pending::remove);

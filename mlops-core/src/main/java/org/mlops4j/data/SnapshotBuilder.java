@@ -234,6 +234,8 @@ public final class SnapshotBuilder {
      * @throws org.mlops4j.common.NotFoundException if a parent, or a directory to snapshot, does not exist
      * @throws IllegalArgumentException if a directory to snapshot is a file
      * @throws org.mlops4j.common.MlopsException if reading the sources or writing the lake fails
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public DatasetVersion commit() {
         if (sources.isEmpty()) {

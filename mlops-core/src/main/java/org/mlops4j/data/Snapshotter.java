@@ -23,8 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +95,10 @@ final class Snapshotter {
     private final ObjectStore store;
     private final PackWriter packer;
     private final ExecutorService executor;
+    /** Where requests to a remote store wait; see {@link #request}. */
+    private final Executor requests;
+
+    private final Semaphore requestWindow = new Semaphore(ContentTrees.REQUESTS_IN_FLIGHT);
     /** Bounds the tasks in flight; a task holds one permit until it ends, so holding them all means all ended. */
     private final Semaphore inFlight;
 
@@ -108,15 +112,23 @@ final class Snapshotter {
     private final AtomicLong bytesSeen = new AtomicLong();
     private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
     private final List<StoredFile> csvFiles = new ArrayList<>();
+    /** Large files hashed and waiting for one lookup, on a store that cannot rename; guarded by itself. */
+    private final List<HashedFile> hashed = new ArrayList<>();
+
     private List<SmallFile> batch = new ArrayList<>();
     private long batchBytes;
     private volatile boolean walking = true;
     private Consumer<Digest> hashObserver = digest -> {};
     /** Trees the caller knows the lake holds, with every tree below them (a committed version's root). */
     private Set<Digest> knownTrees = Set.of();
+    /**
+     * Whether to ask the store for the root before writing a new tree: when the caller knows nothing of the lake (the
+     * same artifacts registered again write nothing). A dataset's snapshot knows its latest version's tree instead.
+     */
+    private boolean lookUpRoot = true;
     /** Whether the stat cache's last root is in the lake; null until asked. */
     private @Nullable Boolean cacheRootInLake;
-    /** Whether content of unknown digest is written once and renamed (else it is hashed first: see storeFile). */
+    /** Whether content of unknown digest is written once and renamed (else see {@link #uploadHashedFiles}). */
     private final boolean hashWhileWriting;
     /** Whether calls are system calls on this host: lookups are then cheap enough to check each remembered tree. */
     private final boolean localCalls;
@@ -125,6 +137,7 @@ final class Snapshotter {
             ObjectStore store,
             PackWriter packer,
             ExecutorService executor,
+            Executor requests,
             int parallelism,
             @Nullable StatCache cache,
             ProgressListener progress,
@@ -132,6 +145,7 @@ final class Snapshotter {
         this.store = store;
         this.packer = packer;
         this.executor = executor;
+        this.requests = requests;
         this.permits = Math.max(1, parallelism) * 4;
         this.inFlight = new Semaphore(permits);
         this.cache = cache;
@@ -145,6 +159,7 @@ final class Snapshotter {
     @CanIgnoreReturnValue
     Snapshotter knownTrees(Set<Digest> trees) {
         this.knownTrees = Set.copyOf(trees);
+        this.lookUpRoot = false;
         return this;
     }
 
@@ -181,6 +196,7 @@ final class Snapshotter {
             awaitTasks();
         }
         checkFailure();
+        uploadHashedFiles();
         packer.flush();
         long[] totals = new long[2];
         Digest digest = storeTrees(root, totals);
@@ -350,7 +366,18 @@ final class Snapshotter {
             }
             return;
         }
-        submit(() -> finish(path, slot, storeFile(file), attributes.executable(), stat));
+        submit(() -> {
+            if (hashWhileWriting) {
+                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                    finish(path, slot, store.putContent(in), attributes.executable(), stat);
+                }
+            } else {
+                HashedFile done = new HashedFile(path, file, slot, attributes.executable(), stat, hash(file));
+                synchronized (hashed) {
+                    hashed.add(done);
+                }
+            }
+        });
     }
 
     private void submitBatch() {
@@ -378,17 +405,19 @@ final class Snapshotter {
         });
     }
 
-    /**
-     * Stores a large file. Where the store renames (a local disk) the file is read once, hashed while it is written.
-     * Where it cannot (a blob store), the file is hashed first and uploaded under its digest only if the store lacks
-     * it: reading a file twice costs less than staging it, and a file the lake holds already is not uploaded at all.
-     */
-    private ContentInfo storeFile(Path file) throws IOException {
-        if (hashWhileWriting) {
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                return store.putContent(in);
-            }
-        }
+    /** A large file hashed before it is uploaded, on a store that cannot rename. */
+    private record HashedFile(
+            String path,
+            Path file,
+            Slot slot,
+            boolean executable,
+            StatCache.@Nullable FileStat stat,
+            ContentInfo content) {}
+
+    /** How many digests one {@link ObjectStore#findContents} asks for. */
+    private static final int LOOKUP_BATCH = 1000;
+
+    private static ContentInfo hash(Path file) throws IOException {
         MessageDigest sha = Digest.newSha256();
         long size = 0;
         try (InputStream in = Files.newInputStream(file)) {
@@ -398,18 +427,47 @@ final class Snapshotter {
                 size += n;
             }
         }
-        Digest digest = Digest.ofHash(sha.digest());
-        Optional<ContentInfo> stored = store.findContent(digest);
-        if (stored.isPresent() && stored.get().size() == size) {
-            return stored.get();
+        return new ContentInfo(Digest.ofHash(sha.digest()), size, false);
+    }
+
+    /**
+     * Uploads the large files hashed on a store that cannot rename (a blob store): where the store renames, each was
+     * written as it was hashed, in one read. Here the files were hashed first, the store is asked for their digests
+     * in batches ({@link ObjectStore#findContents}: one round trip per thousand files), and only the ones it lacks
+     * are read again and uploaded, under their digest, with nothing to stage.
+     */
+    private void uploadHashedFiles() {
+        List<HashedFile> files;
+        synchronized (hashed) {
+            files = List.copyOf(hashed);
+            hashed.clear();
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            return store.putContent(digest, in);
+        for (int from = 0; from < files.size(); from += LOOKUP_BATCH) {
+            List<HashedFile> batch = files.subList(from, Math.min(files.size(), from + LOOKUP_BATCH));
+            List<Digest> digests = new ArrayList<>(batch.size());
+            batch.forEach(f -> digests.add(f.content().digest()));
+            Map<Digest, ContentInfo> stored = store.findContents(digests);
+            for (HashedFile file : batch) {
+                ContentInfo found = stored.get(file.content().digest());
+                if (found != null && found.size() == file.content().size()) {
+                    finish(file.path(), file.slot(), found, file.executable(), file.stat());
+                } else {
+                    submit(() -> finish(file.path(), file.slot(), upload(file), file.executable(), file.stat()));
+                }
+            }
+        }
+        awaitTasks();
+        checkFailure();
+    }
+
+    private ContentInfo upload(HashedFile file) throws IOException {
+        try (InputStream in = Files.newInputStream(file.file())) {
+            return store.putContent(file.content().digest(), in);
         } catch (IntegrityException e) {
             throw new MlopsException(
-                    "file " + file + " changed while " + operation + " read it: it hashed to " + digest
-                            + " first, and to something else when it was uploaded; snapshot data that nobody changes"
-                            + " meanwhile",
+                    "file " + file.file() + " changed while " + operation + " read it: it hashed to "
+                            + file.content().digest() + " first, and to something else when it was uploaded;"
+                            + " snapshot data that nobody changes meanwhile",
                     e);
         }
     }
@@ -479,6 +537,36 @@ final class Snapshotter {
     }
 
     /**
+     * Makes a request to a remote store on the requests' threads, where up to {@link ContentTrees#REQUESTS_IN_FLIGHT}
+     * wait at once: a request waits on the network rather than computes, so it does not take one of the workers, and
+     * a level of 100 trees costs a few round trips, not 100 / workers.
+     */
+    private void request(IoTask task) {
+        requestWindow.acquireUninterruptibly();
+        try {
+            requests.execute(() -> {
+                try {
+                    if (failure.get() == null) {
+                        task.run();
+                    }
+                } catch (IOException | RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    requestWindow.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            requestWindow.release();
+            throw e;
+        }
+    }
+
+    private void awaitRequests() {
+        requestWindow.acquireUninterruptibly(ContentTrees.REQUESTS_IN_FLIGHT);
+        requestWindow.release(ContentTrees.REQUESTS_IN_FLIGHT);
+    }
+
+    /**
      * Waits until every submitted task has ended: each holds a permit until its end and records its own failure, so
      * no future per file needs to be kept (100,000 files would keep 100,000 futures alive until the end).
      */
@@ -537,7 +625,8 @@ final class Snapshotter {
      * below it. A directory whose files were all stat-cache hits and whose subdirectories are all unchanged reuses
      * the digest the cache remembers for it, without encoding or hashing, and without a request when the cache's last
      * root is in the lake; a no-change re-snapshot then asks the store nothing about trees. New trees are written
-     * level by level, deepest first, each level in parallel: one round trip per level, not one per directory.
+     * level by level, deepest first, each level in parallel on a remote store: one round trip per level, not one per
+     * directory (on a store with local calls, one after the other, by the snapshot's own thread).
      */
     private Digest storeTrees(Dir root, long[] totals) {
         List<List<NewTree>> levels = new ArrayList<>();
@@ -546,16 +635,22 @@ final class Snapshotter {
         if (count == 0) {
             return digest;
         }
-        if (!localCalls && (knownTrees.contains(digest) || (count > 1 && store.exists(Trees.key(digest))))) {
+        if (!localCalls
+                && (knownTrees.contains(digest) || (lookUpRoot && count > 1 && store.exists(Trees.key(digest))))) {
             return digest; // the whole tree is in the lake already: one request at most instead of one per tree
         }
         for (int depth = levels.size() - 1; depth >= 0; depth--) {
             for (NewTree tree : levels.get(depth)) {
-                submit(() -> {
+                if (localCalls) {
+                    // a system call each: nothing to overlap, and one writing thread leaves one temp file if killed
                     boolean unused = store.createIfAbsent(Trees.key(tree.digest()), tree.bytes());
-                });
+                } else {
+                    request(() -> {
+                        boolean unused = store.createIfAbsent(Trees.key(tree.digest()), tree.bytes());
+                    });
+                }
             }
-            awaitTasks();
+            awaitRequests();
             checkFailure();
         }
         return digest;

@@ -48,6 +48,8 @@ public final class LineageIndex {
      *
      * @param edge the edge
      * @return true if the entry was missing and was written
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public boolean record(LineageEdge edge) {
         StoreKey key = keyOf(edge);
@@ -60,6 +62,8 @@ public final class LineageIndex {
      *
      * @param edge the edge
      * @return true if the entry was missing and was written
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public boolean repair(LineageEdge edge) {
         return write(keyOf(edge));
@@ -80,6 +84,8 @@ public final class LineageIndex {
      *
      * @param edge the edge
      * @return true if the entry existed
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public boolean remove(LineageEdge edge) {
         StoreKey key = keyOf(edge);
@@ -92,6 +98,8 @@ public final class LineageIndex {
      *
      * @param edge the edge
      * @return true if it exists
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public boolean contains(LineageEdge edge) {
         return store.exists(keyOf(edge));
@@ -102,6 +110,8 @@ public final class LineageIndex {
      *
      * @param from the input
      * @return the edges, sorted by key
+     * @throws org.mlops4j.common.StorageException if the store cannot be read or written; it says whether
+     *     trying again may help
      */
     public List<LineageEdge> edgesFrom(LineageNode from) {
         String prefix = LakeLayout.lineageEdgesFrom(from.keyPath());

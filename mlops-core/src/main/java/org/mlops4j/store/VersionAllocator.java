@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Round trips.</b> An instance remembers the highest version it saw of each series and the hint's tag: the
  * first allocation of a series in a process reads the hint and probes twice (the hint's version, the one after it),
- * later ones probe once; the record is created, and the hint moved by compare-and-set against the tag it last saw.
+ * later ones probe once, and a fresh commit ({@link #allocateFresh}) not at all: it creates the number after the
+ * highest it saw, which fails if another writer took it; the hint is then moved by compare-and-set against the tag
+ * it last saw.
  * Other writers' versions since cost one probe more for each doubling of their number.
  *
  * <p>Thread-safe; one instance per store is enough.
@@ -34,8 +37,16 @@ public final class VersionAllocator {
 
     private final ObjectStore store;
     private final ConcurrentHashMap<StoreKey, Long> knownHighest = new ConcurrentHashMap<>();
-    /** Each series' hint as this instance last read or wrote it: its value and tag. */
-    private final ConcurrentHashMap<StoreKey, StoredObject> hints = new ConcurrentHashMap<>();
+    /** Each series' hint as this instance last read or wrote it. */
+    private final ConcurrentHashMap<StoreKey, Hint> hints = new ConcurrentHashMap<>();
+
+    /**
+     * A hint as last seen.
+     *
+     * @param value its number, 0 when absent
+     * @param tag its tag, null when absent
+     */
+    private record Hint(long value, @Nullable ObjectTag tag) {}
 
     /**
      * Creates an allocator.
@@ -149,7 +160,10 @@ public final class VersionAllocator {
             Function<byte[], String> commitIdOf,
             boolean mayBeRetried) {
         Objects.requireNonNull(commitId, "commitId");
-        long highest = findHighest(series);
+        // a fresh commit tries the number after the highest this instance saw: creating it is the probe, and a
+        // conflict sends it to findHighest like any lost race
+        Long known = mayBeRetried ? null : knownHighest.get(series);
+        long highest = known != null ? known : findHighest(series);
         if (mayBeRetried && highest > 0 && isOwn(versionKey(series, highest), commitId, commitIdOf)) {
             return new AllocatedVersion(highest, versionKey(series, highest), true, 0); // an earlier attempt landed
         }
@@ -219,9 +233,10 @@ public final class VersionAllocator {
     }
 
     private long readHint(StoreKey series) {
-        Optional<StoredObject> hint = store.find(hintKey(series));
-        hint.ifPresent(h -> hints.put(series, h));
-        return hint.map(VersionAllocator::parseHint).orElse(0L);
+        Optional<StoredObject> found = store.find(hintKey(series));
+        Hint hint = found.map(h -> new Hint(parseHint(h), h.getTag())).orElse(new Hint(0, null));
+        hints.put(series, hint);
+        return hint.value();
     }
 
     private static long parseHint(StoredObject hint) {
@@ -239,16 +254,19 @@ public final class VersionAllocator {
     private void advanceHint(StoreKey series, long n) {
         StoreKey key = hintKey(series);
         byte[] bytes = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
-        StoredObject last = hints.get(series);
+        Hint last = hints.get(series);
         for (int attempt = 0; attempt < 3; attempt++) {
-            Optional<StoredObject> current = attempt == 0 && last != null ? Optional.of(last) : store.find(key);
-            if (current.isPresent() && parseHint(current.get()) >= n) {
+            Hint current = attempt == 0 && last != null
+                    ? last
+                    : store.find(key)
+                            .map(h -> new Hint(parseHint(h), h.getTag()))
+                            .orElse(new Hint(0, null));
+            if (current.tag() != null && current.value() >= n) {
                 return;
             }
-            Optional<ObjectTag> moved =
-                    store.compareAndSet(key, current.map(StoredObject::getTag).orElse(null), bytes);
+            Optional<ObjectTag> moved = store.compareAndSet(key, current.tag(), bytes);
             if (moved.isPresent()) {
-                hints.put(series, new StoredObject(key, bytes, moved.get()));
+                hints.put(series, new Hint(n, moved.get()));
                 return;
             }
         }

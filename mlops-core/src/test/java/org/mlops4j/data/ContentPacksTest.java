@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -24,9 +21,9 @@ import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.store.Digest;
-import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.TestStores;
 
 /** Small files in packs: what is packed, when packs are sealed, and how readers find packs other writers sealed. */
 class ContentPacksTest {
@@ -35,6 +32,9 @@ class ContentPacksTest {
 
     private Mlops mlops;
     private ObjectStore store;
+    /** Every store this test opened ({@link #reopen} opens one per instance); closed after it. */
+    private final List<ObjectStore> opened = new ArrayList<>();
+
     private Path source;
     private final Random random = new Random(20261129);
 
@@ -48,6 +48,7 @@ class ContentPacksTest {
     @AfterEach
     void close() {
         mlops.close();
+        opened.forEach(ObjectStore::close);
     }
 
     @Test
@@ -135,8 +136,9 @@ class ContentPacksTest {
         DatasetVersion version =
                 mlops.datasets().snapshot("d").directory(source).commit();
         StoreKey record = store.list(Packs.PREFIX).stream().findFirst().orElseThrow();
-        Path recordFile = ((LocalObjectStore) store).getRoot().resolve(record.value());
-        Files.writeString(recordFile, "{\"format\":\"mlops4j.pack/1\"}");
+        assertThat(store.delete(record)).isTrue(); // the record's bytes replaced, as a damaged disk would
+        assertThat(store.createIfAbsent(record, "{\"format\":\"mlops4j.pack/1\"}".getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
         // a lake written before the pack index (§11.7), where a pack's record is what announces it to readers
         assertThat(store.delete(LakeLayout.PACK_INDEX)).isTrue();
 
@@ -354,20 +356,14 @@ class ContentPacksTest {
 
     /** Overwrites a packed copy's first bytes. */
     private void damage(PackIndex.Location copy) throws IOException {
-        Path pack = ((LocalObjectStore) store)
-                .getRoot()
-                .resolve(ObjectStore.contentKey(copy.pack()).value());
-        try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {
-            var unused = channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), copy.offset());
-        }
+        TestStores.damageContent(store, copy.pack(), copy.offset(), new byte[] {1, 2, 3});
     }
 
     /** Another instance on the same lake, which knows nothing this test's instance learnt. */
     private Mlops reopen() {
-        return Mlops.builder()
-                .localLake(temp.resolve("lake"))
-                .cacheDirectory(null)
-                .build();
+        ObjectStore lake = TestStores.open(temp.resolve("lake"));
+        opened.add(lake);
+        return Mlops.builder().objectStore(lake).cacheDirectory(null).build();
     }
 
     private byte[] write(String name, int size) throws IOException {

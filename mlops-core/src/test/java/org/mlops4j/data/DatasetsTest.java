@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
@@ -25,21 +22,23 @@ import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.lineage.LineageGraph;
 import org.mlops4j.lineage.LineageNode;
-import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.TestStores;
 
 class DatasetsTest {
     @TempDir
     Path temp;
 
+    private ObjectStore lake;
     private Mlops mlops;
     private Datasets datasets;
     private Path source;
 
     @BeforeEach
     void open() throws IOException {
+        lake = TestStores.open(temp.resolve("lake"));
         mlops = Mlops.builder()
-                .localLake(temp.resolve("lake"))
+                .objectStore(lake)
                 .cacheDirectory(temp.resolve("cache"))
                 .build();
         datasets = mlops.datasets();
@@ -53,6 +52,7 @@ class DatasetsTest {
     @AfterEach
     void close() {
         mlops.close();
+        lake.close();
     }
 
     @Test
@@ -140,15 +140,11 @@ class DatasetsTest {
     @Test
     void shouldThrowIntegrityExceptionAtEndOfStreamWhenContentIsDamaged() throws IOException {
         DatasetVersion v = datasets.snapshot("raw").directory(source).commit();
-        LocalObjectStore store = (LocalObjectStore) mlops.objectStore();
         PackIndex.Location packed = Objects.requireNonNull(datasets.contentTrees()
                 .contents()
                 .locate(org.mlops4j.store.Digest.of("bbb".getBytes(StandardCharsets.UTF_8))));
-        Path pack =
-                store.getRoot().resolve(ObjectStore.contentKey(packed.pack()).value());
-        try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {
-            var unused = channel.write(ByteBuffer.wrap("BBB".getBytes(StandardCharsets.UTF_8)), packed.offset());
-        }
+        TestStores.damageContent(
+                mlops.objectStore(), packed.pack(), packed.offset(), "BBB".getBytes(StandardCharsets.UTF_8));
 
         try (InputStream in = datasets.open(v, "sub/b.bin")) {
             assertThatThrownBy(in::readAllBytes)

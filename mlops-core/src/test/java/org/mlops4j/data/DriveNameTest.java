@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.TestStores;
 
 /**
  * A top-level name such as {@code C:data} reads as a Windows drive. The directory walk used to accept it while
@@ -21,21 +23,21 @@ class DriveNameTest {
     @TempDir
     Path temp;
 
+    private ObjectStore lake;
     private Mlops mlops;
     private Path source;
 
     @BeforeEach
     void open() throws IOException {
-        mlops = Mlops.builder()
-                .localLake(temp.resolve("lake"))
-                .cacheDirectory(null)
-                .build();
+        lake = TestStores.open(temp.resolve("lake"));
+        mlops = Mlops.builder().objectStore(lake).cacheDirectory(null).build();
         source = Files.createDirectories(temp.resolve("source"));
     }
 
     @AfterEach
     void close() {
         mlops.close();
+        lake.close();
     }
 
     @Test

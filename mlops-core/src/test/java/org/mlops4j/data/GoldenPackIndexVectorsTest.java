@@ -165,15 +165,10 @@ class GoldenPackIndexVectorsTest {
 
     static Stream<Invalid> invalid() {
         List<Invalid> result = new ArrayList<>();
-        for (String line : new String(resource(DIR + "invalid/INDEX"), StandardCharsets.US_ASCII).split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split(" ");
+        for (String[] f : PackReading.indexLines(DIR + "invalid/INDEX")) {
             String base = DIR + "invalid/" + f[0];
-            boolean hasLayer = GoldenPackIndexVectorsTest.class.getClassLoader().getResource(base + ".bin") != null;
-            result.add(
-                    new Invalid(f[0], f[1], f[2], resource(base + ".json"), hasLayer ? resource(base + ".bin") : null));
+            byte[] layer = PackReading.hasResource(base + ".bin") ? resource(base + ".bin") : null;
+            result.add(new Invalid(f[0], f[1], f[2], resource(base + ".json"), layer));
         }
         return result.stream();
     }

@@ -198,13 +198,9 @@ class GoldenPackVectorsTest {
 
     static Stream<Invalid> invalid() {
         List<Invalid> result = new ArrayList<>();
-        for (String line : new String(resource(DIR + "invalid/INDEX"), StandardCharsets.US_ASCII).split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split(" ");
+        for (String[] f : PackReading.indexLines(DIR + "invalid/INDEX")) {
             String base = DIR + "invalid/" + f[0];
-            boolean hasPack = GoldenPackVectorsTest.class.getClassLoader().getResource(base + ".bin") != null;
+            boolean hasPack = PackReading.hasResource(base + ".bin");
             result.add(new Invalid(
                     f[0],
                     StoreKey.of(f[1]),

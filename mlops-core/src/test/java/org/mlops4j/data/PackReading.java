@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.mlops4j.store.Digest;
@@ -41,6 +44,28 @@ final class PackReading {
             members.put(digest, verified(range(pack, offset, size), digest, size, read.pack()));
         }
         return members;
+    }
+
+    /**
+     * Reads an {@code INDEX} of invalid golden vectors: one vector a line, fields split at spaces; blank lines and
+     * {@code #} comments left out.
+     *
+     * @param name the resource's name
+     * @return each line's fields
+     */
+    static List<String[]> indexLines(String name) {
+        List<String[]> lines = new ArrayList<>();
+        for (String line : new String(resource(name), StandardCharsets.US_ASCII).split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                lines.add(line.split(" "));
+            }
+        }
+        return lines;
+    }
+
+    /** Whether a resource exists: an invalid vector's {@code .bin} is absent when its record is rejected first. */
+    static boolean hasResource(String name) {
+        return PackReading.class.getClassLoader().getResource(name) != null;
     }
 
     /** The bytes {@code [offset, offset + length)} of {@code data}, fewer when it ends first (a ranged read). */

@@ -19,6 +19,8 @@ import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.registry.ModelInput;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.TestStores;
 
 class ModelLineageTest {
     private static final Pattern MERMAID_NODE =
@@ -32,6 +34,7 @@ class ModelLineageTest {
     @TempDir
     Path temp;
 
+    private ObjectStore lake;
     private Mlops mlops;
     private DatasetVersion raw;
     private DatasetVersion train;
@@ -39,7 +42,11 @@ class ModelLineageTest {
 
     @BeforeEach
     void build() {
-        mlops = Mlops.local(temp);
+        lake = TestStores.open(temp.resolve("lake"));
+        mlops = Mlops.builder()
+                .objectStore(lake)
+                .cacheDirectory(temp.resolve("cache"))
+                .build();
         raw = snapshot("raw", "a,b\n1,2\n");
         train = mlops.datasets().derive("train").from(raw).transform("split", "git:1", Map.of("part", "train")).stream(
                         "train.csv", () -> bytes("a,b\n1,2\n"))
@@ -63,6 +70,7 @@ class ModelLineageTest {
     @AfterEach
     void close() {
         mlops.close();
+        lake.close();
     }
 
     @Test

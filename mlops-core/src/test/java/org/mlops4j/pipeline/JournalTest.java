@@ -13,7 +13,8 @@ import org.mlops4j.common.ConflictException;
 import org.mlops4j.compare.Decision;
 import org.mlops4j.compare.Finding;
 import org.mlops4j.lake.LakeFormatException;
-import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.TestStores;
 
 class JournalTest {
     @TempDir
@@ -55,7 +56,7 @@ class JournalTest {
 
     @Test
     void shouldAppendInOrderAndReadBackWhenStored() {
-        try (LocalObjectStore store = LocalObjectStore.open(dir)) {
+        try (ObjectStore store = TestStores.open(dir)) {
             Journal journal = Journal.read(store, "churn", RUN);
             var unused1 = journal.append(
                     JournalEntry.RUN, JournalEntry.STARTED, Instant.EPOCH, 1, Map.of(), Map.of(), null, List.of());
@@ -74,7 +75,7 @@ class JournalTest {
 
     @Test
     void shouldRefuseToOverwriteWhenAnotherWriterAppendedTheSameSequence() {
-        try (LocalObjectStore store = LocalObjectStore.open(dir)) {
+        try (ObjectStore store = TestStores.open(dir)) {
             Journal stale = Journal.read(store, "churn", RUN);
             var unused = Journal.read(store, "churn", RUN)
                     .append("train", StepOutcome.DONE, Instant.EPOCH, 2, Map.of(), Map.of(), null, List.of());

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.common.ConflictException;
-import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.TestStores;
 
 class LeaseTest {
     private static final Duration LEASE = Duration.ofSeconds(30);
@@ -24,12 +25,12 @@ class LeaseTest {
     @TempDir
     Path dir;
 
-    private LocalObjectStore store;
+    private ObjectStore store;
     private final org.mlops4j.ManualClock clock = new org.mlops4j.ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
 
     @BeforeEach
     void setUp() {
-        store = LocalObjectStore.open(dir);
+        store = TestStores.open(dir);
     }
 
     @AfterEach

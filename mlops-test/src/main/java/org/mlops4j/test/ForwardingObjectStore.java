@@ -2,6 +2,10 @@ package org.mlops4j.test;
 
 import java.io.InputStream;
 import java.nio.channels.ReadableByteChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -10,6 +14,7 @@ import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.ObjectTag;
+import org.mlops4j.store.StoreCapabilities;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;
 
@@ -61,6 +66,11 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     }
 
     @Override
+    public Map<Digest, ContentInfo> findContents(Collection<Digest> digests) {
+        return delegate.findContents(digests);
+    }
+
+    @Override
     public InputStream openContent(Digest digest) {
         return delegate.openContent(digest);
     }
@@ -98,6 +108,21 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     @Override
     public boolean delete(StoreKey key) {
         return delegate.delete(key);
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public Clock clock() {
+        return delegate.clock();
+    }
+
+    @Override
+    public Optional<Duration> getCallTimeout() {
+        return delegate.getCallTimeout();
     }
 
     @Override

@@ -144,6 +144,26 @@ public final class InMemoryObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * Overwrites bytes of a stored content in place, as a failing disk would, so that a test can check that reads and
+     * verification find the damage. The content keeps its key and size.
+     *
+     * @param digest the content
+     * @param offset where the damage starts, inside the content
+     * @param bytes what is written there; the part past the content's end is dropped
+     * @throws NotFoundException if no such content is stored
+     * @throws IllegalArgumentException if the offset is outside the content
+     */
+    public void damageContent(Digest digest, long offset, byte[] bytes) {
+        byte[] damaged = contentBytes(digest).clone();
+        if (offset < 0 || offset > damaged.length) {
+            throw new IllegalArgumentException(
+                    "offset " + offset + " is outside content " + digest + " of " + damaged.length + " bytes");
+        }
+        System.arraycopy(bytes, 0, damaged, (int) offset, Math.min(bytes.length, damaged.length - (int) offset));
+        objects.put(ObjectStore.contentKey(digest), new Entry(damaged, 0));
+    }
+
     @Override
     public ContentInfo putContent(InputStream content) {
         return storeContent(null, content);

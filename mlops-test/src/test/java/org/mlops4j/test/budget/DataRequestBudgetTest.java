@@ -156,6 +156,40 @@ class DataRequestBudgetTest {
         }
     }
 
+    @Test
+    void shouldUploadOnlyTheLargeFilesTheStoreLacksAfterOneLookup() throws IOException {
+        Path source = dir.resolve("large");
+        writeTree(source, 1, 6, 200 * 1024, 4);
+        LatencyObjectStore store = LatencyObjectStore.wrap(new InMemoryObjectStore(), Duration.ZERO);
+        try (Mlops mlops =
+                Mlops.builder().objectStore(store).cacheDirectory(null).build()) {
+            store.resetRequestCounts();
+            DatasetVersion first =
+                    mlops.datasets().snapshot("large").directory(source).commit();
+            RequestCounts cold = store.getRequestCounts();
+            Files.write(source.resolve("d0/f1.bin"), new byte[200 * 1024]);
+            Files.write(source.resolve("d0/f4.bin"), new byte[] {1});
+            store.resetRequestCounts();
+            DatasetVersion second =
+                    mlops.datasets().snapshot("large").directory(source).commit();
+            RequestCounts changed = store.getRequestCounts();
+
+            assertThat(store.capabilities().hasAtomicRename()).isFalse();
+            assertThat(cold.get(StoreOperation.FIND_CONTENTS)).isEqualTo(1);
+            assertThat(cold.get(StoreOperation.PUT_CONTENT))
+                    .as("six large files, no pack")
+                    .isEqualTo(6);
+            assertThat(changed.get(StoreOperation.FIND_CONTENTS)).isEqualTo(1);
+            assertThat(changed.get(StoreOperation.PUT_CONTENT))
+                    .as("the changed large file; the small one is packed")
+                    .isEqualTo(2);
+            assertThat(second.getNumber()).isEqualTo(first.getNumber() + 1);
+            try (InputStream in = mlops.datasets().open(second, "d0/f1.bin")) {
+                assertThat(in.readAllBytes()).isEqualTo(new byte[200 * 1024]);
+            }
+        }
+    }
+
     private static DatasetVersion writeThousandPacks(InMemoryObjectStore lake) {
         DatasetVersion first = null;
         try (Mlops writer =

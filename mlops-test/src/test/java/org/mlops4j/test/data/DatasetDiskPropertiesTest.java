@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.data.Datasets;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.TestStores;
 
 /**
  * The dataset properties on the real disk: a {@code LocalObjectStore} lake, source trees and checkouts in a temporary
@@ -36,10 +38,11 @@ class DatasetDiskPropertiesTest {
     void shouldRoundTripDigestAndDiffExactlyWhenTreesAreOnTheRealDisk() {
         Distribution distribution = new Distribution("local lake on disk, seed " + DatasetPropertiesTest.SEED);
         long started = System.nanoTime();
-        try (Mlops mlops = Mlops.builder()
-                .localLake(temp.resolve("lake"))
-                .cacheDirectory(temp.resolve("cache"))
-                .build()) {
+        try (ObjectStore lake = TestStores.open(temp.resolve("lake"));
+                Mlops mlops = Mlops.builder()
+                        .objectStore(lake)
+                        .cacheDirectory(temp.resolve("cache"))
+                        .build()) {
             qt().withFixedSeed(DatasetPropertiesTest.SEED)
                     .withExamples(EXAMPLES)
                     .withShrinkCycles(DatasetPropertiesTest.SHRINK_CYCLES)

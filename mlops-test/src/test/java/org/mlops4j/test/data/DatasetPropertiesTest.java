@@ -32,6 +32,7 @@ import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.data.Datasets;
 import org.mlops4j.data.UnsafePathException;
 import org.mlops4j.test.InMemoryObjectStore;
+import org.mlops4j.test.RemoteLikeStores;
 
 /**
  * Properties of dataset snapshots on the in-memory lake, with source trees and checkout targets on in-memory (Jimfs)
@@ -78,7 +79,7 @@ class DatasetPropertiesTest {
 
     private static Mlops inMemoryLake() {
         return Mlops.builder()
-                .objectStore(new InMemoryObjectStore())
+                .objectStore(RemoteLikeStores.around(new InMemoryObjectStore()))
                 .executor(pool)
                 .cacheDirectory(null)
                 .clock(Clock.fixed(NOW, ZoneOffset.UTC))

@@ -17,6 +17,7 @@ import org.mlops4j.pipeline.Preparer;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.test.InMemoryDeployer;
 import org.mlops4j.test.InMemoryObjectStore;
+import org.mlops4j.test.RemoteLikeStores;
 
 /** One test per validation rule of the pipeline's step builder. */
 class PipelineBuilderTest {
@@ -29,7 +30,7 @@ class PipelineBuilderTest {
 
     @BeforeEach
     void setUp() {
-        mlops = PipelineFixture.open(new InMemoryObjectStore(), Clock.systemUTC());
+        mlops = PipelineFixture.open(RemoteLikeStores.around(new InMemoryObjectStore()), Clock.systemUTC());
         fixture = new PipelineFixture(dir);
     }
 

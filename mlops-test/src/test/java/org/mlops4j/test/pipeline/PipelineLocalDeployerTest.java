@@ -31,7 +31,8 @@ import org.mlops4j.pipeline.TrainedModel;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.serving.ScoringServer;
-import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.TestStores;
 
 /**
  * The pipeline with the real {@link LocalDeployer}: a linear model trained from the raw data is promoted, served on a
@@ -44,7 +45,7 @@ class PipelineLocalDeployerTest {
     @Test
     void shouldServeThePromotedModelOverHttpWhenDeployedByTheLocalDeployer() throws Exception {
         PipelineFixture fixture = new PipelineFixture(dir);
-        try (LocalObjectStore store = LocalObjectStore.open(dir.resolve("lake"));
+        try (ObjectStore store = TestStores.open(dir.resolve("lake"));
                 Mlops mlops = PipelineFixture.open(store, Clock.systemUTC());
                 Deployer deployer = LocalDeployer.builder()
                         .mlops(mlops)

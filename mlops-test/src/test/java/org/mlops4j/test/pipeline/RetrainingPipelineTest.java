@@ -33,8 +33,9 @@ import org.mlops4j.pipeline.Trainer;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelVersion;
-import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.TestStores;
 import org.mlops4j.test.InMemoryDeployer;
 import org.mlops4j.test.ManualClock;
 
@@ -42,7 +43,7 @@ class RetrainingPipelineTest {
     @TempDir
     Path dir;
 
-    private LocalObjectStore store;
+    private ObjectStore store;
     private ManualClock clock;
     private Mlops mlops;
     private PipelineFixture fixture;
@@ -50,7 +51,7 @@ class RetrainingPipelineTest {
 
     @BeforeEach
     void setUp() {
-        store = LocalObjectStore.open(dir.resolve("lake"));
+        store = TestStores.open(dir.resolve("lake"));
         clock = new ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
         mlops = PipelineFixture.open(store, clock);
         fixture = new PipelineFixture(dir);

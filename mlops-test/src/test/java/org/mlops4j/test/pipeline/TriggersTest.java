@@ -20,6 +20,7 @@ import org.mlops4j.pipeline.TriggerEvent;
 import org.mlops4j.pipeline.Triggers;
 import org.mlops4j.test.InMemoryObjectStore;
 import org.mlops4j.test.ManualClock;
+import org.mlops4j.test.RemoteLikeStores;
 
 /** Triggers and their combinators, evaluated through pipelines on a manual clock. */
 class TriggersTest {
@@ -33,7 +34,7 @@ class TriggersTest {
     @BeforeEach
     void setUp() {
         clock = new ManualClock(Instant.parse("2026-11-29T10:00:00Z"));
-        mlops = PipelineFixture.open(new InMemoryObjectStore(), clock);
+        mlops = PipelineFixture.open(RemoteLikeStores.around(new InMemoryObjectStore()), clock);
         fixture = new PipelineFixture(dir);
         var unused = fixture.snapshotHoldout(mlops);
     }

@@ -17,15 +17,18 @@ import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.VersionAllocator;
 import org.mlops4j.test.InMemoryObjectStore;
+import org.mlops4j.test.RemoteLikeStores;
 
 /** Registration stays idempotent when responses are lost and when a stalled request still lands a twin. */
 class RegistryIdempotencyTest {
     private final InMemoryObjectStore store = new InMemoryObjectStore();
+    private final ObjectStore lake = RemoteLikeStores.around(store);
     private final Mlops mlops =
-            Mlops.builder().objectStore(store).cacheDirectory(null).build();
+            Mlops.builder().objectStore(lake).cacheDirectory(null).build();
     private final ModelRegistry registry = mlops.registry();
 
     @AfterEach
@@ -125,7 +128,7 @@ class RegistryIdempotencyTest {
         DatasetVersion data = snapshot(mlops, "d");
         // the first attempt of request "r" landed version 1 and died before claiming the request or writing lineage
         try (Mlops elsewhere = Mlops.builder()
-                .objectStore(new InMemoryObjectStore())
+                .objectStore(RemoteLikeStores.around(new InMemoryObjectStore()))
                 .cacheDirectory(null)
                 .build()) {
             DatasetVersion same = snapshot(elsewhere, "d");
@@ -156,7 +159,7 @@ class RegistryIdempotencyTest {
         DatasetVersion data = snapshot(mlops, "d");
         // request "r" landed version 1 and claimed it, then died before writing its lineage edges
         try (Mlops elsewhere = Mlops.builder()
-                .objectStore(new InMemoryObjectStore())
+                .objectStore(RemoteLikeStores.around(new InMemoryObjectStore()))
                 .cacheDirectory(null)
                 .build()) {
             assertThat(snapshot(elsewhere, "d").getRef()).isEqualTo(data.getRef());
