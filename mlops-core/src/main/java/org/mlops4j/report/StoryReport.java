@@ -559,13 +559,11 @@ public final class StoryReport {
          */
         @CanIgnoreReturnValue
         public Builder decision(ModelRef model, Decision decision) {
-            Objects.requireNonNull(model, "model");
-            Objects.requireNonNull(decision, "decision");
-            if (decisions.containsKey(model)) {
-                throw new IllegalStateException(
-                        "the report's decision on " + model + " is already set to " + decisions.get(model));
-            }
-            decisions.put(model, decision);
+            putOnce(
+                    decisions,
+                    Objects.requireNonNull(model, "model"),
+                    Objects.requireNonNull(decision, "decision"),
+                    "decision on " + model);
             return this;
         }
 
@@ -582,15 +580,10 @@ public final class StoryReport {
         @CanIgnoreReturnValue
         public Builder live(String endpoint, ModelRef model) {
             Objects.requireNonNull(endpoint, "endpoint");
-            Objects.requireNonNull(model, "model");
             if (endpoint.isBlank()) {
                 throw new IllegalArgumentException("an endpoint's name must not be blank, got '" + endpoint + "'");
             }
-            if (live.containsKey(endpoint)) {
-                throw new IllegalStateException(
-                        "the report's live model on '" + endpoint + "' is already set to " + live.get(endpoint));
-            }
-            live.put(endpoint, model);
+            putOnce(live, endpoint, Objects.requireNonNull(model, "model"), "live model on '" + endpoint + "'");
             return this;
         }
 
@@ -685,11 +678,11 @@ public final class StoryReport {
         }
 
         private Builder direction(String metric, boolean higher) {
-            Objects.requireNonNull(metric, "metric");
-            if (directions.containsKey(metric)) {
-                throw new IllegalStateException("the report's direction of metric '" + metric + "' is already set");
-            }
-            directions.put(metric, higher);
+            putOnce(
+                    directions,
+                    Objects.requireNonNull(metric, "metric"),
+                    higher,
+                    "direction of metric '" + metric + "'");
             return this;
         }
 
@@ -715,6 +708,20 @@ public final class StoryReport {
         public Builder events(List<ReportEvent> more) {
             more.forEach(this::event);
             return this;
+        }
+
+        /** Puts a part that may be given once per key; {@code what} names it in the message. */
+        private static <K, V> void putOnce(Map<K, V> parts, K key, V value, String what) {
+            V known = parts.putIfAbsent(key, value);
+            if (known != null) {
+                throw new IllegalStateException("the report's " + what + " is already set to " + describe(known));
+            }
+        }
+
+        private static String describe(Object value) {
+            return value instanceof Boolean higher
+                    ? (higher ? "higher is better" : "lower is better")
+                    : value.toString();
         }
 
         private static void once(@Nullable Object current, String part) {
