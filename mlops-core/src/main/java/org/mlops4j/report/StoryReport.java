@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.compare.Decision;
 import org.mlops4j.compare.Evaluation;
@@ -152,7 +155,7 @@ public final class StoryReport {
         this.verdict = b.verdict;
         this.evaluationDataset = b.challenger != null ? b.challenger.getDataset() : null;
         this.events = List.copyOf(b.events);
-        this.live = Map.copyOf(b.live);
+        this.live = Collections.unmodifiableMap(new LinkedHashMap<>(b.live)); // in the order given
         this.aliases = List.copyOf(b.aliases);
         Map<LineageNode, NodeState> s = new LinkedHashMap<>();
         for (ModelAlias alias : b.aliases) {
@@ -167,7 +170,12 @@ public final class StoryReport {
         decisions.putAll(b.decisions);
         decisions.forEach(
                 (model, d) -> s.merge(node(model), NodeState.NONE.withDecision(d), (x, y) -> x.withDecision(d)));
-        this.states = Map.copyOf(s);
+        // sorted by model and version, so that the Markdown's list does not depend on the order of the calls
+        Map<LineageNode, NodeState> sorted = new TreeMap<>(Comparator.comparing(LineageNode::name)
+                .thenComparingLong(LineageNode::version)
+                .thenComparing(LineageNode::kind));
+        sorted.putAll(s);
+        this.states = Collections.unmodifiableMap(sorted);
         this.directions = new Directions(b.directions, b.verdict);
         this.comparison = new ComparisonSection(b.champion, b.challenger, b.verdict, directions);
         List<String> roles = new ArrayList<>();
