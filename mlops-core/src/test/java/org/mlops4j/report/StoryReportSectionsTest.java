@@ -231,6 +231,20 @@ class StoryReportSectionsTest {
     }
 
     @Test
+    void shouldMarkOnlyTheModelNodeWhenADatasetSharesItsNameAndVersion() throws Exception {
+        LineageNode dataset = LineageNode.dataset(V2.name(), V2.version());
+        LineageNode model = LineageNode.model(V2.name(), V2.version());
+        Document doc = parse(StoryReport.builder("t")
+                .lineage(new LineageGraph(model, List.of(), List.of(new LineageEdge(dataset, model, "train"))))
+                .alias(champion(V2))
+                .build()
+                .toHtml());
+
+        assertThat(node(doc, model.toString()).getAttribute("class")).isEqualTo("node model has-alias");
+        assertThat(node(doc, dataset.toString()).getAttribute("class")).isEqualTo("node dataset");
+    }
+
+    @Test
     void shouldNameTheEvaluationDatasetWhenTheChallengerHasOne() throws Exception {
         Document doc = parse(full().toHtml());
 
