@@ -1,5 +1,6 @@
 package org.mlops4j.report;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,15 +18,15 @@ final class Axis {
         double rough = (high - low) / Math.max(1, count);
         double power = Math.pow(10, Math.floor(Math.log10(rough)));
         double step = power;
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * power >= rough) {
+        for (double m : new double[] {1, 2, 5, 10}) { // the round step nearest the rough one, on a log scale
+            if (Math.abs(Math.log(m * power / rough)) < Math.abs(Math.log(step / rough))) {
                 step = m * power;
-                break;
             }
         }
         List<Double> ticks = new ArrayList<>();
+        BigDecimal exact = BigDecimal.valueOf(step); // 3 × 0.2 is 0.6 here, not 0.6000000000000001
         for (long k = (long) Math.ceil(low / step - 1e-9); k * step <= high + step * 1e-9; k++) {
-            ticks.add(Math.abs(k * step) < step * 1e-9 ? 0.0 : k * step);
+            ticks.add(exact.multiply(BigDecimal.valueOf(k)).doubleValue());
         }
         return ticks;
     }

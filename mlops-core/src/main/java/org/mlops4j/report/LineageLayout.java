@@ -633,22 +633,15 @@ final class LineageLayout {
 
     /** Appends the SVG element. */
     void appendSvg(StringBuilder out) {
-        out.append("<svg id=\"lineage-graph\" class=\"lineage\" width=\"")
-                .append(Markup.coordinate(width))
-                .append("\" height=\"")
-                .append(Markup.coordinate(height))
-                .append("\" viewBox=\"0 0 ")
-                .append(Markup.coordinate(width))
-                .append(' ')
-                .append(Markup.coordinate(height))
-                .append("\" role=\"img\" aria-label=\"lineage graph\">\n");
+        Svg svg = new Svg(out).open("lineage", width, height, "lineage graph", "id", "lineage-graph");
+        out.append('\n');
         for (Route route : routes) {
             appendEdge(out, route);
         }
         for (Element box : boxes.values()) {
             appendNode(out, box);
         }
-        out.append("</svg>\n");
+        svg.close();
     }
 
     private double left(Element e) {
@@ -728,15 +721,8 @@ final class LineageLayout {
                 .append(Markup.xml(edge.from() + " → " + edge.to() + " (" + edge.role() + ")"))
                 .append("</title><path class=\"route\" d=\"")
                 .append(path)
-                .append("\"/><line x1=\"")
-                .append(Markup.coordinate(stub[0]))
-                .append("\" y1=\"")
-                .append(Markup.coordinate(stub[1]))
-                .append("\" x2=\"")
-                .append(Markup.coordinate(stub[2]))
-                .append("\" y2=\"")
-                .append(Markup.coordinate(stub[3]))
                 .append("\"/>");
+        Svg svg = new Svg(out).line("stub", stub[0], stub[1], stub[2], stub[3]);
         double direction = Math.signum(stub[2] - stub[0]);
         out.append("<polygon points=\"")
                 .append(point(stub[2], stub[3]))
@@ -749,13 +735,7 @@ final class LineageLayout {
             double centre = route.loop()
                     ? left(label) + (label.width - LOOP_TRACK) / 2
                     : left(label) + columnWidth[label.rank] / 2;
-            out.append("<text x=\"")
-                    .append(Markup.coordinate(centre))
-                    .append("\" y=\"")
-                    .append(Markup.coordinate(label.y - 5))
-                    .append("\">")
-                    .append(Markup.xml(edge.role()))
-                    .append("</text>");
+            svg.text("role", centre, label.y - 5, "middle", edge.role());
         }
         out.append("</g>\n");
     }
@@ -802,38 +782,14 @@ final class LineageLayout {
                 .append(state.isEmpty() ? "" : "\" data-state=\"" + Markup.xml(state.describe()))
                 .append("\"><title>")
                 .append(Markup.xml(node + (state.isEmpty() ? "" : " — " + state.describe())))
-                .append("</title><rect x=\"")
-                .append(Markup.coordinate(x))
-                .append("\" y=\"")
-                .append(Markup.coordinate(y))
-                .append("\" width=\"")
-                .append(Markup.coordinate(BOX_WIDTH))
-                .append("\" height=\"")
-                .append(Markup.coordinate(boxHeight(box)))
-                .append("\" rx=\"")
-                .append(model ? "18" : "4")
-                .append("\"/><text class=\"kind\" x=\"")
-                .append(Markup.coordinate(x + 14))
-                .append("\" y=\"")
-                .append(Markup.coordinate(y + 17))
-                .append("\">")
-                .append(Markup.xml(node.kind()))
-                .append("</text><text class=\"name\" x=\"")
-                .append(Markup.coordinate(x + 14))
-                .append("\" y=\"")
-                .append(Markup.coordinate(y + 35))
-                .append("\">")
-                .append(Markup.xml(shown))
-                .append("</text>");
+                .append("</title>");
+        Svg svg = new Svg(out)
+                .rect("box", x, y, BOX_WIDTH, boxHeight(box), "rx", model ? "18" : "4")
+                .text("kind", x + 14, y + 17, "start", node.kind())
+                .text("name", x + 14, y + 35, "start", shown);
         List<String> lines = stateLines(state);
         for (int i = 0; i < lines.size(); i++) {
-            out.append("<text class=\"state\" x=\"")
-                    .append(Markup.coordinate(x + 14))
-                    .append("\" y=\"")
-                    .append(Markup.coordinate(y + 53 + i * STATE_LINE))
-                    .append("\">")
-                    .append(Markup.xml(lines.get(i)))
-                    .append("</text>");
+            svg.text("state", x + 14, y + 53 + i * STATE_LINE, "start", lines.get(i));
         }
         out.append("</g>\n");
     }

@@ -221,9 +221,12 @@ final class OutcomeSection {
         return svg;
     }
 
-    private static void legend(Svg svg, int row, String who, String text) {
+    /** A legend row: a sample of the line ({@code curve champion}, {@code baseline}, …) and its text. */
+    private static void legend(Svg svg, int row, String line, String text) {
         double y = Y0 + SIZE + 50 + 16 * row;
-        svg.line("curve " + who, X0, y - 4, X0 + 22, y - 4).text("legend", X0 + 28, y, "start", text);
+        boolean reference = line.equals("baseline") || line.equals("diagonal");
+        svg.line(reference ? line : "curve " + line, X0, y - 4, X0 + 22, y - 4)
+                .text("legend", X0 + 28, y, "start", text);
     }
 
     private static String name(Scored m) {
@@ -248,8 +251,10 @@ final class OutcomeSection {
         List<List<List<double[]>>> rocAndPr =
                 curves.stream().map(m -> rocAndPr(m.outcomes())).toList();
         if (!curves.isEmpty()) {
-            Svg roc = frame(out, "curve roc", "ROC curve", "false positive rate", "true positive rate", curves.size());
+            Svg roc = frame(
+                    out, "curve roc", "ROC curve", "false positive rate", "true positive rate", curves.size() + 1);
             roc.line("diagonal", X0, Y0 + SIZE, X0 + SIZE, Y0);
+            legend(roc, curves.size(), "diagonal", "chance (AUC 0.5)");
             for (int i = 0; i < curves.size(); i++) {
                 Scored m = curves.get(i);
                 List<double[]> curve = rocAndPr.get(i).get(0);
@@ -257,21 +262,33 @@ final class OutcomeSection {
                 legend(roc, i, m.who(), shortName(m) + String.format(Locale.ROOT, " · AUC %.3f", area(curve)));
             }
             roc.close();
-            Svg pr = frame(out, "curve pr", "Precision–recall curve", "recall", "precision", curves.size());
+            // the share of positives is where a classifier without skill sits; paired outcomes share it
+            TreeSet<String> bases = new TreeSet<>();
+            for (Scored m : curves) {
+                double[] y = m.outcomes().getLabels();
+                bases.add(String.format(Locale.ROOT, "%.3f", Arrays.stream(y).sum() / y.length));
+            }
+            Svg pr = frame(
+                    out, "curve pr", "Precision–recall curve", "recall", "precision", curves.size() + bases.size());
+            int row = 0;
+            for (String base : bases) {
+                double y = Y0 + (1 - Double.parseDouble(base)) * SIZE;
+                pr.line("baseline", X0, y, X0 + SIZE, y);
+                legend(
+                        pr,
+                        curves.size() + row++,
+                        "baseline",
+                        "share of positives " + Markup.number(Double.parseDouble(base)));
+            }
             for (int i = 0; i < curves.size(); i++) {
                 Scored m = curves.get(i);
-                double[] y = m.outcomes().getLabels();
-                double base = Arrays.stream(y).sum() / y.length;
-                pr.line("baseline " + m.who(), X0, Y0 + (1 - base) * SIZE, X0 + SIZE, Y0 + (1 - base) * SIZE);
                 List<double[]> curve = rocAndPr.get(i).get(1);
                 pr.polyline("curve " + m.who(), toPlot(curve));
                 legend(
                         pr,
                         i,
                         m.who(),
-                        shortName(m)
-                                + String.format(
-                                        Locale.ROOT, " · AP %.3f · base rate %.2f", averagePrecision(curve), base));
+                        shortName(m) + String.format(Locale.ROOT, " · AP %.3f", averagePrecision(curve)));
             }
             pr.close();
             List<Scored> calibrated =
@@ -283,8 +300,9 @@ final class OutcomeSection {
                         "Calibration",
                         "mean predicted probability",
                         "share positive",
-                        calibrated.size());
+                        calibrated.size() + 1);
                 cal.line("diagonal", X0, Y0 + SIZE, X0 + SIZE, Y0);
+                legend(cal, calibrated.size(), "diagonal", "perfectly calibrated");
                 for (int i = 0; i < calibrated.size(); i++) {
                     Scored m = calibrated.get(i);
                     List<double[]> points = calibration(m.outcomes());

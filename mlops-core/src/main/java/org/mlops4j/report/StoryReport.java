@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.compare.Decision;
 import org.mlops4j.compare.Evaluation;
@@ -152,7 +155,7 @@ public final class StoryReport {
         this.verdict = b.verdict;
         this.evaluationDataset = b.challenger != null ? b.challenger.getDataset() : null;
         this.events = List.copyOf(b.events);
-        this.live = Map.copyOf(b.live);
+        this.live = Collections.unmodifiableMap(new LinkedHashMap<>(b.live)); // in the order given
         this.aliases = List.copyOf(b.aliases);
         Map<LineageNode, NodeState> s = new LinkedHashMap<>();
         for (ModelAlias alias : b.aliases) {
@@ -167,7 +170,12 @@ public final class StoryReport {
         decisions.putAll(b.decisions);
         decisions.forEach(
                 (model, d) -> s.merge(node(model), NodeState.NONE.withDecision(d), (x, y) -> x.withDecision(d)));
-        this.states = Map.copyOf(s);
+        // sorted by model and version, so that the Markdown's list does not depend on the order of the calls
+        Map<LineageNode, NodeState> sorted = new TreeMap<>(Comparator.comparing(LineageNode::name)
+                .thenComparingLong(LineageNode::version)
+                .thenComparing(LineageNode::kind));
+        sorted.putAll(s);
+        this.states = Collections.unmodifiableMap(sorted);
         this.directions = new Directions(b.directions, b.verdict);
         this.comparison = new ComparisonSection(b.champion, b.challenger, b.verdict, directions);
         List<String> roles = new ArrayList<>();
@@ -559,13 +567,11 @@ public final class StoryReport {
          */
         @CanIgnoreReturnValue
         public Builder decision(ModelRef model, Decision decision) {
-            Objects.requireNonNull(model, "model");
-            Objects.requireNonNull(decision, "decision");
-            if (decisions.containsKey(model)) {
-                throw new IllegalStateException(
-                        "the report's decision on " + model + " is already set to " + decisions.get(model));
-            }
-            decisions.put(model, decision);
+            putOnce(
+                    decisions,
+                    Objects.requireNonNull(model, "model"),
+                    Objects.requireNonNull(decision, "decision"),
+                    "decision on " + model);
             return this;
         }
 
@@ -582,15 +588,10 @@ public final class StoryReport {
         @CanIgnoreReturnValue
         public Builder live(String endpoint, ModelRef model) {
             Objects.requireNonNull(endpoint, "endpoint");
-            Objects.requireNonNull(model, "model");
             if (endpoint.isBlank()) {
                 throw new IllegalArgumentException("an endpoint's name must not be blank, got '" + endpoint + "'");
             }
-            if (live.containsKey(endpoint)) {
-                throw new IllegalStateException(
-                        "the report's live model on '" + endpoint + "' is already set to " + live.get(endpoint));
-            }
-            live.put(endpoint, model);
+            putOnce(live, endpoint, Objects.requireNonNull(model, "model"), "live model on '" + endpoint + "'");
             return this;
         }
 
@@ -685,11 +686,11 @@ public final class StoryReport {
         }
 
         private Builder direction(String metric, boolean higher) {
-            Objects.requireNonNull(metric, "metric");
-            if (directions.containsKey(metric)) {
-                throw new IllegalStateException("the report's direction of metric '" + metric + "' is already set");
-            }
-            directions.put(metric, higher);
+            putOnce(
+                    directions,
+                    Objects.requireNonNull(metric, "metric"),
+                    higher,
+                    "direction of metric '" + metric + "'");
             return this;
         }
 
@@ -715,6 +716,20 @@ public final class StoryReport {
         public Builder events(List<ReportEvent> more) {
             more.forEach(this::event);
             return this;
+        }
+
+        /** Puts a part that may be given once per key; {@code what} names it in the message. */
+        private static <K, V> void putOnce(Map<K, V> parts, K key, V value, String what) {
+            V known = parts.putIfAbsent(key, value);
+            if (known != null) {
+                throw new IllegalStateException("the report's " + what + " is already set to " + describe(known));
+            }
+        }
+
+        private static String describe(Object value) {
+            return value instanceof Boolean higher
+                    ? (higher ? "higher is better" : "lower is better")
+                    : value.toString();
         }
 
         private static void once(@Nullable Object current, String part) {

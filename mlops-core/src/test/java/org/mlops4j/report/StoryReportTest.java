@@ -269,6 +269,11 @@ class StoryReportTest {
         assertThat(csp).hasSize(1);
         assertThat(csp.get(0).getAttribute("content"))
                 .isEqualTo("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+        assertLoadsNothing(html, doc);
+    }
+
+    /** No address, import or source attribute anywhere, and no element that could load or run something. */
+    static void assertLoadsNothing(String html, Document doc) {
         assertThat(html.toLowerCase(java.util.Locale.ROOT))
                 .doesNotContain("http:")
                 .doesNotContain("https:")
