@@ -269,4 +269,32 @@ class GateRulesPinnedTest {
         assertThat(Policies.noSliceRegression("accuracy").by("k").tolerance(0).minSliceSize(1))
                 .isNotNull();
     }
+
+    @Test
+    void shouldPinTheRemainingBoundaries() {
+        assertThat(PairedBootstrap.of(ExampleMetric.auc()).resamples(10).getResamples())
+                .isEqualTo(10);
+        assertThat(Policies.metric("m").higherIsBetter().atMost(1).atLeast(1)).isNotNull();
+        // McNemar checks pairing itself: same size, other labels
+        double[] y = new double[100];
+        double[] z = new double[100];
+        z[3] = 1;
+        assertThatThrownBy(() -> Policies.significantGain("accuracy")
+                        .mcNemar()
+                        .compare(eval("m@1", Outcomes.of(y, y)), eval("m@2", Outcomes.of(z, z))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("example 3");
+        // equal classes below the minimum: the positive class is named
+        double[] labels = new double[100];
+        for (int i = 0; i < 100; i++) {
+            labels[i] = i % 2;
+        }
+        Outcomes o = Outcomes.of(labels, labels).withScores(labels);
+        assertThat(Policies.significantGain("auc")
+                        .compare(eval("m@1", o), eval("m@2", o))
+                        .getFindings()
+                        .get(0)
+                        .detail())
+                .contains("50 positive and 50 negative; 10 more positive (label 1) examples");
+    }
 }

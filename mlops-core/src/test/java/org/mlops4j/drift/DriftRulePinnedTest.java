@@ -166,4 +166,39 @@ class DriftRulePinnedTest {
         assertThat(KolmogorovSmirnov.asymptoticP(1e-6, 50_000, 50_000)).isEqualTo(1.0);
         assertThat(KolmogorovSmirnov.asymptoticP(0.5, 20_000, 30_000)).isZero();
     }
+
+    @Test
+    void shouldPinTheRemainingEdgesOfTheTests() {
+        // a single value below all others: SciPy's ks_2samp([1], [2, 3, 4]) gives D = 1, p = 0.5
+        KolmogorovSmirnov.Result above = KolmogorovSmirnov.ofValues(new double[] {1}, new double[] {2, 3, 4});
+        assertThat(above.statistic()).isEqualTo(1.0);
+        assertThat(above.pValue()).isEqualTo(0.5);
+        // N = 150 is computed exactly: scipy.stats.kstwo.sf(0.1, 150)
+        assertThat(KolmogorovSmirnov.asymptoticP(0.1, 300, 300))
+                .isCloseTo(0.09292132232164585, org.assertj.core.data.Percentage.withPercentage(1e-6));
+        // PSI: values equal to an edge fall into the bin that edge closes; edges {1, 1.5, 2}
+        ColumnDrift psi = Drift.psi(0.2)
+                .test(
+                        Columns.numeric("x", new double[] {1, 1, 1, 1, 1, 2, 2, 2, 2, 2}),
+                        Columns.numeric("x", new double[] {1, 1.2, 2, 2.5}));
+        double eps = Drift.PSI_EPSILON;
+        double expected = 2 * (0.25 - 0.5) * Math.log(0.5) + 2 * (0.25 - eps) * Math.log(0.25 / eps);
+        assertThat(psi.statistic()).isCloseTo(expected, within(1e-12));
+        assertThat(psi.toString())
+                .isEqualTo(String.format(
+                        java.util.Locale.ROOT,
+                        "x: stable — psi %.4g > 0.2000? (%.4g expected without drift) (10 vs 4 rows); too few rows for"
+                                + " PSI over 4 bins: it needs at least 500 per side (50 per bin), so it does not count"
+                                + " as drift",
+                        expected,
+                        3 * (0.1 + 0.25)));
+        ColumnDrift ks = Drift.ks(0.05)
+                .test(Columns.numeric("x", new double[] {1, 2, 3}), Columns.numeric("x", new double[] {1, 2, 3}));
+        assertThat(ks.toString()).isEqualTo("x: stable — ks 0.000, p=1.000 < 0.05000? (3 vs 3 rows)");
+        List<String> rows = List.of("1,a", "2,b");
+        assertThat(ProfileCsv.columns("n,s", rows).get(0).toString())
+                .isEqualTo("histogram column n (integer, 2 values)");
+        assertThat(ProfileCsv.columns("n,s", rows).get(1).toString())
+                .isEqualTo("categories column s (string, 2 values)");
+    }
 }
