@@ -13,7 +13,11 @@ The rules mirrored here are those documented in the Java Javadoc:
   - top-value keys and sample entries are cut to MAX_VALUE_LENGTH code points; boolean keys are lower-cased;
   - percentile p is the smallest value whose rank (values at or below it) reaches p/100 * n (p = 0: the minimum);
   - numbers in the canonical text form: shortest round-trip digits laid out as ECMAScript's Number#toString,
-    negative zero as "-0".
+    negative zero as "-0";
+  - drift summaries (csv-profile/2, docs/lake-format.md section 12): numeric columns count every value in the cells of
+    the double grid (sortable 64-bit pattern >> shift, the smallest shift with at most MAX_BINS cells); other columns
+    count every value exactly up to MAX_CATEGORIES distinct values, else by hash bucket (FNV-1a 64 over UTF-16 code
+    units, MurmurHash3 fmix64, modulo 128).
 """
 import csv
 import json
@@ -32,6 +36,9 @@ MAX_VALUE_LENGTH = 256
 INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\Z")
 ROWS = 3000
+MAX_BINS = 2048
+MAX_CATEGORIES = 1000
+MASK64 = (1 << 64) - 1
 
 CITIES = ["Berlin", "São Paulo", "Zürich", "東京", "Kraków", "Washington, D.C.", "Reykjavík", "Москва", "القاهرة",
           "Łódź", "Malmö", "Québec", "Cork", "Lyon", "Porto", "Gdańsk", "Tromsø", "Ōsaka", "Seoul 서울", "Mumbai",
@@ -151,6 +158,46 @@ def decimal_vectors():
     return out
 
 
+def sortable(x):
+    bits = struct.unpack("<q", struct.pack("<d", x + 0.0))[0]
+    return bits if bits >= 0 else bits ^ 0x7FFFFFFFFFFFFFFF
+
+
+def histogram(floats):
+    keys = [sortable(x) for x in floats]
+    shift = 0
+    while len({k >> shift for k in keys}) > MAX_BINS:
+        shift += 1
+    cells = {}
+    for k in keys:
+        cells[k >> shift] = cells.get(k >> shift, 0) + 1
+    ordered = sorted(cells)
+    return {"shift": shift, "keys": ordered, "counts": [cells[k] for k in ordered]}
+
+
+def bucket(value):
+    h = 0xCBF29CE484222325
+    data = value.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h ^= int.from_bytes(data[i:i + 2], "little")
+        h = (h * 0x100000001B3) & MASK64
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & MASK64
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & MASK64
+    h ^= h >> 33
+    return h & 127
+
+
+def categories(freq):
+    if len(freq) <= MAX_CATEGORIES:
+        return {"values": sorted([k, c] for k, c in freq.items())}
+    buckets = [0] * 128
+    for k, c in freq.items():
+        buckets[bucket(k)] += c
+    return {"buckets": buckets}
+
+
 def percentile_index(p, n):
     """0-based index in the sorted values of percentile p: rank ceil(p n / 100), at least 1."""
     rank = max(1, -(-p * n // 100))
@@ -190,6 +237,9 @@ def column_expectation(name, raw):
         col["max"] = max(floats)
         col["mean"] = statistics.fmean(floats)
         col["percentiles"] = [floats[percentile_index(p, len(floats))] for p in range(101)]
+        col["histogram"] = histogram(floats)
+    else:
+        col["categories"] = categories(freq)
     return col
 
 
@@ -203,6 +253,8 @@ def compute():
     expected = {
         "generatedBy": "expected.py (Python %d.%d, standard library only)" % sys.version_info[:2],
         "maxValueLength": MAX_VALUE_LENGTH,
+        "maxBins": MAX_BINS,
+        "maxCategories": MAX_CATEGORIES,
         "rowCount": len(rows),
         "columns": columns,
         "decimalVectors": decimal_vectors(),

@@ -102,15 +102,10 @@ public final class SliceRule implements ComparisonPolicy {
         Optional<Outcomes> champ = champion.findOutcomes();
         Optional<Outcomes> chal = challenger.findOutcomes();
         if (champ.isEmpty() || chal.isEmpty()) {
-            return finding(
-                    Decision.INCONCLUSIVE, null, null, null, threshold, "needs per-example outcomes of both models");
+            return inconclusive(threshold, "needs per-example outcomes of both models");
         }
         if (!champion.getDataset().equals(challenger.getDataset())) {
-            return finding(
-                    Decision.INCONCLUSIVE,
-                    null,
-                    null,
-                    null,
+            return inconclusive(
                     threshold,
                     "slices need both models evaluated on the same dataset version: " + champion.getDataset() + " and "
                             + challenger.getDataset());
@@ -189,7 +184,7 @@ public final class SliceRule implements ComparisonPolicy {
         }
         if (worst == null) {
             detail.append("; no slice could be checked: lower minSliceSize or collect more examples per slice");
-            return finding(Decision.INCONCLUSIVE, null, null, null, threshold, detail.toString());
+            return inconclusive(threshold, detail.toString());
         }
         detail.append("; worst ").append(dimension).append('=').append(worst);
         if (!regressed.isEmpty()) {
@@ -216,11 +211,7 @@ public final class SliceRule implements ComparisonPolicy {
                     ? "neither model's outcomes have"
                     : !onChampion ? "the champion's outcomes have" : "the challenger's outcomes have";
             Outcomes lacking = onChallenger ? champion : challenger;
-            return finding(
-                    Decision.INCONCLUSIVE,
-                    null,
-                    null,
-                    null,
+            return inconclusive(
                     threshold,
                     side + " no slice dimension '" + dimension + "' (they have "
                             + lacking.getSliceDimensions()
@@ -230,11 +221,7 @@ public final class SliceRule implements ComparisonPolicy {
         String[] b = challenger.slice(dimension);
         for (int i = 0; i < a.length; i++) {
             if (!a[i].equals(b[i])) {
-                return finding(
-                        Decision.INCONCLUSIVE,
-                        null,
-                        null,
-                        null,
+                return inconclusive(
                         threshold,
                         "the slice keys of '" + dimension + "' differ between the models at example " + i + ": '"
                                 + a[i] + "' for the champion, '" + b[i] + "' for the challenger; slice both"
@@ -242,6 +229,11 @@ public final class SliceRule implements ComparisonPolicy {
             }
         }
         return null;
+    }
+
+    /** A finding that decided before any slice was compared. */
+    private Finding inconclusive(String threshold, String detail) {
+        return finding(Decision.INCONCLUSIVE, null, null, null, threshold, detail);
     }
 
     private Finding finding(

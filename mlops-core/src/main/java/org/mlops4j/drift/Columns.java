@@ -150,7 +150,7 @@ public final class Columns {
             String name = prefix + c.getName();
             String type = c.getType().toString();
             if (c.getCount() == 0) {
-                columns.add(new ProfiledColumn.Empty(name, type, c.getNullCount()));
+                columns.add(new ProfiledColumn.Empty(name, type));
             } else if (c.getHistogram().isPresent()) {
                 columns.add(new ProfiledColumn.Histogram(
                         name, type, c.getHistogram().get()));

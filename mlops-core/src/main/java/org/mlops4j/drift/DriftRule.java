@@ -349,18 +349,7 @@ public final class DriftRule {
         return (qq - pp) * Math.log(qq / pp);
     }
 
-    /** PSI over bins cut at the distinct deciles; values equal to an edge fall into the bin that edge closes. */
-    static double psi(double[] deciles, double[] reference, double[] current) {
-        double[] edges = Arrays.stream(deciles).distinct().sorted().toArray();
-        double[] p = proportions(edges, reference);
-        double[] q = proportions(edges, current);
-        double psi = 0;
-        for (int i = 0; i < p.length; i++) {
-            psi += psiTerm(p[i], q[i]);
-        }
-        return psi;
-    }
-
+    /** Bins cut at the edges; a value equal to an edge falls into the bin that edge closes. */
     private static double[] proportions(double[] edges, double[] values) {
         long[] counts = new long[edges.length + 1];
         for (double v : values) {

@@ -121,15 +121,8 @@ abstract class ProfiledColumn implements Column {
 
     /** A column without values (every field null) in the profiled file. */
     static final class Empty extends ProfiledColumn {
-        private final long nulls;
-
-        Empty(String name, String type, long nulls) {
+        Empty(String name, String type) {
             super(name, type, 0);
-            this.nulls = nulls;
-        }
-
-        long nulls() {
-            return nulls;
         }
     }
 }

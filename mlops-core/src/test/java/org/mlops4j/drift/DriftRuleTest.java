@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class DriftRuleTest {
-    private static double[] normal(long seed, int n, double mean) {
+    static double[] normal(long seed, int n, double mean) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {

@@ -3,7 +3,6 @@ package org.mlops4j.drift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,16 +11,7 @@ import org.junit.jupiter.api.Test;
  */
 class PsiSmallSampleTest {
     private static double[] normal(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            double s = -6;
-            for (int k = 0; k < 12; k++) {
-                s += r.nextDouble();
-            }
-            v[i] = s;
-        }
-        return v;
+        return DriftRuleTest.normal(seed, n, 0);
     }
 
     @Test

@@ -206,6 +206,57 @@ class CsvProfilerFixtureTest {
         assertThat(checked).isGreaterThan(500);
     }
 
+    @Test
+    void shouldCountEveryValueInTheDriftSummariesAsTheScriptDid() {
+        int histograms = 0;
+        int hashed = 0;
+        for (JsonNode e : expected.get("columns")) {
+            ColumnProfile c = column(e);
+            if (e.has("histogram")) {
+                histograms++;
+                JsonNode h = e.get("histogram");
+                ValueHistogram actual = c.getHistogram().orElseThrow();
+                assertThat(c.getCategoryCounts()).isEmpty();
+                assertThat(actual.getShift())
+                        .as(c.getName())
+                        .isEqualTo(h.get("shift").asInt());
+                assertThat(actual.size())
+                        .as(c.getName())
+                        .isEqualTo(h.get("keys").size());
+                for (int i = 0; i < actual.size(); i++) {
+                    assertThat(actual.getKey(i))
+                            .as(c.getName())
+                            .isEqualTo(h.get("keys").get(i).asLong());
+                    assertThat(actual.getCount(i))
+                            .as(c.getName())
+                            .isEqualTo(h.get("counts").get(i).asLong());
+                }
+                assertThat(actual.getTotal()).isEqualTo(c.getCount());
+            } else {
+                JsonNode k = e.get("categories");
+                CategoryCounts actual = c.getCategoryCounts().orElseThrow();
+                assertThat(c.getHistogram()).isEmpty();
+                assertThat(actual.isExact()).as(c.getName()).isEqualTo(k.has("values"));
+                if (k.has("values")) {
+                    Map<String, Long> values = new HashMap<>();
+                    k.get("values")
+                            .forEach(v -> values.put(v.get(0).asText(), v.get(1).asLong()));
+                    assertThat(actual.getValueCounts()).as(c.getName()).isEqualTo(values);
+                } else {
+                    hashed++;
+                    for (int b = 0; b < CategoryCounts.HASH_BUCKETS; b++) {
+                        assertThat(actual.getBucketCounts().get(b))
+                                .as(c.getName() + " bucket " + b)
+                                .isEqualTo(k.get("buckets").get(b).asLong());
+                    }
+                }
+                assertThat(actual.getTotal()).isEqualTo(c.getCount());
+            }
+        }
+        assertThat(histograms).isGreaterThanOrEqualTo(6);
+        assertThat(hashed).as("columns beyond the cap of categories").isEqualTo(2);
+    }
+
     private static ColumnProfile column(JsonNode e) {
         return profile.findColumn(e.get("name").asText()).orElseThrow();
     }

@@ -99,6 +99,65 @@ class TableProfileMapTest {
                 .hasMessageContaining(message);
     }
 
+    @Test
+    void shouldReadTheFirstFormatWithoutDriftSummariesAndWriteItBackUnchanged() {
+        Map<String, Object> m = deepCopy(PROFILE.toMap());
+        m.put("format", TableProfile.FORMAT_1);
+        ((Map<?, ?>) m.get("options")).remove("maxCategories");
+        ((Map<?, ?>) m.get("options")).remove("maxBins");
+        for (int i = 0; i < 4; i++) {
+            column(m, i).remove("histogram");
+            column(m, i).remove("categories");
+        }
+        TableProfile old = TableProfile.fromMap(m);
+        assertThat(old.getFormat()).isEqualTo("csv-profile/1");
+        assertThat(old.getColumns())
+                .allMatch(
+                        c -> c.getHistogram().isEmpty() && c.getCategoryCounts().isEmpty());
+        assertThat(old.toMap()).isEqualTo(m);
+        assertThat(old).isNotEqualTo(PROFILE);
+        assertThat(PROFILE.getFormat()).isEqualTo("csv-profile/2");
+        // a csv-profile/1 record with a drift summary is not the first format
+        column(m, 0).put("histogram", column(PROFILE.toMap(), 0).get("histogram"));
+        assertThatThrownBy(() -> TableProfile.fromMap(m))
+                .isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("unknown fields [histogram]");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldRejectDriftSummariesThatDoNotCountTheColumn() {
+        assertRejected(m -> column(m, 0).remove("histogram"), "missing fields [histogram]");
+        assertRejected(m -> column(m, 2).remove("categories"), "missing fields [categories]");
+        assertRejected(
+                m -> ((Map<String, Object>) column(m, 0).get("histogram")).put("counts", List.of(1L, 1L, 2L)),
+                "a histogram belongs to a numeric column and counts its 3 values, got 4");
+        assertRejected(
+                m -> ((Map<String, Object>) column(m, 0).get("histogram")).put("keys", List.of(3L, 2L, 1L)),
+                "strictly ascending");
+        assertRejected(
+                m -> column(m, 2).put("categories", Map.of("buckets", List.of(1L, 2L))),
+                "a hash partition has 128 buckets, got 2");
+        assertRejected(
+                m -> column(m, 2)
+                        .put(
+                                "categories",
+                                Map.of(
+                                        "values",
+                                        List.of(Map.of("value", "b", "count", 1L), Map.of("value", "a", "count", 2L)))),
+                "values must be distinct and in code point order");
+        assertRejected(
+                m -> column(m, 2)
+                        .put(
+                                "categories",
+                                Map.of(
+                                        "values",
+                                        List.of(Map.of("value", "a", "count", 1L), Map.of("value", "b", "count", 1L)))),
+                "category counts belong to a non-numeric column and count its 3 values, got 2");
+        assertRejected(
+                m -> ((Map<String, Object>) column(m, 0).get("histogram")).put("shift", 64L), "must be at most 63");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> column(Map<String, Object> m, int i) {
         return (Map<String, Object>) ((List<Object>) m.get("columns")).get(i);

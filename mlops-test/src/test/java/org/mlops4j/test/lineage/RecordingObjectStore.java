@@ -1,7 +1,6 @@
 package org.mlops4j.test.lineage;
 
 import java.io.InputStream;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
