@@ -15,18 +15,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.data.Datasets;
+import org.mlops4j.data.internal.DataServices;
 import org.mlops4j.deploy.DeploymentHistory;
 import org.mlops4j.deploy.DeploymentServices;
+import org.mlops4j.deploy.internal.DeployServices;
 import org.mlops4j.internal.DependencyVersions;
-import org.mlops4j.lake.LakeDescriptor;
+import org.mlops4j.lake.internal.LakeDescriptor;
 import org.mlops4j.lineage.Lineage;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageNode;
+import org.mlops4j.lineage.internal.LineageServices;
 import org.mlops4j.pipeline.PipelineServices;
 import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.TriggerStep;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistry;
+import org.mlops4j.registry.internal.RegistryServices;
 import org.mlops4j.registry.spi.RegistryDriver;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
@@ -80,26 +84,35 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
         var unused = LakeDescriptor.initialize(store); // writes lake.json, or refuses a lake of a newer format
         this.versions = new VersionAllocator(store);
         int parallelism = DEFAULT_THREADS;
-        this.datasets = new Datasets(
-                store,
-                versions,
-                executor,
-                parallelism,
-                clock,
-                cacheDirectory == null ? null : cacheDirectory.resolve("stat"));
-        this.registry = ModelRegistry.create(
-                registryDriver != null ? registryDriver : ModelRegistry.lakeDriver(store, datasets.contentTrees()),
-                store,
-                datasets,
-                clock);
+        this.datasets = DataServices.DATASETS
+                .get()
+                .create(
+                        store,
+                        versions,
+                        executor,
+                        parallelism,
+                        clock,
+                        cacheDirectory == null ? null : cacheDirectory.resolve("stat"));
+        this.registry = RegistryServices.REGISTRY
+                .get()
+                .create(
+                        registryDriver != null
+                                ? registryDriver
+                                : RegistryServices.LAKE_DRIVER.get().apply(store, datasets.contentTrees()),
+                        store,
+                        datasets,
+                        clock);
         ModelRegistry models = this.registry;
-        this.lineage = new Lineage(
-                datasets.lineageIndex(),
-                List.of(
-                        datasets.upstreamResolver(),
-                        node -> modelInputs(models, node),
-                        DeploymentHistory.upstreamResolver(store)));
-        this.deployments = new DeploymentHistory(store, versions, this.registry, lineage, datasets.lineageIndex());
+        this.lineage = LineageServices.LINEAGE
+                .get()
+                .apply(
+                        datasets.lineageIndex(),
+                        List.of(
+                                datasets.upstreamResolver(),
+                                node -> modelInputs(models, node),
+                                DeploymentHistory.upstreamResolver(store)));
+        this.deployments =
+                DeployServices.HISTORY.get().create(store, versions, this.registry, lineage, datasets.lineageIndex());
         this.owned = List.copyOf(owned);
         LOG.info("MLOps4J ready: lake {}", store);
     }

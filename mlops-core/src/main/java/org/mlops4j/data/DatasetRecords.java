@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.lake.LakeFormatException;
-import org.mlops4j.lake.RecordFormat;
-import org.mlops4j.lake.RecordReader;
-import org.mlops4j.lake.RecordWriter;
+import org.mlops4j.lake.internal.RecordFormat;
+import org.mlops4j.lake.internal.RecordReader;
+import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.store.Digest;
 
 /** The dataset version record, {@code datasets/<name>/v/<n>.json}, in canonical JSON (docs/lake-format.md). */

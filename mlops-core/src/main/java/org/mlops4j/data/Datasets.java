@@ -23,6 +23,7 @@ import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.Paged;
+import org.mlops4j.data.internal.DataServices;
 import org.mlops4j.data.profile.TableProfile;
 import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.lineage.LineageEdge;
@@ -56,7 +57,7 @@ public final class Datasets {
     private final ContentTrees trees;
 
     /**
-     * Creates the dataset API on a lake; {@code Mlops} does this for you.
+     * Creates the dataset API on a lake; {@code Mlops} does this, through {@link DataServices}.
      *
      * @param store the lake
      * @param versions the lake's version allocator
@@ -65,7 +66,11 @@ public final class Datasets {
      * @param clock timestamps records
      * @param statCacheDirectory where stat caches live; null switches them off
      */
-    public Datasets(
+    static {
+        DataServices.DATASETS.install(Datasets::new);
+    }
+
+    private Datasets(
             ObjectStore store,
             VersionAllocator versions,
             ExecutorService executor,

@@ -6,9 +6,9 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.lake.LakeLayout;
-import org.mlops4j.lake.RecordFormat;
-import org.mlops4j.lake.RecordReader;
-import org.mlops4j.lake.RecordWriter;
+import org.mlops4j.lake.internal.RecordFormat;
+import org.mlops4j.lake.internal.RecordReader;
+import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
 

@@ -12,10 +12,11 @@ import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.Paged;
+import org.mlops4j.deploy.internal.DeployServices;
 import org.mlops4j.internal.Names;
-import org.mlops4j.lake.RecordFormat;
-import org.mlops4j.lake.RecordReader;
-import org.mlops4j.lake.RecordWriter;
+import org.mlops4j.lake.internal.RecordFormat;
+import org.mlops4j.lake.internal.RecordReader;
+import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.lineage.Lineage;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageGraph;
@@ -66,7 +67,11 @@ public final class DeploymentHistory {
      * @param lineage lineage queries, for the upstream of a live model
      * @param index the reverse-edge index the {@code deploy} edges are written to
      */
-    public DeploymentHistory(
+    static {
+        DeployServices.HISTORY.install(DeploymentHistory::new);
+    }
+
+    private DeploymentHistory(
             ObjectStore store, VersionAllocator versions, ModelRegistry registry, Lineage lineage, LineageIndex index) {
         this.store = Objects.requireNonNull(store, "store");
         this.versions = Objects.requireNonNull(versions, "versions");

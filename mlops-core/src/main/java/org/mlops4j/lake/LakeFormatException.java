@@ -3,7 +3,6 @@ package org.mlops4j.lake;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -119,33 +118,6 @@ public class LakeFormatException extends IntegrityException {
             sb.append(" (byte ").append(byteOffset).append(')');
         }
         return sb.append(": ").append(detail).toString();
-    }
-
-    /**
-     * Shortens a value for a message: at most 60 code points, control characters and quotes escaped.
-     *
-     * @param value the value
-     * @return the printable, abbreviated form in double quotes
-     */
-    static String abbreviate(String value) {
-        StringBuilder sb = new StringBuilder("\"");
-        int[] count = {0};
-        value.codePoints().forEach(cp -> {
-            if (count[0]++ >= 60) {
-                return;
-            }
-            if (cp < 0x20 || cp == 0x7f || (cp >= 0xd800 && cp <= 0xdfff)) {
-                sb.append(String.format(Locale.ROOT, "\\u%04X", cp));
-            } else if (cp == '"' || cp == '\\') {
-                sb.append('\\').appendCodePoint(cp);
-            } else {
-                sb.appendCodePoint(cp);
-            }
-        });
-        if (count[0] > 60) {
-            sb.append("...");
-        }
-        return sb.append('"').toString();
     }
 
     /**

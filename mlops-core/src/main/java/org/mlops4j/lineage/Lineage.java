@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.mlops4j.lineage.internal.LineageServices;
 
 /**
  * Answers "where did this come from?" ({@link #upstream}) and "what was made from this?" ({@link #downstream}) over
@@ -34,7 +35,11 @@ public final class Lineage {
      * @param index the reverse-edge index
      * @param resolvers readers of each kind's inputs
      */
-    public Lineage(LineageIndex index, List<UpstreamResolver> resolvers) {
+    static {
+        LineageServices.LINEAGE.install(Lineage::new);
+    }
+
+    private Lineage(LineageIndex index, List<UpstreamResolver> resolvers) {
         this.index = Objects.requireNonNull(index, "index");
         this.resolvers = List.copyOf(resolvers);
     }

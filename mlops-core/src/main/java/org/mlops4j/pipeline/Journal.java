@@ -10,9 +10,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.compare.Decision;
 import org.mlops4j.compare.Finding;
-import org.mlops4j.lake.RecordFormat;
-import org.mlops4j.lake.RecordReader;
-import org.mlops4j.lake.RecordWriter;
+import org.mlops4j.lake.internal.RecordFormat;
+import org.mlops4j.lake.internal.RecordReader;
+import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 

@@ -14,7 +14,7 @@ import org.mlops4j.common.MlopsException;
 import org.mlops4j.data.DatasetRef;
 import org.mlops4j.data.DatasetVersion;
 import org.mlops4j.data.Datasets;
-import org.mlops4j.lake.CanonicalJson;
+import org.mlops4j.lake.internal.CanonicalJson;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 import org.slf4j.Logger;

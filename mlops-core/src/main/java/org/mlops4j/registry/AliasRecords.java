@@ -2,9 +2,9 @@ package org.mlops4j.registry;
 
 import java.time.Instant;
 import org.mlops4j.common.MlopsException;
-import org.mlops4j.lake.RecordFormat;
-import org.mlops4j.lake.RecordReader;
-import org.mlops4j.lake.RecordWriter;
+import org.mlops4j.lake.internal.RecordFormat;
+import org.mlops4j.lake.internal.RecordReader;
+import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.store.StoredObject;
 
 /**

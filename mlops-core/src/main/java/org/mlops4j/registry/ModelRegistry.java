@@ -21,6 +21,7 @@ import org.mlops4j.common.Paged;
 import org.mlops4j.data.ContentTrees;
 import org.mlops4j.data.Datasets;
 import org.mlops4j.lineage.LineageIndex;
+import org.mlops4j.registry.internal.RegistryServices;
 import org.mlops4j.registry.spi.AliasPointer;
 import org.mlops4j.registry.spi.RegistryCapabilities;
 import org.mlops4j.registry.spi.RegistryDriver;
@@ -102,7 +103,12 @@ public final class ModelRegistry {
      * @param clock timestamps versions and alias moves, and times alias leases
      * @return the registry
      */
-    public static ModelRegistry create(RegistryDriver driver, ObjectStore lake, Datasets datasets, Clock clock) {
+    static {
+        RegistryServices.REGISTRY.install(ModelRegistry::create);
+        RegistryServices.LAKE_DRIVER.install(ModelRegistry::lakeDriver);
+    }
+
+    private static ModelRegistry create(RegistryDriver driver, ObjectStore lake, Datasets datasets, Clock clock) {
         return new ModelRegistry(driver, lake, datasets, clock);
     }
 
@@ -114,7 +120,7 @@ public final class ModelRegistry {
      * @param trees content trees on the same lake ({@link Datasets#contentTrees()}), where artifacts are stored once
      * @return the driver; thread-safe, and safe across processes that share the lake
      */
-    public static RegistryDriver lakeDriver(ObjectStore lake, ContentTrees trees) {
+    private static RegistryDriver lakeDriver(ObjectStore lake, ContentTrees trees) {
         return new LakeRegistryDriver(lake, trees);
     }
 

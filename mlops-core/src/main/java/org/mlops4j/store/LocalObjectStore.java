@@ -53,6 +53,7 @@ import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.StorageException;
+import org.mlops4j.store.internal.LocalStoreSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,18 +86,16 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class LocalObjectStore implements ObjectStore {
-    /** Step: content bytes are in a temp file, not yet renamed into place. */
-    public static final String STEP_CONTENT_WRITTEN = "content.temp-written";
-    /** Step: content renamed into place. */
-    public static final String STEP_CONTENT_COMMITTED = "content.committed";
-    /** Step: a record's bytes are in a temp file, not yet linked. */
-    public static final String STEP_RECORD_WRITTEN = "record.temp-written";
-    /** Step: a record linked into place. */
-    public static final String STEP_RECORD_COMMITTED = "record.committed";
-    /** Step: a pointer's new bytes are in a temp file, the locks held. */
-    public static final String STEP_POINTER_WRITTEN = "pointer.temp-written";
-    /** Step: a pointer renamed into place, the locks still held. */
-    public static final String STEP_POINTER_MOVED = "pointer.moved";
+    private static final String STEP_CONTENT_WRITTEN = LocalStoreSteps.CONTENT_WRITTEN;
+    private static final String STEP_CONTENT_COMMITTED = LocalStoreSteps.CONTENT_COMMITTED;
+    private static final String STEP_RECORD_WRITTEN = LocalStoreSteps.RECORD_WRITTEN;
+    private static final String STEP_RECORD_COMMITTED = LocalStoreSteps.RECORD_COMMITTED;
+    private static final String STEP_POINTER_WRITTEN = LocalStoreSteps.POINTER_WRITTEN;
+    private static final String STEP_POINTER_MOVED = LocalStoreSteps.POINTER_MOVED;
+
+    static {
+        LocalStoreSteps.install(Builder::stepListener);
+    }
 
     /** The default of {@link Builder#directWriteThreshold(long)}. */
     public static final long DEFAULT_DIRECT_WRITE_THRESHOLD = 64L * 1024 * 1024;
@@ -1176,15 +1175,15 @@ public final class LocalObjectStore implements ObjectStore {
         }
 
         /**
-         * Receives the name of each write step ({@code STEP_*} constants) as it completes: for tracing, and for
-         * crash tests that stop a process at a named point. Must be fast and must not throw.
+         * Receives the name of each write step ({@link LocalStoreSteps}) as it completes: for crash tests that stop a
+         * process at a named point, through the test kit. Must be fast and must not throw.
          *
          * @param listener the listener
          * @return this builder
          * @throws IllegalStateException if set before
          */
         @CanIgnoreReturnValue
-        public Builder stepListener(BiConsumer<String, StoreKey> listener) {
+        Builder stepListener(BiConsumer<String, StoreKey> listener) {
             if (stepListenerSet) {
                 throw new IllegalStateException("stepListener was already set");
             }

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mlops4j.lake.internal.CanonicalJson;
+import org.mlops4j.lake.internal.LakeDescriptor;
+import org.mlops4j.lake.internal.RecordFormat;
+import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.store.Digest;
 
 /**

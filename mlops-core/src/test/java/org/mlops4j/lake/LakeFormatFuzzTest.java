@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
+import org.mlops4j.lake.internal.CanonicalJson;
+import org.mlops4j.lake.internal.JsonLimits;
+import org.mlops4j.lake.internal.LakeDescriptor;
+import org.mlops4j.lake.internal.RecordFormat;
+import org.mlops4j.lake.internal.RecordReader;
 import org.mlops4j.store.Digest;
 
 /**

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.StorageException;
+import org.mlops4j.store.internal.LocalStoreSteps;
 
 /** What only the local store does; the shared behaviour is in mlops-test's contract suite. */
 class LocalObjectStoreTest {
@@ -109,7 +110,7 @@ class LocalObjectStoreTest {
         try (LocalObjectStore store = LocalObjectStore.builder()
                 .root(root.resolve("lake"))
                 .stepListener((step, k) -> {
-                    if (step.equals(LocalObjectStore.STEP_POINTER_WRITTEN) && Thread.currentThread() == holder[0]) {
+                    if (step.equals(LocalStoreSteps.POINTER_WRITTEN) && Thread.currentThread() == holder[0]) {
                         holding.countDown();
                         awaitQuietly(release);
                     }
@@ -373,8 +374,7 @@ class LocalObjectStoreTest {
             assertThat(store.putContent(new ByteArrayInputStream(bytes)).created())
                     .isFalse();
         }
-        assertThat(steps)
-                .containsExactly(LocalObjectStore.STEP_CONTENT_WRITTEN, LocalObjectStore.STEP_CONTENT_COMMITTED);
+        assertThat(steps).containsExactly(LocalStoreSteps.CONTENT_WRITTEN, LocalStoreSteps.CONTENT_COMMITTED);
     }
 
     @Test
@@ -468,12 +468,12 @@ class LocalObjectStoreTest {
 
         assertThat(steps)
                 .containsExactly(
-                        LocalObjectStore.STEP_CONTENT_WRITTEN,
-                        LocalObjectStore.STEP_CONTENT_COMMITTED,
-                        LocalObjectStore.STEP_RECORD_WRITTEN,
-                        LocalObjectStore.STEP_RECORD_COMMITTED,
-                        LocalObjectStore.STEP_POINTER_WRITTEN,
-                        LocalObjectStore.STEP_POINTER_MOVED);
+                        LocalStoreSteps.CONTENT_WRITTEN,
+                        LocalStoreSteps.CONTENT_COMMITTED,
+                        LocalStoreSteps.RECORD_WRITTEN,
+                        LocalStoreSteps.RECORD_COMMITTED,
+                        LocalStoreSteps.POINTER_WRITTEN,
+                        LocalStoreSteps.POINTER_MOVED);
     }
 
     @Test

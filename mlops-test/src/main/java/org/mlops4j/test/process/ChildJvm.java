@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * ChildJvm jvm = ChildJvm.builder(CrashWorkload.class)
  *         .outputDirectory(dir)
  *         .args(lake.toString())
- *         .haltAt(new HaltPoint(LocalObjectStore.STEP_RECORD_WRITTEN, 3))
+ *         .haltAt(new HaltPoint(StoreSteps.STEP_RECORD_WRITTEN, 3))
  *         .build();
  * try (ChildProcess child = jvm.start()) {
  *     int exit = child.awaitExit(Duration.ofMinutes(1));

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Where a child JVM halts itself: at the {@code occurrence}-th time it reaches {@code step}. Written
  * {@code <step>:<occurrence>}, e.g. {@code record.committed:3}; the step is any name a {@link StepTracker} is told
- * about, such as a {@code LocalObjectStore.STEP_*} constant.
+ * about, such as a {@code StoreSteps.STEP_*} constant.
  *
  * @param step the step's name
  * @param occurrence which time the step is reached, from 1

@@ -13,14 +13,14 @@ import org.jspecify.annotations.Nullable;
  * read it after a kill, and halts the JVM ({@code Runtime.halt(}{@value HaltPoint#EXIT_CODE}{@code )}) at the halt
  * point the parent asked for. Without a halt point it only counts and records.
  *
- * <p>Feed it the steps of the code under test, e.g. {@code LocalObjectStore.builder().stepListener(tracker.listener())},
+ * <p>Feed it the steps of the code under test, e.g. {@code StoreSteps.reporting(LocalObjectStore.builder(), tracker.listener())},
  * and the workload's own steps with {@link #reach(String)}. Thread-safe; cheap enough for every write. A workload
  * may reach steps from several threads: once one thread reaches the halt point, no other records a step before the
  * JVM halts, so the last step the parent reads is the halt point.
  *
  * <pre>{@code
  * StepTracker steps = StepTracker.fromSystemProperties();
- * try (LocalObjectStore store = LocalObjectStore.builder().root(root).stepListener(steps.listener()).build()) {
+ * try (LocalObjectStore store = StoreSteps.reporting(LocalObjectStore.builder().root(root), steps.listener()).build()) {
  *     steps.reach("workload.put-content");
  *     store.putContent(in);
  * }

@@ -38,6 +38,7 @@ import org.mlops4j.test.process.KillOutcome;
 import org.mlops4j.test.process.KillPlan;
 import org.mlops4j.test.process.KillPlans;
 import org.mlops4j.test.process.LakeTempFiles;
+import org.mlops4j.test.process.StoreSteps;
 
 /**
  * Acceptance test 4 of datasets (issue "Foundation 2"), crash half: a child JVM that snapshots a raw dataset and
@@ -56,9 +57,9 @@ class DatasetCrashTest {
     static final String SEED_PROPERTY = "mlops4j.crash.seed";
 
     private static final String CONTENT_WRITTEN =
-            phaseStep(DatasetCrashWorkload.CONTENTS, LocalObjectStore.STEP_CONTENT_WRITTEN);
+            phaseStep(DatasetCrashWorkload.CONTENTS, StoreSteps.STEP_CONTENT_WRITTEN);
     private static final String CONTENT_COMMITTED =
-            phaseStep(DatasetCrashWorkload.CONTENTS, LocalObjectStore.STEP_CONTENT_COMMITTED);
+            phaseStep(DatasetCrashWorkload.CONTENTS, StoreSteps.STEP_CONTENT_COMMITTED);
 
     /** The named points, by phase. */
     private static final Map<String, List<String>> PHASES = Map.of(
@@ -153,7 +154,7 @@ class DatasetCrashTest {
         assertThat(edgesRepaired)
                 .as("lineage edges repaired: a halt before an edge is linked leaves it missing")
                 .isGreaterThanOrEqualTo(histogram.count(
-                        phaseStep(DatasetCrashWorkload.LINEAGE, LocalObjectStore.STEP_RECORD_WRITTEN), CrashLoop.HALT));
+                        phaseStep(DatasetCrashWorkload.LINEAGE, StoreSteps.STEP_RECORD_WRITTEN), CrashLoop.HALT));
         assertThat(tempFilesFound).as("temp files left by dead children").isPositive();
     }
 
@@ -226,9 +227,7 @@ class DatasetCrashTest {
                 .as("edges of %s that verify rewrote: those the child had not written", name)
                 .isEqualTo(missing);
         if (outcome.plan() instanceof KillPlan.Halt halt
-                && halt.point()
-                        .step()
-                        .equals(phaseStep(DatasetCrashWorkload.LINEAGE, LocalObjectStore.STEP_RECORD_WRITTEN))
+                && halt.point().step().equals(phaseStep(DatasetCrashWorkload.LINEAGE, StoreSteps.STEP_RECORD_WRITTEN))
                 && name.equals(DatasetCrashWorkload.DERIVED)) {
             assertThat(repaired)
                     .as("edges repaired after a halt before an edge was linked")
@@ -322,8 +321,7 @@ class DatasetCrashTest {
 
     private static List<String> recordSteps(String phase) {
         return List.of(
-                phaseStep(phase, LocalObjectStore.STEP_RECORD_WRITTEN),
-                phaseStep(phase, LocalObjectStore.STEP_RECORD_COMMITTED));
+                phaseStep(phase, StoreSteps.STEP_RECORD_WRITTEN), phaseStep(phase, StoreSteps.STEP_RECORD_COMMITTED));
     }
 
     private static String phaseStep(String phase, String step) {

@@ -13,6 +13,7 @@ import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.test.process.ParentChannel;
 import org.mlops4j.test.process.StepTracker;
+import org.mlops4j.test.process.StoreSteps;
 
 /**
  * A child of {@link DatasetCrashTest} that snapshots until it is halted or killed: each iteration rewrites a small
@@ -84,9 +85,9 @@ public final class DatasetCrashWorkload {
             iterate(scratch.datasets(), work.resolve("warm-up"), new SplittableRandom(0), blobs, "warm-up", s -> {});
         }
 
-        try (LocalObjectStore store = LocalObjectStore.builder()
-                        .root(lake)
-                        .stepListener(steps.phasedListener(DatasetCrashWorkload::phaseOf))
+        try (LocalObjectStore store = StoreSteps.reporting(
+                                LocalObjectStore.builder().root(lake),
+                                steps.phasedListener(DatasetCrashWorkload::phaseOf))
                         // the large files take the direct-I/O path, so that kills land in it too
                         .directWriteThreshold(SourceTrees.LARGE_SIZES[0])
                         .build();

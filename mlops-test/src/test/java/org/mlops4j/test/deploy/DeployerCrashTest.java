@@ -25,7 +25,6 @@ import org.mlops4j.deploy.spi.TargetSlot;
 import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistration;
-import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.test.InMemoryDeployer;
 import org.mlops4j.test.InMemoryDeploymentTarget;
 import org.mlops4j.test.process.ChildJvm;
@@ -34,6 +33,7 @@ import org.mlops4j.test.process.KillHistogram;
 import org.mlops4j.test.process.KillOutcome;
 import org.mlops4j.test.process.KillPlan;
 import org.mlops4j.test.process.KillPlans;
+import org.mlops4j.test.process.StoreSteps;
 
 /**
  * Kills a process that deploys, at chosen steps of its writes (halts right after the desired state moved, after an
@@ -47,11 +47,11 @@ import org.mlops4j.test.process.KillPlans;
 class DeployerCrashTest {
     static final String SEED_PROPERTY = "mlops4j.test.deployerCrashSeed";
     private static final Map<String, Integer> MAX_OCCURRENCE = Map.of(
-            DeployerCrashWorkload.STATE + "/" + LocalObjectStore.STEP_POINTER_MOVED, 4,
-            DeployerCrashWorkload.STATE + "/" + LocalObjectStore.STEP_POINTER_WRITTEN, 4,
-            DeployerCrashWorkload.EVENT + "/" + LocalObjectStore.STEP_RECORD_COMMITTED, 4,
-            DeployerCrashWorkload.OPERATION + "/" + LocalObjectStore.STEP_RECORD_COMMITTED, 4,
-            DeployerCrashWorkload.LINEAGE + "/" + LocalObjectStore.STEP_RECORD_COMMITTED, 4);
+            DeployerCrashWorkload.STATE + "/" + StoreSteps.STEP_POINTER_MOVED, 4,
+            DeployerCrashWorkload.STATE + "/" + StoreSteps.STEP_POINTER_WRITTEN, 4,
+            DeployerCrashWorkload.EVENT + "/" + StoreSteps.STEP_RECORD_COMMITTED, 4,
+            DeployerCrashWorkload.OPERATION + "/" + StoreSteps.STEP_RECORD_COMMITTED, 4,
+            DeployerCrashWorkload.LINEAGE + "/" + StoreSteps.STEP_RECORD_COMMITTED, 4);
     private static final int HALTS_PER_STEP = 3;
     private static final int SIGKILLS = 6;
     private static final Duration MAX_KILL_DELAY = Duration.ofMillis(399);

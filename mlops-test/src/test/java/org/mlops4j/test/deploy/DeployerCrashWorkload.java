@@ -20,6 +20,7 @@ import org.mlops4j.test.InMemoryDeployer;
 import org.mlops4j.test.InMemoryDeploymentTarget;
 import org.mlops4j.test.process.ParentChannel;
 import org.mlops4j.test.process.StepTracker;
+import org.mlops4j.test.process.StoreSteps;
 
 /**
  * A child of {@link DeployerCrashTest} that changes endpoint {@value #ENDPOINT} until it is halted or killed: random
@@ -82,9 +83,9 @@ public final class DeployerCrashWorkload {
         SplittableRandom random = new SplittableRandom(Long.parseLong(args[1]));
         String run = args[2];
         String kind = args.length > 3 ? args[3] : LocalDeployer.TARGET;
-        try (LocalObjectStore store = LocalObjectStore.builder()
-                        .root(lake)
-                        .stepListener(steps.phasedListener(DeployerCrashWorkload::phaseOf))
+        try (LocalObjectStore store = StoreSteps.reporting(
+                                LocalObjectStore.builder().root(lake),
+                                steps.phasedListener(DeployerCrashWorkload::phaseOf))
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build();

@@ -19,6 +19,7 @@ import org.mlops4j.store.ObjectStore;
 import org.mlops4j.test.InMemoryDeployer;
 import org.mlops4j.test.process.ParentChannel;
 import org.mlops4j.test.process.StepTracker;
+import org.mlops4j.test.process.StoreSteps;
 
 /**
  * A child of {@link PipelineCrashTest}: runs the pipeline until no trigger fires, snapshots a new raw version (a new
@@ -109,9 +110,8 @@ public final class PipelineCrashWorkload {
         Path lake = Path.of(args[0]);
         Path work =
                 Path.of(args[1]).resolve(Long.toString(ProcessHandle.current().pid()));
-        try (ObjectStore store = LocalObjectStore.builder()
-                        .root(lake)
-                        .stepListener(steps.phasedListener(CrashPhases::of))
+        try (ObjectStore store = StoreSteps.reporting(
+                                LocalObjectStore.builder().root(lake), steps.phasedListener(CrashPhases::of))
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {

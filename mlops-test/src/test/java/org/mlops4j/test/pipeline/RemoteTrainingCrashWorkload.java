@@ -12,6 +12,7 @@ import org.mlops4j.store.ObjectStore;
 import org.mlops4j.test.FakeRemoteTrainer;
 import org.mlops4j.test.process.ParentChannel;
 import org.mlops4j.test.process.StepTracker;
+import org.mlops4j.test.process.StoreSteps;
 
 /**
  * A child of {@link RemoteTrainingCrashTest}: runs a pipeline that trains in {@link FakeRemoteTrainer} jobs until no
@@ -67,13 +68,13 @@ public final class RemoteTrainingCrashWorkload {
         StepTracker steps = StepTracker.fromSystemProperties();
         Path work =
                 Path.of(args[2]).resolve(Long.toString(ProcessHandle.current().pid()));
-        try (ObjectStore store = LocalObjectStore.builder()
-                        .root(Path.of(args[0]))
-                        .stepListener(steps.phasedListener(CrashPhases::of))
+        try (ObjectStore store = StoreSteps.reporting(
+                                LocalObjectStore.builder().root(Path.of(args[0])),
+                                steps.phasedListener(CrashPhases::of))
                         .build();
-                ObjectStore remote = LocalObjectStore.builder()
-                        .root(Path.of(args[1]))
-                        .stepListener(steps.phasedListener(key -> "remote"))
+                ObjectStore remote = StoreSteps.reporting(
+                                LocalObjectStore.builder().root(Path.of(args[1])),
+                                steps.phasedListener(key -> "remote"))
                         .build();
                 Mlops mlops =
                         Mlops.builder().objectStore(store).cacheDirectory(null).build()) {

@@ -14,6 +14,7 @@ import org.mlops4j.store.VersionAllocator;
 import org.mlops4j.store.VersionAllocator.AllocatedVersion;
 import org.mlops4j.test.process.ParentChannel;
 import org.mlops4j.test.process.StepTracker;
+import org.mlops4j.test.process.StoreSteps;
 
 /**
  * A child of {@link ObjectStoreCrashTest} that writes until it is halted or killed: content (mostly small and new,
@@ -49,9 +50,8 @@ public final class CrashWorkload {
         // Warm up the JSON code before READY, so that random kills land in the writes, not in class loading.
         var unused = StoreRecords.commitIdOf(StoreRecords.versionRecord("warm-up", 1, Digest.of(large[0])));
         String writer = "crash-" + ProcessHandle.current().pid();
-        try (LocalObjectStore store = LocalObjectStore.builder()
-                .root(root)
-                .stepListener((step, key) -> steps.reach(stepName(step, key)))
+        try (LocalObjectStore store = StoreSteps.reporting(
+                        LocalObjectStore.builder().root(root), (step, key) -> steps.reach(stepName(step, key)))
                 .build()) {
             VersionAllocator allocator = new VersionAllocator(store);
             parent.ready();

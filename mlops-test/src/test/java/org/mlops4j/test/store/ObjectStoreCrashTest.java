@@ -30,6 +30,7 @@ import org.mlops4j.test.process.KillOutcome;
 import org.mlops4j.test.process.KillPlan;
 import org.mlops4j.test.process.KillPlans;
 import org.mlops4j.test.process.LakeTempFiles;
+import org.mlops4j.test.process.StoreSteps;
 
 /**
  * Acceptance test 4 of the object store (issue "Foundation 1"): a child JVM that writes content, version records
@@ -44,14 +45,14 @@ import org.mlops4j.test.process.LakeTempFiles;
 class ObjectStoreCrashTest {
     static final String SEED_PROPERTY = "mlops4j.crash.seed";
 
-    private static final String CONTENT_WRITTEN = LocalObjectStore.STEP_CONTENT_WRITTEN;
-    private static final String CONTENT_COMMITTED = LocalObjectStore.STEP_CONTENT_COMMITTED;
-    private static final String RECORD_WRITTEN = LocalObjectStore.STEP_RECORD_WRITTEN;
-    private static final String RECORD_COMMITTED = LocalObjectStore.STEP_RECORD_COMMITTED;
-    private static final String POINTER_WRITTEN = LocalObjectStore.STEP_POINTER_WRITTEN + "/champion";
-    private static final String POINTER_MOVED = LocalObjectStore.STEP_POINTER_MOVED + "/champion";
-    private static final String HINT_WRITTEN = LocalObjectStore.STEP_POINTER_WRITTEN + "/hint";
-    private static final String HINT_MOVED = LocalObjectStore.STEP_POINTER_MOVED + "/hint";
+    private static final String CONTENT_WRITTEN = StoreSteps.STEP_CONTENT_WRITTEN;
+    private static final String CONTENT_COMMITTED = StoreSteps.STEP_CONTENT_COMMITTED;
+    private static final String RECORD_WRITTEN = StoreSteps.STEP_RECORD_WRITTEN;
+    private static final String RECORD_COMMITTED = StoreSteps.STEP_RECORD_COMMITTED;
+    private static final String POINTER_WRITTEN = StoreSteps.STEP_POINTER_WRITTEN + "/champion";
+    private static final String POINTER_MOVED = StoreSteps.STEP_POINTER_MOVED + "/champion";
+    private static final String HINT_WRITTEN = StoreSteps.STEP_POINTER_WRITTEN + "/hint";
+    private static final String HINT_MOVED = StoreSteps.STEP_POINTER_MOVED + "/hint";
 
     /** The named points, grouped as the acceptance text names them. */
     private static final List<List<String>> NAMED_POINTS = List.of(

@@ -1,4 +1,4 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import org.jspecify.annotations.Nullable;
 

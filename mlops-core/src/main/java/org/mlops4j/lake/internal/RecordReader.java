@@ -1,4 +1,4 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.internal.Quoting;
+import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeFormatException.Reason;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
@@ -297,7 +299,7 @@ public final class RecordReader {
                     path.field(field).toString(),
                     -1,
                     source,
-                    "cannot read " + LakeFormatException.abbreviate(text) + ": " + e.getMessage(),
+                    "cannot read " + Quoting.abbreviate(text) + ": " + e.getMessage(),
                     e);
         }
     }
@@ -452,7 +454,7 @@ public final class RecordReader {
             throw fail(
                     Reason.UNKNOWN_FIELD,
                     path.field(first),
-                    "field " + LakeFormatException.abbreviate(first)
+                    "field " + Quoting.abbreviate(first)
                             + (unknown.size() > 1 ? " (and " + (unknown.size() - 1) + " more)" : "")
                             + " is not part of this record's format; a newer MLOps4J would have raised the format"
                             + " version, so the record was altered or written by another tool");

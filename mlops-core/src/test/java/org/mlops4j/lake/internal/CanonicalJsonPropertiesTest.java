@@ -1,4 +1,4 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.store.StoreKey;
 import org.quicktheories.core.Gen;
 import org.quicktheories.core.RandomnessSource;

@@ -1,7 +1,9 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.mlops4j.internal.Quoting;
+import org.mlops4j.lake.LakeFormatException;
 
 /**
  * The kind and version of a lake record, written in its {@code format} field as {@code <name>/<version>}, for
@@ -33,7 +35,7 @@ public record RecordFormat(String name, int version) {
         if (name.length() > 100 || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a record format name is lowercase ASCII words joined by '.' or '-'"
                     + " (at most 100 characters), such as 'mlops4j.dataset-version'; got "
-                    + LakeFormatException.abbreviate(name));
+                    + Quoting.abbreviate(name));
         }
         if (version < 1) {
             throw new IllegalArgumentException("a record format version starts at 1, got " + version);
@@ -64,7 +66,7 @@ public record RecordFormat(String name, int version) {
         int slash = text.lastIndexOf('/');
         if (slash < 0 || !VERSION.matcher(text.substring(slash + 1)).matches()) {
             throw new IllegalArgumentException("a record format is written '<name>/<version>' with a version from 1"
-                    + " without leading zeros, such as 'mlops4j.lake/1'; got " + LakeFormatException.abbreviate(text));
+                    + " without leading zeros, such as 'mlops4j.lake/1'; got " + Quoting.abbreviate(text));
         }
         return new RecordFormat(text.substring(0, slash), Integer.parseInt(text.substring(slash + 1)));
     }

@@ -1,4 +1,4 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import org.assertj.core.api.ThrowableAssertAlternative;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeFormatException.Reason;
 import org.mlops4j.store.Digest;
 

@@ -1,10 +1,11 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeFormatException.Reason;
 
 class RecordFormatTest {

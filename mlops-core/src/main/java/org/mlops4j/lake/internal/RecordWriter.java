@@ -1,4 +1,4 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.util.Collections;

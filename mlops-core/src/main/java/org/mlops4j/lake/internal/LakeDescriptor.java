@@ -1,10 +1,13 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
+import org.mlops4j.internal.Quoting;
+import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeFormatException.Reason;
+import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoredObject;
@@ -87,8 +90,8 @@ public final class LakeDescriptor {
                     "$." + HASH_FIELD,
                     -1,
                     KEY.value(),
-                    "the lake uses hash algorithm " + LakeFormatException.abbreviate(hash) + "; this MLOps4J supports"
-                            + " only '" + HASH_ALGORITHM + "': upgrade MLOps4J, or use another lake",
+                    "the lake uses hash algorithm " + Quoting.abbreviate(hash) + "; this MLOps4J supports" + " only '"
+                            + HASH_ALGORITHM + "': upgrade MLOps4J, or use another lake",
                     null);
         }
         return new LakeDescriptor(reader.getFormatVersion(), hash);

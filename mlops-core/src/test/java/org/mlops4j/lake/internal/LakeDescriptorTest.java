@@ -1,4 +1,4 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeFormatException.Reason;
 import org.mlops4j.store.LocalObjectStore;
 

@@ -1,7 +1,8 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.internal.Quoting;
 
 /**
  * A JSON path for messages, such as {@code $.entries[3]["odd key"]}; built cheaply, rendered only on failure.
@@ -39,8 +40,6 @@ final class JsonPath {
         if (field == null) {
             return prefix + "[" + index + "]";
         }
-        return PLAIN.matcher(field).matches()
-                ? prefix + "." + field
-                : prefix + "[" + LakeFormatException.abbreviate(field) + "]";
+        return PLAIN.matcher(field).matches() ? prefix + "." + field : prefix + "[" + Quoting.abbreviate(field) + "]";
     }
 }

@@ -1,4 +1,4 @@
-package org.mlops4j.lake;
+package org.mlops4j.lake.internal;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -31,6 +31,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.internal.DependencyVersions;
+import org.mlops4j.internal.Quoting;
+import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeFormatException.Reason;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
@@ -254,7 +256,7 @@ public final class CanonicalJson {
             return "null";
         }
         if (value instanceof String s) {
-            return "the string " + LakeFormatException.abbreviate(s);
+            return "the string " + Quoting.abbreviate(s);
         }
         if (value instanceof Long || value instanceof Boolean) {
             return (value instanceof Long ? "the integer " : "the boolean ") + value;
@@ -365,7 +367,7 @@ public final class CanonicalJson {
         if (bad >= 0) {
             throw new IllegalArgumentException("string at " + path + " has a lone surrogate U+"
                     + Integer.toHexString(s.charAt(bad)).toUpperCase(java.util.Locale.ROOT) + " at index " + bad
-                    + ", which UTF-8 cannot encode: " + LakeFormatException.abbreviate(s));
+                    + ", which UTF-8 cannot encode: " + Quoting.abbreviate(s));
         }
     }
 
@@ -420,7 +422,7 @@ public final class CanonicalJson {
                             path.toString(),
                             offset(p.currentTokenLocation()),
                             "",
-                            "integer " + LakeFormatException.abbreviate(p.getText())
+                            "integer " + Quoting.abbreviate(p.getText())
                                     + " is beyond 64 bits; the lake holds integers in [-2^63, 2^63-1]",
                             null);
                 }
@@ -434,9 +436,9 @@ public final class CanonicalJson {
                         offset(p.currentTokenLocation()),
                         "",
                         (fraction
-                                ? "floating-point number " + LakeFormatException.abbreviate(number)
+                                ? "floating-point number " + Quoting.abbreviate(number)
                                         + "; hashed lake content holds integers only"
-                                : "number " + LakeFormatException.abbreviate(number)
+                                : "number " + Quoting.abbreviate(number)
                                         + " has an exponent; integers are written in plain decimal digits"),
                         null);
             case VALUE_TRUE:
@@ -476,7 +478,7 @@ public final class CanonicalJson {
                         child.toString(),
                         offset(p.currentTokenLocation()),
                         "",
-                        "key " + LakeFormatException.abbreviate(key) + " appears twice in one object",
+                        "key " + Quoting.abbreviate(key) + " appears twice in one object",
                         null);
             }
             if (previous != null && StoreKey.compareUtf8(previous, key) > 0) {
@@ -485,8 +487,8 @@ public final class CanonicalJson {
                         child.toString(),
                         offset(p.currentTokenLocation()),
                         "",
-                        "key " + LakeFormatException.abbreviate(key) + " follows "
-                                + LakeFormatException.abbreviate(previous)
+                        "key " + Quoting.abbreviate(key) + " follows "
+                                + Quoting.abbreviate(previous)
                                 + "; keys must ascend by their UTF-8 bytes",
                         null);
             }
@@ -583,7 +585,7 @@ public final class CanonicalJson {
                     path.toString(),
                     offset(p.currentTokenLocation()),
                     "",
-                    what + " " + LakeFormatException.abbreviate(s) + " has an escaped lone surrogate U+"
+                    what + " " + Quoting.abbreviate(s) + " has an escaped lone surrogate U+"
                             + Integer.toHexString(s.charAt(bad)).toUpperCase(java.util.Locale.ROOT)
                             + ", which is not Unicode text",
                     null);
@@ -709,6 +711,6 @@ public final class CanonicalJson {
     private static String snippet(byte[] bytes, int at) {
         int from = Math.max(0, at - 10);
         int to = Math.min(bytes.length, at + 20);
-        return LakeFormatException.abbreviate(new String(bytes, from, to - from, StandardCharsets.UTF_8));
+        return Quoting.abbreviate(new String(bytes, from, to - from, StandardCharsets.UTF_8));
     }
 }
