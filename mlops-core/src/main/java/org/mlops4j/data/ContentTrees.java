@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.IntegrityException;
@@ -200,7 +201,16 @@ public final class ContentTrees {
         List<CompletableFuture<Void>> tasks = new ArrayList<>();
         for (Placed file : files) {
             Path target = resolveInside(directory, file.path());
-            tasks.add(CompletableFuture.runAsync(() -> writeVerified(label, file, target), executor));
+            try {
+                tasks.add(CompletableFuture.runAsync(() -> writeVerified(label, file, target), executor));
+            } catch (RejectedExecutionException e) {
+                joinAll(tasks);
+                throw new IllegalStateException(
+                        "the executor refused the checkout of " + label + ": the Mlops"
+                                + " instance was closed, or the executor the host gave it was shut down; check out through an"
+                                + " open Mlops",
+                        e);
+            }
         }
         joinAll(tasks);
         return files.size();

@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -530,6 +531,9 @@ final class Snapshotter {
                     inFlight.release();
                 }
             });
+        } catch (RejectedExecutionException e) {
+            inFlight.release();
+            throw refused(e);
         } catch (RuntimeException e) {
             inFlight.release();
             throw e;
@@ -555,10 +559,21 @@ final class Snapshotter {
                     requestWindow.release();
                 }
             });
+        } catch (RejectedExecutionException e) {
+            requestWindow.release();
+            throw refused(e);
         } catch (RuntimeException e) {
             requestWindow.release();
             throw e;
         }
+    }
+
+    /** A closed {@code Mlops} (or a host's executor shut down) is a wrong state, not a foreign failure. */
+    static IllegalStateException refused(RejectedExecutionException e) {
+        return new IllegalStateException(
+                "the executor refused the snapshot's work: the Mlops instance was closed, or"
+                        + " the executor the host gave it was shut down; snapshot through an open Mlops",
+                e);
     }
 
     private void awaitRequests() {

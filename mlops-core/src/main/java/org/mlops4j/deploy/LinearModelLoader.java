@@ -1,9 +1,9 @@
 package org.mlops4j.deploy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.registry.ModelVersion;
 
 /**
@@ -51,7 +52,7 @@ public final class LinearModelLoader implements ModelLoader {
      * @param intercept the intercept
      * @param weights column to weight
      * @return the file written
-     * @throws UncheckedIOException if the file cannot be written
+     * @throws StorageException if the directory or the file cannot be written
      * @throws IllegalArgumentException if a weight is not finite
      */
     public static Path write(Path directory, double intercept, Map<String, Double> weights) {
@@ -67,7 +68,10 @@ public final class LinearModelLoader implements ModelLoader {
             Files.write(file, JSON.writeValueAsBytes(model));
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + FILE + " into " + directory, e);
+            throw StorageException.of(
+                    "cannot write " + FILE + " into " + directory + ": " + e
+                            + "; check that the directory can be created and written",
+                    e);
         }
     }
 
@@ -84,8 +88,13 @@ public final class LinearModelLoader implements ModelLoader {
             root = JSON.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(version.getRef() + " has no " + FILE + " among its artifacts", e);
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + " of " + version.getRef() + " is not valid JSON: " + e, e);
+        } catch (IOException e) {
+            throw StorageException.of(
+                    "cannot read " + file + " of " + version.getRef() + ": " + e
+                            + "; check the artifact cache directory and its permissions",
+                    e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + " of " + version.getRef() + " is not a JSON object");

@@ -24,6 +24,8 @@ public interface ModelLoader {
      * @param artifacts a directory holding its checked-out artifacts (verified against their digest)
      * @return a thread-safe predictor
      * @throws IllegalArgumentException if the artifacts are not in this loader's format; the message names the file
+     * @throws org.mlops4j.common.StorageException if an artifact cannot be read (an I/O failure, not a bad format);
+     *     a loader throws no {@link java.io.UncheckedIOException} or other exception outside MLOps4J's tree
      */
     Predictor load(ModelVersion version, Path artifacts);
 }

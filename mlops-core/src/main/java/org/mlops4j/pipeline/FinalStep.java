@@ -104,8 +104,10 @@ public interface FinalStep {
     FinalStep dryRun(boolean dryRun);
 
     /**
-     * Sets the clock for timestamps, schedules and lease expiry (default: the clock of the services the pipeline was
-     * built on).
+     * Sets the clock for timestamps, schedules and lease expiry. By default timestamps and schedules use the clock of
+     * the services the pipeline was built on, and the lease expires by the store's time
+     * ({@link org.mlops4j.store.ObjectStore#clock()}), which every host sharing the lake agrees on even when their own
+     * clocks differ; a clock set here replaces both (tests inject a manual one).
      *
      * @param clock the clock
      * @return this step

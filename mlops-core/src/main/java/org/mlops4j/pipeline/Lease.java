@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A pipeline's lease: one pointer {@code pipelines/<name>/lease.json}, moved by compare-and-set, holding the holder,
- * a fencing token that rises with every acquisition, the expiry on the pipeline's clock and the run the holder
+ * a fencing token that rises with every acquisition, the expiry on the store's time ({@link ObjectStore#clock()}, or
+ * the clock injected into the pipeline) and the run the holder
  * works on. A holder checks it before each side effect ({@link #check}), renewing it when half its time is used, and
  * {@link #keepAlive} renews it in the background while the user's code runs between two checks. Thread-safe: the run's
  * thread and its heartbeat share one lease object.

@@ -39,6 +39,12 @@ final class PipelineDefinition {
     final String codeRevision;
     final boolean dryRun;
     final Clock clock;
+    /**
+     * What the lease expires by: the store's time ({@link org.mlops4j.store.ObjectStore#clock()}), which every host
+     * sharing the lake agrees on, unless a clock was set on this pipeline (tests inject one).
+     */
+    final Clock leaseClock;
+
     final Duration leaseDuration;
     final Duration leaseWait;
     final Path workRoot;
@@ -70,6 +76,7 @@ final class PipelineDefinition {
         this.codeRevision = b.codeRevision == null ? "unknown" : b.codeRevision;
         this.dryRun = Boolean.TRUE.equals(b.dryRun);
         this.clock = b.clock == null ? b.services.clock() : b.clock;
+        this.leaseClock = b.clock == null ? b.services.objectStore().clock() : b.clock;
         this.leaseDuration = b.leaseDuration == null ? Duration.ofMinutes(5) : b.leaseDuration;
         this.leaseWait = b.leaseWait == null ? Duration.ZERO : b.leaseWait;
         this.workRoot = b.workDirectory == null

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *       by its digest.
  *   <li><b>Rejected challengers are registered</b> (like MLflow keeps candidates), tagged with the pipeline and run
  *       ({@code mlops4j.pipeline}, {@code mlops4j.run}); the verdict is in the journal and the champion is untouched.
- *   <li><b>Lease.</b> One process runs a pipeline at a time: a lease in the lake with an expiry on the pipeline's
- *       clock and a fencing token, renewed while running and checked before every side effect. A second process
+ *   <li><b>Lease.</b> One process runs a pipeline at a time: a lease in the lake with an expiry on the store's time
+ *       (the same for every host sharing the lake; a clock set with {@code clock(…)} replaces it) and a fencing token, renewed while running and checked before every side effect. A second process
  *       waits up to {@code leaseWait} and then stops with a {@link ConflictException} naming the holder and expiry.
  * </ul>
  *
@@ -226,8 +226,8 @@ public final class RetrainingPipeline {
     private Lease acquireLease() {
         long deadline = System.nanoTime() + pipeline.leaseWait.toNanos();
         while (true) {
-            Optional<Lease> lease =
-                    Lease.tryAcquire(store, pipeline.name, pipeline.holder, pipeline.clock, pipeline.leaseDuration);
+            Optional<Lease> lease = Lease.tryAcquire(
+                    store, pipeline.name, pipeline.holder, pipeline.leaseClock, pipeline.leaseDuration);
             if (lease.isPresent()) {
                 return lease.get();
             }

@@ -10,7 +10,6 @@ import static org.mlops4j.pipeline.RetrainingPipeline.STEP_RESTORE;
 import static org.mlops4j.pipeline.RetrainingPipeline.STEP_TRAIN;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.ProgressListener;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.compare.Decision;
 import org.mlops4j.compare.Evaluation;
 import org.mlops4j.data.ContentTrees;
@@ -386,7 +386,10 @@ final class RunExecution {
             FileTrees.delete(dir);
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the work directory " + dir + " of run " + runId, e);
+            throw StorageException.of(
+                    "cannot prepare the work directory " + dir + " of run " + runId + ": " + e
+                            + "; check that the pipeline's work directory (workDirectory(…)) is writable and has space",
+                    e);
         }
     }
 

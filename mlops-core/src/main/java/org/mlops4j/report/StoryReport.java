@@ -2,7 +2,6 @@ package org.mlops4j.report;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.compare.Decision;
 import org.mlops4j.compare.Evaluation;
 import org.mlops4j.compare.Finding;
@@ -335,7 +335,7 @@ public final class StoryReport {
      *
      * @param file the file
      * @return the file
-     * @throws UncheckedIOException if it cannot be written
+     * @throws StorageException if it cannot be written
      */
     @CanIgnoreReturnValue
     public Path writeMarkdown(Path file) {
@@ -347,7 +347,7 @@ public final class StoryReport {
      *
      * @param file the file
      * @return the file
-     * @throws UncheckedIOException if it cannot be written
+     * @throws StorageException if it cannot be written
      */
     @CanIgnoreReturnValue
     public Path writeHtml(Path file) {
@@ -374,7 +374,7 @@ public final class StoryReport {
             }
             return Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the report to " + file + ": " + e.getMessage(), e);
+            throw StorageException.of("cannot write the report to " + file + ": " + e + "; choose a writable path", e);
         }
     }
 

@@ -7,12 +7,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.deploy.ModelLoader;
 import org.mlops4j.deploy.Predictor;
 import org.mlops4j.registry.ModelVersion;
@@ -78,7 +79,7 @@ public final class OnnxModelLoader implements ModelLoader {
      * @return a thread-safe predictor; close it to free the native session
      * @throws IllegalArgumentException if a file is missing or malformed, or the model's input and output do not
      *     match the signature; the message names the file
-     * @throws UncheckedIOException if a file cannot be read
+     * @throws StorageException if a file cannot be read
      */
     @Override
     public Predictor load(ModelVersion version, Path artifacts) {
@@ -95,8 +96,14 @@ public final class OnnxModelLoader implements ModelLoader {
         OnnxSignature signature;
         try {
             signature = OnnxSignature.parse(Files.readString(signatureFile, StandardCharsets.UTF_8));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(
+                    signatureFile + " of " + version.getRef() + " is not UTF-8 text: " + e + "; write it in UTF-8", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + signatureFile + ": " + e.getMessage(), e);
+            throw StorageException.of(
+                    "cannot read " + signatureFile + " of " + version.getRef() + ": " + e
+                            + "; check the artifact cache directory and its permissions",
+                    e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(signatureFile + " of " + version.getRef() + ": " + e.getMessage(), e);
         }
@@ -104,7 +111,10 @@ public final class OnnxModelLoader implements ModelLoader {
         try {
             bytes = Files.readAllBytes(model);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
+            throw StorageException.of(
+                    "cannot read " + model + " of " + version.getRef() + ": " + e
+                            + "; check the artifact cache directory and its permissions",
+                    e);
         }
         OrtSession session;
         try {

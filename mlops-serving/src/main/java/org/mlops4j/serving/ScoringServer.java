@@ -1,8 +1,6 @@
 package org.mlops4j.serving;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -23,6 +21,7 @@ import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.MlopsException;
 import org.mlops4j.deploy.local.ScoringEndpoints;
 import org.mlops4j.deploy.local.ScoringFront;
 import org.slf4j.Logger;
@@ -112,9 +111,10 @@ public final class ScoringServer implements ScoringFront {
             server.start();
         } catch (Exception e) {
             stopQuietly();
-            throw new UncheckedIOException(
-                    "cannot start the scoring server on " + b.host + ":" + b.port + ": " + e.getMessage(),
-                    e instanceof IOException io2 ? io2 : new IOException(e));
+            throw new MlopsException(
+                    "cannot start the scoring server on " + b.host + ":" + b.port + ": " + e
+                            + "; choose a free port with port(…), or 0 for any free one",
+                    e);
         }
         String host = address.getHostAddress().contains(":")
                 ? "[" + address.getHostAddress() + "]"
@@ -446,7 +446,7 @@ public final class ScoringServer implements ScoringFront {
          * @throws IllegalStateException if no endpoints were set, or the host is not loopback and
          *     {@link #allowNonLoopback()} was not called
          * @throws IllegalArgumentException if the host cannot be resolved
-         * @throws UncheckedIOException if the server cannot bind
+         * @throws MlopsException if the server cannot bind (say, the port is in use)
          */
         public ScoringServer build() {
             if (endpoints == null) {
@@ -464,7 +464,7 @@ public final class ScoringServer implements ScoringFront {
          * @throws IllegalStateException if endpoints were set on this builder too, or the host is not loopback and
          *     {@link #allowNonLoopback()} was not called
          * @throws IllegalArgumentException if the host cannot be resolved
-         * @throws UncheckedIOException if the server cannot bind
+         * @throws MlopsException if the server cannot bind (say, the port is in use)
          */
         @Override
         public ScoringServer start(ScoringEndpoints targetEndpoints) {

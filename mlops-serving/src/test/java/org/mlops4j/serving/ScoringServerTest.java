@@ -187,7 +187,7 @@ class ScoringServerTest {
                 ScoringServer.builder().endpoints(endpoints).port(server.getPort());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(second::build)
-                .isInstanceOf(java.io.UncheckedIOException.class)
+                .isInstanceOf(org.mlops4j.common.MlopsException.class)
                 .hasMessageContaining("cannot start the scoring server on 127.0.0.1:" + server.getPort());
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.mlops4j.common.StorageException;
 
 /**
  * Computes the schema and profile of a CSV file in one streaming pass, in memory bounded independently of the row
@@ -73,14 +74,15 @@ public final class CsvProfiler {
      * @return the profile
      * @throws MalformedCsvException if the file is not well-formed CSV in UTF-8 with a header row; the exception
      *     names the line and row
-     * @throws UncheckedIOException if the file cannot be read
+     * @throws StorageException if the file cannot be read
      */
     public TableProfile profile(Path file) {
         Objects.requireNonNull(file, "file");
         try (InputStream in = Files.newInputStream(file)) {
             return profile(in);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw StorageException.of(
+                    "cannot read the CSV file " + file + ": " + e + "; check that it exists and can be read", e);
         }
     }
 
@@ -91,7 +93,7 @@ public final class CsvProfiler {
      * @return the profile
      * @throws MalformedCsvException if the text is not well-formed CSV with a header row, or not UTF-8; the exception
      *     names the line and row
-     * @throws UncheckedIOException if the stream fails
+     * @throws StorageException if the stream fails
      */
     public TableProfile profile(InputStream in) {
         Objects.requireNonNull(in, "in");
@@ -155,9 +157,12 @@ public final class CsvProfiler {
                         line,
                         MalformedCsvException.UNKNOWN);
             }
-            throw e;
+            throw StorageException.of(
+                    "reading the CSV text failed after " + rows + " rows: " + e.getCause() + "; check its source",
+                    e.getCause());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw StorageException.of(
+                    "reading the CSV text failed after " + rows + " rows: " + e + "; check its source", e);
         }
     }
 

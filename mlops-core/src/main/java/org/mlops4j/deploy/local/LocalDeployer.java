@@ -1,8 +1,6 @@
 package org.mlops4j.deploy.local;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.DeploymentHistory;
 import org.mlops4j.deploy.DeploymentServices;
@@ -193,8 +192,8 @@ public final class LocalDeployer {
          *
          * @return the deployer; close it when done (that stops the front)
          * @throws IllegalStateException if no loader was added
-         * @throws UncheckedIOException if the artifact cache cannot be created
-         * @throws RuntimeException what the front's factory throws when it cannot start (say, a port in use)
+         * @throws StorageException if the artifact cache cannot be created
+         * @throws org.mlops4j.common.MlopsException if the front cannot start (say, its port is in use)
          */
         public Deployer build() {
             return deployerOver(buildLocalTarget());
@@ -206,8 +205,8 @@ public final class LocalDeployer {
          *
          * @return the target; close it when done
          * @throws IllegalStateException if no loader was added
-         * @throws UncheckedIOException if the artifact cache cannot be created
-         * @throws RuntimeException what the front's factory throws when it cannot start (say, a port in use)
+         * @throws StorageException if the artifact cache cannot be created
+         * @throws org.mlops4j.common.MlopsException if the front cannot start (say, its port is in use)
          */
         public DeploymentTarget buildTarget() {
             return buildLocalTarget();
@@ -219,12 +218,7 @@ public final class LocalDeployer {
             if (loaders.isEmpty()) {
                 throw new IllegalStateException("add at least one ModelLoader with loader(…)");
             }
-            ModelArtifacts models;
-            try {
-                models = ModelArtifacts.open(instance.registry(), loaders, artifactCache);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the artifact cache: " + e.getMessage(), e);
-            }
+            ModelArtifacts models = ModelArtifacts.open(instance.registry(), loaders, artifactCache);
             try {
                 return new LocalTarget(instance.objectStore(), models, front);
             } catch (RuntimeException e) {

@@ -1,7 +1,6 @@
 package org.mlops4j.deploy.local;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.StorageException;
 import org.mlops4j.deploy.LinearModelLoader;
 import org.mlops4j.deploy.ModelLoader;
 import org.mlops4j.internal.FileTrees;
@@ -42,13 +42,19 @@ final class ModelArtifacts implements AutoCloseable {
 
     /**
      * @param cache the host's cache directory (created if needed), or null for a temp directory deleted on close
-     * @throws IOException if the directory cannot be created
+     * @throws StorageException if the directory cannot be created
      */
-    static ModelArtifacts open(ModelRegistry registry, List<ModelLoader> loaders, @Nullable Path cache)
-            throws IOException {
-        return cache != null
-                ? new ModelArtifacts(registry, loaders, Files.createDirectories(cache), false)
-                : new ModelArtifacts(registry, loaders, Files.createTempDirectory("mlops4j-deploy-"), true);
+    static ModelArtifacts open(ModelRegistry registry, List<ModelLoader> loaders, @Nullable Path cache) {
+        try {
+            return cache != null
+                    ? new ModelArtifacts(registry, loaders, Files.createDirectories(cache), false)
+                    : new ModelArtifacts(registry, loaders, Files.createTempDirectory("mlops4j-deploy-"), true);
+        } catch (IOException e) {
+            throw StorageException.of(
+                    "cannot create the artifact cache " + (cache != null ? cache : "(a temp directory)") + ": " + e
+                            + "; give LocalDeployer.builder().artifactCache(…) a writable directory",
+                    e);
+        }
     }
 
     /** Loads a version: its artifacts checked out, its loader's predictor. */
@@ -104,8 +110,10 @@ final class ModelArtifacts implements AutoCloseable {
             }
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot check out the artifacts of " + version.getRef() + " into " + target, e);
+            throw StorageException.of(
+                    "cannot check out the artifacts of " + version.getRef() + " into " + target + ": " + e
+                            + "; check that the artifact cache is writable and has space",
+                    e);
         }
     }
 

@@ -32,6 +32,8 @@ public interface ScoringFront extends AutoCloseable {
          *
          * @param endpoints the local target's endpoints, looked up by name on every request
          * @return the running front; the target closes it when it closes
+         * @throws org.mlops4j.common.MlopsException if it cannot start (say, its port is in use); a factory throws
+         *     nothing outside MLOps4J's tree but the JDK's precondition types
          */
         ScoringFront start(ScoringEndpoints endpoints);
     }

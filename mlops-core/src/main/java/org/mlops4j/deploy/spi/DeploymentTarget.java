@@ -69,8 +69,10 @@ public interface DeploymentTarget extends AutoCloseable {
      * @param key the caller's idempotency key: the same key re-attaches to the update begun with it
      * @return the update's handle
      * @throws IllegalArgumentException if a model in the layout cannot be served (nothing changed then)
-     * @throws java.io.UncheckedIOException if the backend cannot be reached or a model's artifacts cannot be read
-     *     (nothing changed then)
+     * @throws org.mlops4j.common.StorageException if a model's artifacts cannot be read or checked out (nothing
+     *     changed then)
+     * @throws org.mlops4j.common.MlopsServiceException if the backend cannot be reached or refuses (nothing changed
+     *     then)
      */
     TargetOperation beginUpdate(String endpoint, SlotLayout layout, String key);
 

@@ -13,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.common.StorageException;
 
 class CsvProfilerTest {
     private static final CsvProfiler PROFILER = CsvProfiler.ofDefaults();
@@ -202,7 +202,7 @@ class CsvProfilerTest {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         assertThat(PROFILER.profile(file)).isEqualTo(profile(text));
         assertThatThrownBy(() -> PROFILER.profile(dir.resolve("missing.csv")))
-                .isInstanceOf(UncheckedIOException.class)
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("missing.csv");
     }
 

@@ -81,7 +81,8 @@ class RetrainingPipelineTest {
                 .promoteWhen(PipelineFixture.policy())
                 .deployTo(deployer, "churn-endpoint", Rollout.replace())
                 .workDirectory(dir.resolve("work"))
-                .codeRevision("git:1");
+                .codeRevision("git:1")
+                .clock(clock); // the lease expires on this clock, not the store's (the host's)
     }
 
     @Test
