@@ -915,7 +915,7 @@ public final class Deployer implements AutoCloseable {
 
         @Override
         public Deployment getFinalResult() {
-            return done;
+            return OperationPoller.requireNotFailed(done, done.getEndpoint());
         }
     }
 

@@ -3,7 +3,6 @@ package org.mlops4j.deploy;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
-import org.mlops4j.common.ServiceUnavailableException;
 
 /**
  * Polls one operation of a {@link Deployer}: each {@link #poll()} reads the operation's books and moves it on by one
@@ -58,14 +57,23 @@ final class OperationPoller implements Poller<DeploymentProgress, Deployment> {
         }
         Deployment done = deployer.findOperation(endpoint, id)
                 .orElseThrow(() -> new IllegalStateException("operation " + id + " vanished from " + endpoint));
+        return requireNotFailed(done, endpoint);
+    }
+
+    /**
+     * Returns an ended operation's result, or throws when it failed.
+     *
+     * @param done the ended operation
+     * @param endpoint its endpoint
+     * @return the result
+     * @throws DeploymentFailedException if it failed
+     */
+    static Deployment requireNotFailed(Deployment done, String endpoint) {
         if (done.getStatus().equals(OperationStatus.FAILED)) {
-            throw new ServiceUnavailableException(
-                    "deployment " + id + " on endpoint '" + endpoint + "' failed: " + done.getReason(),
-                    deployer.targetName(),
-                    0,
-                    null,
-                    null,
-                    null);
+            throw new DeploymentFailedException(
+                    "deployment " + done.getOperationId() + " on endpoint '" + endpoint + "' failed: "
+                            + done.getReason() + "; fix the cause and apply the plan again under a new operation id",
+                    done);
         }
         return done;
     }

@@ -1,7 +1,6 @@
 package org.mlops4j.deploy;
 
 import java.time.Duration;
-import org.mlops4j.common.ServiceUnavailableException;
 
 /**
  * A long-running operation in progress (the shape of Azure SDK's {@code SyncPoller}). Not thread-safe: one caller
@@ -34,7 +33,7 @@ public interface Poller<T, R> {
      * Returns the result of an ended operation, waiting for it to end without a bound.
      *
      * @return the final result (for a deployment also when it was rolled back; see its status)
-     * @throws ServiceUnavailableException if the operation failed for a reason outside the rollout itself
+     * @throws DeploymentFailedException if a deployment operation failed (the target could not apply it)
      */
     R getFinalResult();
 }

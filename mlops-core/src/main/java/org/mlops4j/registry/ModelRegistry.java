@@ -28,6 +28,7 @@ import org.mlops4j.registry.spi.RegistryDriver;
 import org.mlops4j.registry.spi.StoredArtifacts;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
+import org.mlops4j.store.StoreCapabilities;
 import org.mlops4j.store.StoreKey;
 import org.mlops4j.store.StoreLease;
 import org.mlops4j.store.StoredObject;
@@ -100,12 +101,20 @@ public final class ModelRegistry {
      * @param lake the lake, where lineage edges, request claims, alias history and alias leases live
      * @param datasets the lake's datasets: inputs are checked against them, and artifacts in the lake are read
      *     through their content trees
-     * @param clock timestamps versions and alias moves, and times alias leases
+     * @param clock timestamps versions and alias moves, and times alias leases on a store without server time
      * @return the registry
      */
     static {
         RegistryServices.REGISTRY.install(ModelRegistry::create);
         RegistryServices.LAKE_DRIVER.install(ModelRegistry::lakeDriver);
+    }
+
+    /**
+     * The time alias leases expire by: the store's where it keeps one ({@link StoreCapabilities#hasServerTime()}), so
+     * that hosts whose clocks differ agree; else the registry's clock, which tests can advance.
+     */
+    private Clock leaseClock() {
+        return lake.capabilities().hasServerTime() ? lake.clock() : clock;
     }
 
     private static ModelRegistry create(RegistryDriver driver, ObjectStore lake, Datasets datasets, Clock clock) {
@@ -367,8 +376,8 @@ public final class ModelRegistry {
                 // another mover got there first: re-read and re-check the expectation
             }
         }
-        try (StoreLease lease =
-                StoreLease.acquire(lake, leaseKey(model, alias), leaseHolder, ALIAS_LEASE, clock, ALIAS_LEASE_WAIT)) {
+        try (StoreLease lease = StoreLease.acquire(
+                lake, leaseKey(model, alias), leaseHolder, ALIAS_LEASE, leaseClock(), ALIAS_LEASE_WAIT)) {
             Optional<AliasPointer> current = driver.readAlias(model, alias);
             AliasEvent next = nextMove(model, alias, current, version, update);
             lease.verify(); // the fence: never write once another mover may hold the lease

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
 import org.mlops4j.common.ConflictException;
-import org.mlops4j.common.ServiceUnavailableException;
 import org.mlops4j.deploy.Deployer;
 import org.mlops4j.deploy.Deployment;
 import org.mlops4j.deploy.DeploymentEvent;
+import org.mlops4j.deploy.DeploymentFailedException;
 import org.mlops4j.deploy.DeploymentPlan;
 import org.mlops4j.deploy.OperationId;
 import org.mlops4j.deploy.OperationStatus;
@@ -80,7 +80,7 @@ class DeployerOverAFakeTargetTest {
         var second = deployer.beginApply(deployer.plan("e", v2, Rollout.blueGreen(), OperationId.of("b")));
 
         assertThatThrownBy(second::getFinalResult)
-                .isInstanceOf(ServiceUnavailableException.class)
+                .isInstanceOf(DeploymentFailedException.class)
                 .hasMessageContaining("deployment b on endpoint 'e' failed")
                 .hasMessageContaining("target 'in-memory' failed to serve")
                 .hasMessageContaining("the slots before it are put back");

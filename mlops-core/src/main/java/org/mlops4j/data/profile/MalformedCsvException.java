@@ -1,14 +1,17 @@
 package org.mlops4j.data.profile;
 
+import org.mlops4j.common.MlopsException;
+
 /**
  * The input is not a well-formed CSV file: no header row, a duplicate or empty column name, a record with the wrong
  * number of fields, text after a closing quote, a quoted field left open at the end, or bytes that are not UTF-8.
  *
- * <p>An {@link IllegalArgumentException}, as {@link NumberFormatException} is: the caller handed in text that cannot
- * be parsed, and can fix the file or skip profiling it. It is not an {@link org.mlops4j.common.IntegrityException}, which
- * says that stored lake data no longer matches its digest and must not be trusted.
+ * <p>In the library's tree, so that one {@code catch (MlopsException e)} handles what a snapshot can fail with: the file
+ * is data, not an argument, and the caller can fix it or skip profiling it. It is not an
+ * {@link org.mlops4j.common.IntegrityException}, which says that stored lake data no longer matches its digest and must
+ * not be trusted. Never transient: reading the same bytes again fails again.
  */
-public class MalformedCsvException extends IllegalArgumentException {
+public class MalformedCsvException extends MlopsException {
     private static final long serialVersionUID = 1L;
 
     /** The line number, when unknown. */

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlops4j.common.IntegrityException;
+import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.StorageException;
 
 class CsvProfilerTest {
@@ -104,8 +106,11 @@ class CsvProfilerTest {
     }
 
     @Test
-    void shouldBeAnIllegalArgumentExceptionNotAnIntegrityException() {
-        assertThatThrownBy(() -> profile("a\n\"x")).isInstanceOf(IllegalArgumentException.class);
+    void shouldBeInTheLibrarysTreeButNotAnIntegrityException() {
+        assertThatThrownBy(() -> profile("a\n\"x"))
+                .isInstanceOf(MlopsException.class)
+                .isNotInstanceOf(IntegrityException.class)
+                .isNotInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
