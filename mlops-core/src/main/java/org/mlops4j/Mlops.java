@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.data.Datasets;
@@ -20,6 +21,7 @@ import org.mlops4j.deploy.DeploymentHistory;
 import org.mlops4j.deploy.DeploymentServices;
 import org.mlops4j.deploy.internal.DeployServices;
 import org.mlops4j.internal.DependencyVersions;
+import org.mlops4j.internal.Redaction;
 import org.mlops4j.lake.internal.LakeDescriptor;
 import org.mlops4j.lineage.Lineage;
 import org.mlops4j.lineage.LineageEdge;
@@ -114,7 +116,7 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
         this.deployments =
                 DeployServices.HISTORY.get().create(store, versions, this.registry, lineage, datasets.lineageIndex());
         this.owned = List.copyOf(owned);
-        LOG.info("MLOps4J ready: lake {}", store);
+        LOG.info("MLOps4J ready: lake {}", Redaction.redact(store));
     }
 
     /** Returns a builder that wires every part explicitly. */
@@ -128,11 +130,22 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
      *
      * @return the instance; close it when done
      * @throws MlopsException if the directory cannot be used
+     * @throws IllegalArgumentException if {@code MLOPS4J_HOME} is a URI, not a path (the message shows it redacted)
      * @throws IllegalStateException if a dependency is older than this release supports (e.g. Jackson before 2.18)
      */
     public static Mlops local() {
-        String home = System.getenv(HOME_VARIABLE);
-        return local(home == null || home.isBlank() ? Path.of(".mlops4j") : Path.of(home));
+        return local(System::getenv, System::getProperty);
+    }
+
+    /** {@link #local()} with the environment and system properties given (tests plant values in them). */
+    static Mlops local(Function<String, @Nullable String> env, Function<String, @Nullable String> properties) {
+        String home = env.apply(HOME_VARIABLE);
+        if (home == null || home.isBlank()) {
+            return local(Path.of(".mlops4j"), env, properties);
+        }
+        // checked before Path.of, which would take "https://…?sig=…" for a relative path and make its directories
+        Redaction.requireLocalPath(HOME_VARIABLE, home);
+        return local(Path.of(home), env, properties);
     }
 
     /**
@@ -141,11 +154,20 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
      * @param home the directory
      * @return the instance; close it when done
      * @throws MlopsException if the directory cannot be used
+     * @throws IllegalArgumentException if {@code home} is a URI, not a path (the message shows it redacted)
      * @throws IllegalStateException if a dependency is older than this release supports (e.g. Jackson before 2.18)
      */
     public static Mlops local(Path home) {
-        return builder()
-                .localLake(home.resolve("lake"))
+        return local(home, System::getenv, System::getProperty);
+    }
+
+    private static Mlops local(
+            Path home, Function<String, @Nullable String> env, Function<String, @Nullable String> properties) {
+        Redaction.requireLocalPath("home", home.toString());
+        Builder builder = builder();
+        builder.env = env;
+        builder.properties = properties;
+        return builder.localLake(home.resolve("lake"))
                 .cacheDirectory(home.resolve("cache"))
                 .build();
     }
@@ -251,7 +273,8 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
                 resource.close();
             } catch (Exception e) {
                 if (failure == null) {
-                    failure = new MlopsException("cannot close " + resource + ": " + e, e);
+                    failure = new MlopsException(
+                            "cannot close " + Redaction.redact(resource) + ": " + Redaction.redact(e), e);
                 } else {
                     failure.addSuppressed(e);
                 }
@@ -264,7 +287,7 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
 
     @Override
     public String toString() {
-        return "Mlops{lake=" + store + "}";
+        return "Mlops{lake=" + Redaction.redact(store) + "}";
     }
 
     /**
@@ -278,6 +301,10 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
         private @Nullable Path cacheDirectory;
         private boolean cacheDirectorySet;
         private @Nullable RegistryDriver registryDriver;
+        /** Where the default cache directory is looked up; tests plant values here. */
+        Function<String, @Nullable String> env = System::getenv;
+
+        Function<String, @Nullable String> properties = System::getProperty;
 
         /**
          * Stores the model registry's versions, aliases and artifacts through another driver (e.g. MLflow's, or the
@@ -306,22 +333,31 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
          * @param directory the directory, or null
          * @return this builder
          * @throws IllegalStateException if set before
+         * @throws IllegalArgumentException if the directory is a URI, not a path (the message shows it redacted)
          */
         @CanIgnoreReturnValue
         public Builder cacheDirectory(@Nullable Path directory) {
             if (cacheDirectorySet) {
-                throw new IllegalStateException("cacheDirectory was already set to " + cacheDirectory);
+                throw new IllegalStateException(
+                        "cacheDirectory was already set to " + Redaction.redact(cacheDirectory));
+            }
+            if (directory != null) {
+                Redaction.requireLocalPath("cacheDirectory", directory.toString());
             }
             this.cacheDirectory = directory;
             this.cacheDirectorySet = true;
             return this;
         }
 
-        private static Path defaultCacheDirectory() {
-            String xdg = System.getenv("XDG_CACHE_HOME");
-            Path base =
-                    xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-            return base.resolve("mlops4j");
+        private Path defaultCacheDirectory() {
+            String xdg = env.apply("XDG_CACHE_HOME");
+            if (xdg != null && !xdg.isBlank()) {
+                return Path.of(Redaction.requireLocalPath("XDG_CACHE_HOME", xdg))
+                        .resolve("mlops4j");
+            }
+            String home = Objects.requireNonNull(properties.apply("user.home"), "user.home");
+            return Path.of(Redaction.requireLocalPath("user.home", home), ".cache")
+                    .resolve("mlops4j");
         }
 
         /**
@@ -344,11 +380,14 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
          * @param directory the lake's directory
          * @return this builder
          * @throws IllegalStateException if a store or local lake was set before
+         * @throws IllegalArgumentException if the directory is a URI, not a path (the message shows it redacted)
          */
         @CanIgnoreReturnValue
         public Builder localLake(Path directory) {
             requireNoStore();
-            this.localLake = Objects.requireNonNull(directory, "directory");
+            Redaction.requireLocalPath(
+                    "localLake", Objects.requireNonNull(directory, "directory").toString());
+            this.localLake = directory;
             return this;
         }
 
@@ -394,6 +433,8 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
          * @throws IllegalStateException if neither a store nor a local lake was set, or if a dependency on the class
          *     path is older than this release supports (the message names it, the version found and the one needed)
          * @throws MlopsException if the local lake cannot be opened
+         * @throws IllegalArgumentException if no cache directory was set and {@code XDG_CACHE_HOME} or {@code
+         *     user.home}, where the default one lies, is a URI (the message shows it redacted)
          */
         public Mlops build() {
             DependencyVersions.requireSupported(); // an old Jackson fails here, with the fix, not deep in the lake
@@ -401,6 +442,7 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
                 throw new IllegalStateException(
                         "a lake is required: call objectStore(store) or localLake(directory), or use Mlops.local()");
             }
+            Path caches = cacheDirectorySet ? cacheDirectory : defaultCacheDirectory(); // may refuse: before any I/O
             List<AutoCloseable> owned = new ArrayList<>();
             ExecutorService pool = executor;
             if (pool == null) {
@@ -418,13 +460,13 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
                 }
                 owned.add(lake);
             }
-            Path caches = cacheDirectorySet ? cacheDirectory : defaultCacheDirectory();
             return new Mlops(lake, pool, clock == null ? Clock.systemUTC() : clock, caches, registryDriver, owned);
         }
 
         private void requireNoStore() {
             if (store != null || localLake != null) {
-                throw new IllegalStateException("the lake was already set to " + (store != null ? store : localLake));
+                throw new IllegalStateException(
+                        "the lake was already set to " + Redaction.redact(store != null ? store : localLake));
             }
         }
 
@@ -446,7 +488,7 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
 
         @Override
         public String toString() {
-            return "Mlops.Builder{lake=" + (store != null ? store : localLake) + ", executor="
+            return "Mlops.Builder{lake=" + Redaction.redact(store != null ? store : localLake) + ", executor="
                     + (executor == null ? "default" : "host") + ", clock=" + clock + "}";
         }
     }

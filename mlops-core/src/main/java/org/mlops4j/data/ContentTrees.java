@@ -3,10 +3,15 @@ package org.mlops4j.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -18,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -26,11 +30,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.ProgressListener;
 import org.mlops4j.common.StorageException;
+import org.mlops4j.internal.FileTrees;
+import org.mlops4j.internal.Redaction;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
@@ -156,14 +163,22 @@ public final class ContentTrees {
     }
 
     /**
-     * Writes a tree's files into a directory: each file goes to a temp file, is hashed, and is renamed into place
-     * only when its digest matched. Empty directories and executable bits are restored.
+     * Writes a tree's files into a directory. Nothing is written in the directory itself while the files are written:
+     * they go to a fresh private directory (mode 700) beside it, are hashed, and that directory is renamed into place
+     * only when every digest matched, in one atomic rename that replaces the empty target. So a symbolic link planted
+     * in the target after it was found empty is never followed: the rename fails instead (a {@link
+     * org.mlops4j.common.ConflictException}) and nothing is written. Where no directory can be made beside the target
+     * (its parent is not writable, or the target is a mount point) the private directory is made inside the target and
+     * its entries are renamed into place one by one; a rename replaces a planted link, it never follows one. Empty
+     * directories and executable bits are restored.
      *
      * @param root the tree's digest
      * @param directory an absent or empty directory
      * @param label names the tree in messages, e.g. {@code churn-raw@3}
      * @return the number of files written
      * @throws IllegalStateException if the directory is not empty
+     * @throws org.mlops4j.common.ConflictException if something appeared in the directory while the tree was
+     *     written; nothing of the tree is in it then
      * @throws UnsafePathException if names would collide on this (case-insensitive) filesystem, or a stored name is
      *     unsafe; nothing is written then
      * @throws IntegrityException if stored bytes do not match their digest
@@ -175,45 +190,145 @@ public final class ContentTrees {
         List<String> emptyDirectories = new ArrayList<>();
         List<List<String>> directoryNames = new ArrayList<>();
         collect(root, "", label, files, emptyDirectories, directoryNames);
+        Path target = directory.toAbsolutePath().normalize();
+        Path staging = null;
         try {
-            Files.createDirectories(directory);
-            try (DirectoryStream<Path> existing = Files.newDirectoryStream(directory)) {
-                if (existing.iterator().hasNext()) {
-                    throw new IllegalStateException(
-                            "checkout of " + label + " needs an empty directory; " + directory + " is not empty");
-                }
-            }
-            if (hasCaseCollisions(directoryNames) && isCaseInsensitive(directory)) {
+            Files.createDirectories(target);
+            target = target.toRealPath(); // a target given through a link: the rename replaces the real directory
+            requireEmpty(target, label);
+            boolean beside = canStageBeside(target);
+            staging = Files.createTempDirectory(beside ? target.getParent() : target, STAGING_PREFIX);
+            if (hasCaseCollisions(directoryNames) && isCaseInsensitive(staging)) {
                 throw new UnsafePathException(
                         caseCollision(directoryNames),
                         "names differ only by case, and " + directory + " is on a case-insensitive filesystem;"
                                 + " check out on a case-sensitive one");
             }
             for (String empty : emptyDirectories) {
-                Files.createDirectories(resolveInside(directory, empty));
+                Files.createDirectories(resolveInside(staging, empty));
             }
+            List<CompletableFuture<Void>> tasks = new ArrayList<>();
+            Path into = staging;
+            Path place = target;
+            for (Placed file : files) {
+                Path staged = resolveInside(into, file.path());
+                try {
+                    tasks.add(CompletableFuture.runAsync(() -> writeVerified(label, file, staged, place), executor));
+                } catch (RejectedExecutionException e) {
+                    joinAll(tasks);
+                    throw new IllegalStateException(
+                            "the executor refused the checkout of " + label + ": the Mlops instance was closed, or the"
+                                    + " executor the host gave it was shut down; check out through an open Mlops",
+                            e);
+                }
+            }
+            joinAll(tasks);
+            if (beside) {
+                moveIntoPlace(staging, target, label);
+            } else {
+                moveEntriesIntoPlace(staging, target, label);
+                Files.delete(staging);
+            }
+            staging = null;
         } catch (IOException e) {
             throw StorageException.of(
                     "cannot check out " + label + " into " + directory + ": " + e
                             + "; check that the directory is writable and its disk has space",
                     e);
-        }
-        List<CompletableFuture<Void>> tasks = new ArrayList<>();
-        for (Placed file : files) {
-            Path target = resolveInside(directory, file.path());
-            try {
-                tasks.add(CompletableFuture.runAsync(() -> writeVerified(label, file, target), executor));
-            } catch (RejectedExecutionException e) {
-                joinAll(tasks);
-                throw new IllegalStateException(
-                        "the executor refused the checkout of " + label + ": the Mlops"
-                                + " instance was closed, or the executor the host gave it was shut down; check out through an"
-                                + " open Mlops",
-                        e);
+        } finally {
+            if (staging != null) {
+                try {
+                    FileTrees.delete(staging);
+                } catch (IOException e) {
+                    LOG.debug("cannot remove the checkout's private directory {}", Redaction.redact(staging), e);
+                }
             }
         }
-        joinAll(tasks);
         return files.size();
+    }
+
+    /** The private directory a checkout writes in; a short name (NAME_MAX holds for it, whatever the files' names). */
+    private static final String STAGING_PREFIX = ".mlops4j-checkout-";
+
+    private static void requireEmpty(Path target, String label) throws IOException {
+        try (DirectoryStream<Path> existing = Files.newDirectoryStream(target)) {
+            if (existing.iterator().hasNext()) {
+                throw new IllegalStateException(
+                        "checkout of " + label + " needs an empty directory; " + target + " is not empty");
+            }
+        }
+    }
+
+    /** Whether a private directory beside the target can be renamed onto it: a writable parent on the same disk. */
+    private static boolean canStageBeside(Path target) throws IOException {
+        Path parent = target.getParent();
+        return parent != null
+                && Files.isWritable(parent)
+                && Files.getFileStore(parent).equals(Files.getFileStore(target))
+                && isSameDevice(parent, target);
+    }
+
+    /** A mount point's store may equal its parent's in name; the device number tells them apart where it is known. */
+    private static boolean isSameDevice(Path a, Path b) throws IOException {
+        if (!a.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            return true;
+        }
+        Object da = Files.getAttribute(a, "unix:dev");
+        Object db = Files.getAttribute(b, "unix:dev");
+        return Objects.equals(da, db);
+    }
+
+    /** Renames the private directory onto the empty target; a target someone wrote in meanwhile makes it fail. */
+    private static void moveIntoPlace(Path staging, Path target, String label) throws IOException {
+        try {
+            Files.setPosixFilePermissions(staging, Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
+        } catch (UnsupportedOperationException e) {
+            // no POSIX permissions here: the directory keeps the default ones
+        }
+        try {
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE); // rename(2) replaces an empty directory
+            } catch (FileAlreadyExistsException e) {
+                Files.delete(target); // where rename does not replace (Windows): only an empty directory is deleted
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (DirectoryNotEmptyException | FileAlreadyExistsException e) {
+            throw changedDuringCheckout(target, label, e);
+        } catch (FileSystemException e) {
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) && !isEmpty(target)) {
+                throw changedDuringCheckout(target, label, e);
+            }
+            throw e;
+        }
+    }
+
+    /** Renames each entry of the private directory inside the target into the target; never replaces anything. */
+    private static void moveEntriesIntoPlace(Path staging, Path target, String label) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(staging)) {
+            stream.forEach(entries::add);
+        }
+        for (Path entry : entries) {
+            try {
+                Files.move(entry, target.resolve(entry.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                throw changedDuringCheckout(target, label, e);
+            }
+        }
+    }
+
+    private static boolean isEmpty(Path directory) throws IOException {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+            return !stream.iterator().hasNext();
+        }
+    }
+
+    private static ConflictException changedDuringCheckout(Path target, String label, Exception cause) {
+        return new ConflictException(
+                "checkout of " + label + " into " + target + ": something was written in the directory while the"
+                        + " tree was checked out (" + cause.getMessage() + "); nothing of the tree was put there;"
+                        + " check out into an empty directory that nobody else writes to",
+                cause);
     }
 
     /**
@@ -447,12 +562,23 @@ public final class ContentTrees {
 
     // --- checkout ----------------------------------------------------------------------------------------------
 
-    private void writeVerified(String label, Placed file, Path target) {
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".mlops4j-tmp");
+    /**
+     * Writes one file into the checkout's private directory, under its own name: the directory is the temp space (no
+     * per-file temp name, so a 255-byte name fits), and it is put in place only when every file matched its digest.
+     * No link is followed: nobody else writes in the private directory, and the file is opened with no-follow.
+     */
+    private void writeVerified(String label, Placed file, Path staged, Path target) {
         try {
-            Files.createDirectories(target.getParent());
+            Files.createDirectories(staged.getParent());
             List<String> damagedCopies = readIntactCopy(
-                    "file '" + file.path() + "' of " + label, file.entry(), () -> Files.newOutputStream(temp));
+                    "file '" + file.path() + "' of " + label,
+                    file.entry(),
+                    () -> Files.newOutputStream(
+                            staged,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS));
             if (!damagedCopies.isEmpty()) {
                 LOG.warn(
                         "file '{}' of {} has a damaged copy in the lake ({}); checked out from an intact one",
@@ -461,21 +587,14 @@ public final class ContentTrees {
                         String.join("; ", damagedCopies));
             }
             if (file.entry().executable()) {
-                makeExecutable(temp);
+                makeExecutable(staged);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw StorageException.of(
-                    "cannot write '" + file.path() + "' of " + label + " to " + target + ": " + e
+                    "cannot write '" + file.path() + "' of " + label + " for " + target + ": " + e
                             + "; check the target's disk and the lake's store, then check out again into an empty"
                             + " directory",
                     e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // a leftover temp file is harmless and clearly named
-            }
         }
     }
 

@@ -19,7 +19,8 @@ public record DatasetRef(String name, long version) {
     public DatasetRef {
         requireValidName(name);
         if (version < 1) {
-            throw new IllegalArgumentException("dataset versions start at 1, got " + version + " for '" + name + "'");
+            throw new IllegalArgumentException("dataset versions start at 1, got " + version + " for '"
+                    + org.mlops4j.internal.Redaction.abbreviate(name) + "'");
         }
     }
 
@@ -33,12 +34,16 @@ public record DatasetRef(String name, long version) {
     public static DatasetRef parse(String text) {
         int at = text.lastIndexOf('@');
         if (at <= 0) {
-            throw new IllegalArgumentException("a dataset reference is written name@version, got '" + text + "'");
+            throw new IllegalArgumentException("a dataset reference is written name@version, got '"
+                    + org.mlops4j.internal.Redaction.abbreviate(text) + "'");
         }
         try {
             return new DatasetRef(text.substring(0, at), Long.parseLong(text.substring(at + 1)));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a dataset reference is written name@version, got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    "a dataset reference is written name@version, got '"
+                            + org.mlops4j.internal.Redaction.abbreviate(text) + "'",
+                    e);
         }
     }
 

@@ -195,13 +195,16 @@ public final class Datasets {
     }
 
     /**
-     * Writes a version's files into a directory: each file goes to a temp file, is hashed, and is renamed into place
-     * only when its digest matched. Empty directories and executable bits are restored.
+     * Writes a version's files into a directory: they are written and hashed in a fresh private directory beside it,
+     * which is renamed into place only when every digest matched; no symbolic link in the target is ever followed
+     * (see {@link ContentTrees#checkout}). Empty directories and executable bits are restored.
      *
      * @param version the version
      * @param directory an absent or empty directory
      * @return the number of files written
      * @throws IllegalStateException if the directory is not empty
+     * @throws org.mlops4j.common.ConflictException if something appeared in the directory meanwhile; nothing of the
+     *     version is put there then
      * @throws UnsafePathException if names would collide on this (case-insensitive) filesystem, or a stored name is
      *     unsafe; nothing is written then
      * @throws IntegrityException if stored bytes do not match their digest

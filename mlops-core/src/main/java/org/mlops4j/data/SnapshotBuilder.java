@@ -230,7 +230,10 @@ public final class SnapshotBuilder {
      *
      * @return the new version, or the unchanged latest one
      * @throws IllegalStateException if no source was given
-     * @throws UnsafePathException if a path breaks the naming rules
+     * @throws UnsafePathException if a path breaks the naming rules, a link leads to anything but a regular file
+     *     inside the directory, or a directory has more entries than one tree can list; nothing is read then
+     * @throws SourceChangedException if a file changed while it was read (size or modification time); nothing is
+     *     committed: snapshot again when writers are done
      * @throws org.mlops4j.common.NotFoundException if a parent, or a directory to snapshot, does not exist
      * @throws IllegalArgumentException if a directory to snapshot is a file
      * @throws org.mlops4j.common.MlopsException if reading the sources or writing the lake fails

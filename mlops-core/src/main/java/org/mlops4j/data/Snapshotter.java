@@ -189,7 +189,8 @@ final class Snapshotter {
                     addStream((StreamSource) source, root);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // a rejected snapshot cancels its queued work: tasks not yet started see the failure and skip their file
             failure.compareAndSet(null, e);
         } finally {
             walking = false;
@@ -240,6 +241,7 @@ final class Snapshotter {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             stream.forEach(children::add);
         }
+        requireTreeFits(relative, children);
         for (Path child : children) {
             if (failure.get() != null) {
                 return;
@@ -260,13 +262,21 @@ final class Snapshotter {
                             "a symbolic link that leaves the dataset's directory (to " + target
                                     + "); copy the file in, or snapshot its own directory");
                 }
-                if (Files.isDirectory(target)) {
+                // the target's type decides, before anything opens it: a FIFO would block the open for ever, a
+                // device (/dev/zero) would be read without end
+                attributes = Attributes.read(target);
+                if (attributes.directory()) {
                     throw new UnsafePathException(
                             path,
                             "a symbolic link to a directory; snapshot the directory"
                                     + " itself, links to directories are not followed");
                 }
-                attributes = Attributes.read(target);
+                if (!attributes.regularFile()) {
+                    throw new UnsafePathException(
+                            path,
+                            "a symbolic link to neither a file nor a directory (a device, socket or FIFO: " + target
+                                    + "); links are followed to regular files only");
+                }
                 submitFile(path, target, attributes, node, name);
             } else if (attributes.directory()) {
                 Dir sub = new Dir();
@@ -369,11 +379,17 @@ final class Snapshotter {
         }
         submit(() -> {
             if (hashWhileWriting) {
-                try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                    finish(path, slot, store.putContent(in), attributes.executable(), stat);
+                ContentInfo info;
+                try (FileChannel in = openBounded(path, file, attributes)) {
+                    info = store.putContent(in);
                 }
+                if (info.size() != attributes.size()) {
+                    throw changed(path, file, attributes, null);
+                }
+                requireUnchanged(path, file, attributes);
+                finish(path, slot, info, attributes.executable(), stat);
             } else {
-                HashedFile done = new HashedFile(path, file, slot, attributes.executable(), stat, hash(file));
+                HashedFile done = new HashedFile(path, file, slot, attributes, stat, hash(path, file, attributes));
                 synchronized (hashed) {
                     hashed.add(done);
                 }
@@ -393,8 +409,15 @@ final class Snapshotter {
                 if (failure.get() != null) {
                     return;
                 }
-                try (InputStream in = Files.newInputStream(small.file())) {
-                    ContentInfo info = storeUpTo(in, (int) small.attributes().size());
+                try (InputStream in = openRegular(small.path(), small.file(), small.attributes())) {
+                    int size = (int) small.attributes().size();
+                    byte[] bytes = new byte[size];
+                    int n = in.readNBytes(bytes, 0, size);
+                    if (n < size || in.read() >= 0) {
+                        throw changed(small.path(), small.file(), small.attributes(), null);
+                    }
+                    requireUnchanged(small.path(), small.file(), small.attributes());
+                    ContentInfo info = packer.add(bytes, n);
                     finish(
                             small.path(),
                             small.slot(),
@@ -411,23 +434,31 @@ final class Snapshotter {
             String path,
             Path file,
             Slot slot,
-            boolean executable,
+            Attributes attributes,
             StatCache.@Nullable FileStat stat,
-            ContentInfo content) {}
+            ContentInfo content) {
+        boolean executable() {
+            return attributes.executable();
+        }
+    }
 
     /** How many digests one {@link ObjectStore#findContents} asks for. */
     private static final int LOOKUP_BATCH = 1000;
 
-    private static ContentInfo hash(Path file) throws IOException {
+    private ContentInfo hash(String path, Path file, Attributes attributes) throws IOException {
         MessageDigest sha = Digest.newSha256();
         long size = 0;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = java.nio.channels.Channels.newInputStream(openBounded(path, file, attributes))) {
             byte[] buffer = new byte[256 * 1024];
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 sha.update(buffer, 0, n);
                 size += n;
             }
         }
+        if (size != attributes.size()) {
+            throw changed(path, file, attributes, null);
+        }
+        requireUnchanged(path, file, attributes);
         return new ContentInfo(Digest.ofHash(sha.digest()), size, false);
     }
 
@@ -462,14 +493,89 @@ final class Snapshotter {
     }
 
     private ContentInfo upload(HashedFile file) throws IOException {
-        try (InputStream in = Files.newInputStream(file.file())) {
-            return store.putContent(file.content().digest(), in);
+        ContentInfo info;
+        try (InputStream in =
+                java.nio.channels.Channels.newInputStream(openBounded(file.path(), file.file(), file.attributes()))) {
+            info = store.putContent(file.content().digest(), in);
         } catch (IntegrityException e) {
-            throw new MlopsException(
-                    "file " + file.file() + " changed while " + operation + " read it: it hashed to "
-                            + file.content().digest() + " first, and to something else when it was uploaded;"
-                            + " snapshot data that nobody changes meanwhile",
-                    e);
+            throw changed(file.path(), file.file(), file.attributes(), e);
+        }
+        requireUnchanged(file.path(), file.file(), file.attributes());
+        return info;
+    }
+
+    // --- reading a file that may change -------------------------------------------------------------------------
+
+    /**
+     * Opens a file the walk listed, after checking that it is still the regular file the walk saw (no link is
+     * followed): a FIFO put in its place would block the open for ever, a device would never end. A swap in the
+     * microseconds between this check and the open is not caught here; the bounded read and the final comparison
+     * ({@link #requireUnchanged}) still keep what is stored to what was listed.
+     */
+    private InputStream openRegular(String path, Path file, Attributes seen) throws IOException {
+        return java.nio.channels.Channels.newInputStream(openBounded(path, file, seen));
+    }
+
+    /** Opens at most the size the walk saw of a file ({@link #openRegular}): a file appended to is not read to EOF. */
+    private FileChannel openBounded(String path, Path file, Attributes seen) throws IOException {
+        Attributes now = Attributes.read(file);
+        if (!now.regularFile()) {
+            throw changed(path, file, seen, null);
+        }
+        return new BoundedFileChannel(
+                FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), seen.size());
+    }
+
+    /** Compares a file's size and modification time (and inode, where known) with what the walk saw, as git does. */
+    private void requireUnchanged(String path, Path file, Attributes seen) throws IOException {
+        Attributes now;
+        try {
+            now = Attributes.read(file);
+        } catch (NoSuchFileException e) {
+            throw changed(path, file, seen, e);
+        }
+        StatCache.FileStat a = seen.stat();
+        StatCache.FileStat b = now.stat();
+        boolean sameFile = a == null || b == null || (a.device() == b.device() && a.inode() == b.inode());
+        if (!now.regularFile()
+                || now.size() != seen.size()
+                || now.modifiedNanos() != seen.modifiedNanos()
+                || !sameFile) {
+            throw changed(path, file, seen, null);
+        }
+    }
+
+    private SourceChangedException changed(String path, Path file, Attributes seen, @Nullable Throwable cause) {
+        String now;
+        try {
+            Attributes a = Attributes.read(file);
+            now = a.regularFile() ? a.size() + " bytes" : "no longer a regular file";
+        } catch (IOException e) {
+            now = "gone";
+        }
+        return new SourceChangedException(
+                path,
+                "file '" + path + "' (" + file + ") changed while " + operation + " read it: " + seen.size()
+                        + " bytes when listed, " + now + " now (or modified meanwhile); nothing was committed;"
+                        + " snapshot again when writers are done",
+                cause);
+    }
+
+    /**
+     * Refuses, before any file is read, a directory whose tree would exceed {@link Trees#MAX_BYTES}: the bound is
+     * computed from the names alone, so a directory that fits is never refused after the work.
+     */
+    private static void requireTreeFits(String relative, List<Path> children) {
+        long bound = Trees.EMPTY_BYTES;
+        for (Path child : children) {
+            bound += Trees.entryBound(child.getFileName().toString());
+        }
+        if (bound > Trees.MAX_BYTES) {
+            throw new UnsafePathException(
+                    relative.isEmpty() ? "." : relative,
+                    "the directory holds " + children.size() + " entries, more than one tree can list (its"
+                            + " manifest could exceed " + Trees.MAX_BYTES + " bytes, see docs/lake-format.md);"
+                            + " split it into subdirectories");
         }
     }
 
@@ -741,6 +847,7 @@ final class Snapshotter {
             boolean symbolicLink,
             long size,
             boolean executable,
+            long modifiedNanos,
             StatCache.@Nullable FileStat stat) {
 
         static Attributes read(Path path) throws IOException {
@@ -766,6 +873,7 @@ final class Snapshotter {
                             (Boolean) a.get("isSymbolicLink"),
                             size,
                             executable,
+                            stat.mtimeNanos(),
                             stat);
                 } catch (UnsupportedOperationException | IllegalArgumentException e) {
                     // no "unix" view here: fall through
@@ -780,11 +888,19 @@ final class Snapshotter {
                         a.isSymbolicLink(),
                         a.size(),
                         a.permissions().contains(PosixFilePermission.OWNER_EXECUTE),
+                        nanos(a.lastModifiedTime()),
                         null);
             } catch (UnsupportedOperationException e) {
                 BasicFileAttributes a =
                         Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                return new Attributes(a.isDirectory(), a.isRegularFile(), a.isSymbolicLink(), a.size(), false, null);
+                return new Attributes(
+                        a.isDirectory(),
+                        a.isRegularFile(),
+                        a.isSymbolicLink(),
+                        a.size(),
+                        false,
+                        nanos(a.lastModifiedTime()),
+                        null);
             }
         }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.internal.Redaction;
 import org.mlops4j.store.Digest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,7 @@ final class StatCache {
         } catch (NoSuchFileException e) {
             return empty(granularityNanos);
         } catch (IOException e) {
-            LOG.debug("cannot read stat cache {}", file, e);
+            LOG.debug("cannot read stat cache {}", Redaction.redact(file), e);
             return empty(granularityNanos);
         }
         if (bytes.length < 24) {
@@ -109,7 +110,7 @@ final class StatCache {
             return empty(granularityNanos);
         }
         if (in.getInt(bytes.length - 4) != (int) crc.getValue()) {
-            LOG.debug("ignoring damaged stat cache {}: its checksum does not match", file);
+            LOG.debug("ignoring damaged stat cache {}: its checksum does not match", Redaction.redact(file));
             return empty(granularityNanos);
         }
         try {
@@ -139,7 +140,7 @@ final class StatCache {
             }
             return new StatCache(new FileIndex(bytes, offsets), trees, timestamp, granularityNanos);
         } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
-            LOG.debug("ignoring damaged stat cache {}", file, e);
+            LOG.debug("ignoring damaged stat cache {}", Redaction.redact(file), e);
             return empty(granularityNanos);
         }
     }

@@ -24,7 +24,7 @@ public record Transform(String name, String codeRevision, Map<String, String> pa
             throw new IllegalArgumentException("a transform needs a name, e.g. 'split'");
         }
         if (codeRevision.isBlank()) {
-            throw new IllegalArgumentException("transform '" + name
+            throw new IllegalArgumentException("transform '" + org.mlops4j.internal.Redaction.abbreviate(name)
                     + "' needs a code revision, e.g. a git commit; use 'unknown' if there is none");
         }
         params = java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(params, "params")));

@@ -20,8 +20,26 @@ import org.mlops4j.store.StoredObject;
  */
 final class Trees {
     static final RecordFormat FORMAT = RecordFormat.of("mlops4j.tree", 1);
-    /** A directory of a million files has a manifest of about 150 MB; trees are digest-checked before parsing. */
-    private static final JsonLimits LIMITS = new JsonLimits(512 * 1024 * 1024, 8);
+    /**
+     * The largest tree, in bytes, that MLOps4J writes and reads: one limit for both (lake format §4.3). A directory of
+     * a million files with 20-byte names has a manifest of about 150 MB; 100,000 files with 105-byte names, about
+     * 25 MB. Trees are digest-checked before parsing.
+     */
+    static final int MAX_BYTES = 512 * 1024 * 1024;
+
+    private static final JsonLimits LIMITS = new JsonLimits(MAX_BYTES, 8);
+
+    /** An upper bound on the bytes of a tree without entries: {@code {"entries":[],"format":"mlops4j.tree/1"}}. */
+    static final long EMPTY_BYTES = 64;
+
+    /**
+     * An upper bound on the bytes one entry adds to a tree's encoding, from its name alone: the fixed fields of a file
+     * entry (the longer kind) with a 19-digit size, and the name's UTF-8 bytes twice over (escaped quotes and
+     * backslashes).
+     */
+    static long entryBound(String name) {
+        return 170 + 2L * name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
 
     sealed interface Entry permits FileEntry, DirEntry {
         String name();
@@ -52,7 +70,8 @@ final class Trees {
             }
             entries.add(item);
         }
-        return RecordWriter.create(FORMAT).put("entries", entries).toBytes();
+        return org.mlops4j.lake.internal.CanonicalJson.write(
+                RecordWriter.create(FORMAT).put("entries", entries), LIMITS);
     }
 
     /** Reads a tree and checks that its bytes hash to its digest and that its names are safe. */

@@ -29,14 +29,6 @@ public class UnsafePathException extends MlopsException {
     }
 
     private static String printable(String path) {
-        StringBuilder sb = new StringBuilder();
-        path.codePoints().limit(300).forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7f) {
-                sb.append(String.format("\\u%04x", cp));
-            } else {
-                sb.appendCodePoint(cp);
-            }
-        });
-        return sb.toString();
+        return org.mlops4j.internal.Redaction.abbreviate(path, 300);
     }
 }

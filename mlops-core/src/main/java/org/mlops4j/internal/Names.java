@@ -22,8 +22,8 @@ public final class Names {
     public static String requireValid(String kind, String name) {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches() || !Nfc.isNormalized(name)) {
-            throw new IllegalArgumentException("invalid " + kind + " name '" + name + "': use 1 to 128 letters, digits,"
-                    + " '.', '_' or '-' (in Unicode NFC), not starting with '.'");
+            throw new IllegalArgumentException("invalid " + kind + " name '" + Redaction.abbreviate(name)
+                    + "': use 1 to 128 letters, digits," + " '.', '_' or '-' (in Unicode NFC), not starting with '.'");
         }
         return name;
     }

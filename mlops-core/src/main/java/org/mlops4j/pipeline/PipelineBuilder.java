@@ -83,7 +83,7 @@ final class PipelineBuilder implements TriggerStep, TrainStep, EvaluateStep, Pro
         Objects.requireNonNull(name, "name");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new IllegalArgumentException("a pipeline name is 1..64 letters, digits, '.', '_' or '-', starting"
-                    + " with a letter or digit; got '" + name + "'");
+                    + " with a letter or digit; got '" + org.mlops4j.internal.Redaction.abbreviate(name) + "'");
         }
         this.name = name;
     }

@@ -52,8 +52,8 @@ public record ModelAlias(
     public static String requireValidAlias(String alias) {
         Objects.requireNonNull(alias, "alias");
         if (!alias.matches("[a-z][a-z0-9_-]{0,63}")) {
-            throw new IllegalArgumentException(
-                    "invalid alias '" + alias + "': use 1 to 64 lower-case letters, digits, '_' or '-'");
+            throw new IllegalArgumentException("invalid alias '" + org.mlops4j.internal.Redaction.abbreviate(alias)
+                    + "': use 1 to 64 lower-case letters, digits, '_' or '-'");
         }
         return alias;
     }

@@ -18,7 +18,8 @@ public record ModelRef(String name, long version) {
     public ModelRef {
         requireValidName(name);
         if (version < 1) {
-            throw new IllegalArgumentException("model versions start at 1, got " + version + " for '" + name + "'");
+            throw new IllegalArgumentException("model versions start at 1, got " + version + " for '"
+                    + org.mlops4j.internal.Redaction.abbreviate(name) + "'");
         }
     }
 
@@ -32,12 +33,16 @@ public record ModelRef(String name, long version) {
     public static ModelRef parse(String text) {
         int at = text.lastIndexOf('@');
         if (at <= 0) {
-            throw new IllegalArgumentException("a model reference is written name@version, got '" + text + "'");
+            throw new IllegalArgumentException("a model reference is written name@version, got '"
+                    + org.mlops4j.internal.Redaction.abbreviate(text) + "'");
         }
         try {
             return new ModelRef(text.substring(0, at), Long.parseLong(text.substring(at + 1)));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("a model reference is written name@version, got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    "a model reference is written name@version, got '" + org.mlops4j.internal.Redaction.abbreviate(text)
+                            + "'",
+                    e);
         }
     }
 

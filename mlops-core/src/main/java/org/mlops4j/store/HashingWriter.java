@@ -25,6 +25,7 @@ import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
+import org.mlops4j.internal.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,7 +138,7 @@ final class HashingWriter {
         try {
             long blockSize = Files.getFileStore(directory).getBlockSize();
             if (blockSize <= 0 || blockSize > MAX_DIRECT_ALIGNMENT || Long.bitCount(blockSize) != 1) {
-                LOG.debug("no direct writes in {}: block size {}", directory, blockSize);
+                LOG.debug("no direct writes in {}: block size {}", Redaction.redact(directory), blockSize);
                 return 0;
             }
             ByteBuffer block = ByteBuffer.allocateDirect(2 * (int) blockSize).alignedSlice((int) blockSize);
@@ -147,13 +148,13 @@ final class HashingWriter {
             }
             return (int) blockSize;
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("no direct writes in {}: {}", directory, e.toString());
+            LOG.debug("no direct writes in {}: {}", Redaction.redact(directory), Redaction.redact(e));
             return 0;
         } finally {
             try {
                 Files.deleteIfExists(probe);
             } catch (IOException e) {
-                LOG.debug("cannot delete the probe {}: {}", probe, e.toString());
+                LOG.debug("cannot delete the probe {}: {}", Redaction.redact(probe), Redaction.redact(e));
             }
         }
     }
@@ -206,7 +207,10 @@ final class HashingWriter {
         try {
             return FileChannel.open(temp, directOptions());
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("writing {} through the page cache: direct I/O failed: {}", temp, e.toString());
+            LOG.debug(
+                    "writing {} through the page cache: direct I/O failed: {}",
+                    Redaction.redact(temp),
+                    Redaction.redact(e));
             Files.deleteIfExists(temp); // open(2) may have created it before refusing O_DIRECT
             return null;
         }

@@ -53,6 +53,7 @@ import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.StorageException;
+import org.mlops4j.internal.Redaction;
 import org.mlops4j.store.internal.LocalStoreSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -227,6 +228,7 @@ public final class LocalObjectStore implements ObjectStore {
      * @param root the lake's directory, created if absent
      * @return the store
      * @throws MlopsException if the directory cannot be used (unwritable, a network or FAT filesystem)
+     * @throws IllegalArgumentException if the root is a URI, not a path (the message shows it redacted)
      */
     public static LocalObjectStore open(Path root) {
         return builder().root(root).build();
@@ -769,7 +771,7 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public String toString() {
-        return "LocalObjectStore{root=" + root + ", durable=" + durable + "}";
+        return "LocalObjectStore{root=" + Redaction.redact(root) + ", durable=" + durable + "}";
     }
 
     // --- files -----------------------------------------------------------------------------------------------
@@ -881,7 +883,8 @@ public final class LocalObjectStore implements ObjectStore {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            LOG.debug("cannot delete temp file {}; it is removed when a store is next opened", path, e);
+            LOG.debug(
+                    "cannot delete temp file {}; it is removed when a store is next opened", Redaction.redact(path), e);
         }
     }
 
@@ -966,7 +969,7 @@ public final class LocalObjectStore implements ObjectStore {
             }
         }
         if (removed > 0) {
-            LOG.info("removed {} temp files left by killed processes in {}", removed, tempDir);
+            LOG.info("removed {} temp files left by killed processes in {}", removed, Redaction.redact(tempDir));
         }
         return removed;
     }
@@ -1078,13 +1081,16 @@ public final class LocalObjectStore implements ObjectStore {
          * @param root the directory
          * @return this builder
          * @throws IllegalStateException if set before
+         * @throws IllegalArgumentException if the root is a URI, not a path (the message shows it redacted)
          */
         @CanIgnoreReturnValue
         public Builder root(Path root) {
             if (this.root != null) {
-                throw new IllegalStateException("root was already set to " + this.root);
+                throw new IllegalStateException("root was already set to " + Redaction.redact(this.root));
             }
-            this.root = Objects.requireNonNull(root, "root");
+            Redaction.requireLocalPath(
+                    "root", Objects.requireNonNull(root, "root").toString());
+            this.root = root;
             return this;
         }
 
@@ -1208,7 +1214,7 @@ public final class LocalObjectStore implements ObjectStore {
 
         @Override
         public String toString() {
-            return "LocalObjectStore.Builder{root=" + root + ", durable=" + durable + "}";
+            return "LocalObjectStore.Builder{root=" + Redaction.redact(root) + ", durable=" + durable + "}";
         }
     }
 }

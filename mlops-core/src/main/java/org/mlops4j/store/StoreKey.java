@@ -153,14 +153,6 @@ public record StoreKey(String value) implements Comparable<StoreKey> {
     }
 
     private static String printable(String value) {
-        StringBuilder sb = new StringBuilder();
-        value.codePoints().limit(200).forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7f) {
-                sb.append(String.format("\\u%04x", cp));
-            } else {
-                sb.appendCodePoint(cp);
-            }
-        });
-        return sb.toString();
+        return org.mlops4j.internal.Redaction.abbreviate(value, 200);
     }
 }
