@@ -52,7 +52,9 @@ final class Trees {
             }
             entries.add(item);
         }
-        return RecordWriter.create(FORMAT).put("entries", entries).toBytes();
+        return RecordWriter.createWithoutChecksum(FORMAT)
+                .put("entries", entries)
+                .toBytes();
     }
 
     /** Reads a tree and checks that its bytes hash to its digest and that its names are safe. */
