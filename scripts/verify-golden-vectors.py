@@ -8,7 +8,11 @@ It re-implements docs/lake-format.md from the spec, not from the Java code:
 and checks
   * every positive vector (golden/SHA256SUMS): hashlib's SHA-256 of the file equals the listed digest; the strict
     reader accepts it; Python's json module decodes the same value; re-encoding that value gives the same bytes;
-  * every negative vector (golden/invalid/INDEX): the strict reader rejects it with the listed reason;
+  * every negative vector (golden/invalid/INDEX): the strict reader (or the lake.json or record reader) rejects it
+    with the listed reason;
+  * record checksums (§5.1): a golden record that has one matches it and is rebuilt byte for byte by this script's
+    checksum writer; the pack record and pack index pointer with their checksums likewise, and those without still
+    read;
   * the pack vectors (golden/pack/, §11), with its own pack writer and reader: SHA256SUMS; the pack rebuilt from its
     members in write order gives the same bytes; the record is canonical, names the pack's SHA-256 and size; the
     trailer, the count against the record, the sort order, uniqueness and ranges of the index; each member where
@@ -291,13 +295,43 @@ def read_record(data, name, version):
         raise Reject("INVALID_VALUE", "format " + fmt)
     if int(m.group(2)) > version:
         raise Reject("UNSUPPORTED_FORMAT", "newer format " + fmt)
+    check_checksum(record)
     return record
+
+
+def check_checksum(record):
+    """Step 3 of §6.2 (§5.1): a record's checksum, if it has one, is the SHA-256 of the record without it."""
+    if "checksum" not in record:
+        return
+    m = DIGEST_RE.fullmatch(field(record, "checksum", str))
+    if not m:
+        raise Reject("INVALID_VALUE", "checksum " + record["checksum"])
+    actual = hashlib.sha256(write({k: v for k, v in record.items() if k != "checksum"})).hexdigest()
+    if actual != m.group(1):
+        raise Reject("CHECKSUM_MISMATCH", "the record hashes to sha256:%s, its checksum says %s"
+                     % (actual, record["checksum"]))
+
+
+def read_any_record(data):
+    """A record of any kind, as store verification reads it: strict bytes, an object, a format, its checksum."""
+    record = read(data)
+    if not isinstance(record, dict):
+        raise Reject("WRONG_TYPE", "not an object")
+    if not FORMAT_RE.fullmatch(field(record, "format", str)):
+        raise Reject("INVALID_VALUE", "format " + record["format"])
+    check_checksum(record)
+    return record
+
+
+def with_checksum(record):
+    """This script's own checksum writer (§5.1): the record plus the SHA-256 of its canonical JSON."""
+    return dict(record, checksum="sha256:" + hashlib.sha256(write(record)).hexdigest())
 
 
 def read_lake_json(data):
     record = read_record(data, "mlops4j.lake", 1)
     algorithm = field(record, "hashAlgorithm", str)
-    unknown = sorted(set(record) - {"format", "hashAlgorithm"}, key=lambda k: k.encode("utf-8"))
+    unknown = sorted(set(record) - {"format", "hashAlgorithm", "checksum"}, key=lambda k: k.encode("utf-8"))
     if unknown:
         raise Reject("UNKNOWN_FIELD", unknown[0])
     if algorithm != "sha256":
@@ -350,7 +384,7 @@ def read_pack_record(data, key):
             raise Reject("INVALID_VALUE", "pack " + record["pack"])
         members = ranged(record, "members", 1, MAX_READ_MEMBERS)
         size = ranged(record, "bytes", TRAILER_BYTES, INT64_MAX)
-        unknown = sorted(set(record) - {"format", "pack", "members", "bytes"}, key=lambda k: k.encode("utf-8"))
+        unknown = sorted(set(record) - {"format", "pack", "members", "bytes", "checksum"}, key=lambda k: k.encode("utf-8"))
         if unknown:
             raise Reject("UNKNOWN_FIELD", unknown[0])
     except Reject as e:
@@ -415,9 +449,9 @@ def write_pack(contents):
         data += content
     entries.sort(key=lambda e: e[:32])
     pack = data + b"".join(entries) + PACK_MAGIC + len(entries).to_bytes(8, "big")
-    record = write({"format": "mlops4j.pack/1", "pack": "sha256:" + hashlib.sha256(pack).hexdigest(),
-                    "members": len(entries), "bytes": len(pack)})
-    return pack, record
+    fields = {"format": "mlops4j.pack/1", "pack": "sha256:" + hashlib.sha256(pack).hexdigest(),
+              "members": len(entries), "bytes": len(pack)}
+    return pack, write(fields), write(with_checksum(fields))
 
 
 def check_packs(directory, ok, fail):
@@ -436,11 +470,24 @@ def check_packs(directory, ok, fail):
     listed = [line.split() for line in load("MEMBERS").decode("ascii").splitlines()]
     contents = [load(name) for name, _ in listed]
 
-    rebuilt, rebuilt_record = write_pack(contents)
+    rebuilt, rebuilt_record, rebuilt_checksummed = write_pack(contents)
     if rebuilt == pack and rebuilt_record == record_bytes:
         ok("pack/pack.bin and pack-record.json rebuilt byte for byte from MEMBERS in write order")
     else:
         fail("pack/pack.bin", "this script's writer gives other bytes for the members in MEMBERS")
+    checksummed = load("pack-record-checksum.json")
+    if rebuilt_checksummed == checksummed:
+        ok("pack/pack-record-checksum.json rebuilt byte for byte: the record with its checksum (§5.1)")
+    else:
+        fail("pack/pack-record-checksum.json", "this script's writer gives other bytes")
+    try:
+        if read_pack_record(checksummed, "packs/sha256/" + hashlib.sha256(pack).hexdigest())[0] \
+                != hashlib.sha256(pack).hexdigest():
+            fail("pack/pack-record-checksum.json", "names another pack")
+        else:
+            ok("pack/pack-record-checksum.json read, checksum matching")
+    except PackReject as e:
+        fail("pack/pack-record-checksum.json", "rejected: %s" % e)
     pack_hex = hashlib.sha256(pack).hexdigest()
     try:
         record = read_pack_record(record_bytes, "packs/sha256/" + pack_hex)
@@ -506,7 +553,7 @@ def read_index_pointer(data):
     try:
         record = read_record(data, "mlops4j.pack-index", 1)
         items = field(record, "layers", list)
-        unknown = sorted(set(record) - {"format", "layers"}, key=lambda k: k.encode("utf-8"))
+        unknown = sorted(set(record) - {"format", "layers", "checksum"}, key=lambda k: k.encode("utf-8"))
         if unknown:
             raise Reject("UNKNOWN_FIELD", unknown[0])
         if len(items) > MAX_READ_LAYERS:
@@ -615,6 +662,17 @@ def check_pack_index(directory, pack_directory, ok, fail):
         ok("pack-index/index.json and layer.bin read: %d packs, every member hashing to its entry" % len(found))
     except (PackReject, KeyError) as e:
         fail("pack-index/index.json", "rejected: %s" % e)
+    try:
+        checksummed = load("index-checksum.json")
+        layers = read_index_pointer(checksummed)
+        if write(with_checksum({"format": "mlops4j.pack-index/1", "layers": [
+                {"layer": "sha256:" + h, "packs": p, "members": m, "bytes": b} for h, p, m, b in layers]})) \
+                != checksummed or layers != read_index_pointer(pointer):
+            fail("pack-index/index-checksum.json", "not index.json with its checksum")
+        else:
+            ok("pack-index/index-checksum.json read: index.json with its checksum, written byte for byte")
+    except PackReject as e:
+        fail("pack-index/index-checksum.json", "rejected: %s" % e)
     listed = set()
     for line in load("invalid", "INDEX").decode("ascii").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -658,6 +716,10 @@ def main():
                 value = read(data)
                 if name == "lake.json":
                     read_lake_json(data)
+                if isinstance(value, dict) and "checksum" in value:
+                    read_any_record(data)
+                    if write(with_checksum({k: v for k, v in value.items() if k != "checksum"})) != data:
+                        problems.append("this script's checksum writer gives other bytes")
             except Reject as e:
                 problems.append("strict reader rejected it: %s" % e)
                 value = None
@@ -679,7 +741,7 @@ def main():
             with open(os.path.join(invalid, name), "rb") as f:
                 data = f.read()
             try:
-                (read_lake_json if reader == "lake.json" else read)(data)
+                {"lake.json": read_lake_json, "record": read_any_record}.get(reader, read)(data)
                 failures.append("%s: accepted, expected %s" % (name, reason))
             except Reject as e:
                 if e.reason != reason:

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.lake.LakeFormatException;
+import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.lake.internal.RecordFormat;
 import org.mlops4j.lake.internal.RecordReader;
 import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.store.Digest;
+import org.mlops4j.store.VersionAllocator;
 
 /** The dataset version record, {@code datasets/<name>/v/<n>.json}, in canonical JSON (docs/lake-format.md). */
 final class DatasetRecords {
@@ -47,42 +49,44 @@ final class DatasetRecords {
     }
 
     static DatasetVersion decode(byte[] bytes, DatasetRef expected) {
-        String source = "dataset version " + expected;
-        RecordReader r = RecordReader.parse(bytes, FORMAT, source);
-        DatasetRef ref = new DatasetRef(r.getString("name"), r.getLong("version", 1, Long.MAX_VALUE));
-        if (!ref.equals(expected)) {
-            throw new IntegrityException("the record at " + expected + " says it is " + ref + "; the lake is damaged");
-        }
-        List<DatasetRef> parents = new ArrayList<>();
-        for (RecordReader parent : r.getObjectList("parents")) {
-            parents.add(new DatasetRef(parent.getString("name"), parent.getLong("version", 1, Long.MAX_VALUE)));
-            parent.finish();
-        }
-        Transform transform = r.findObject("transform")
-                .map(t -> {
-                    Transform value =
-                            new Transform(t.getString("name"), t.getString("codeRevision"), t.getStringMap("params"));
-                    t.finish();
-                    return value;
-                })
-                .orElse(null);
-        Map<String, Digest> profiles = new LinkedHashMap<>();
-        r.getStringMap("profiles").forEach((path, digest) -> profiles.put(path, Digest.parse(digest)));
-        DatasetVersion version = new DatasetVersion(
-                ref,
-                r.getDigest("tree"),
-                r.getLong("files", 0, Long.MAX_VALUE),
-                r.getLong("bytes", 0, Long.MAX_VALUE),
-                r.getParsed("created", Instant::parse),
-                r.getString("author"),
-                r.getString("message"),
-                r.getStringMap("tags"),
-                parents,
-                transform,
-                profiles,
-                r.getString("commit"));
-        r.finish();
-        return version;
+        String source = VersionAllocator.versionKey(LakeLayout.datasetVersions(expected.name()), expected.version())
+                .value();
+        return RecordReader.decode(bytes, FORMAT, source, r -> {
+            DatasetRef ref = new DatasetRef(r.getString("name"), r.getLong("version", 1, Long.MAX_VALUE));
+            if (!ref.equals(expected)) {
+                throw new IntegrityException(
+                        "the record at " + expected + " says it is " + ref + "; the lake is damaged");
+            }
+            List<DatasetRef> parents = new ArrayList<>();
+            for (RecordReader parent : r.getObjectList("parents")) {
+                parents.add(new DatasetRef(parent.getString("name"), parent.getLong("version", 1, Long.MAX_VALUE)));
+                parent.finish();
+            }
+            Transform transform = r.findObject("transform")
+                    .map(t -> {
+                        Transform value = new Transform(
+                                t.getString("name"), t.getString("codeRevision"), t.getStringMap("params"));
+                        t.finish();
+                        return value;
+                    })
+                    .orElse(null);
+            Map<String, Digest> profiles = new LinkedHashMap<>();
+            r.getStringMap("profiles").forEach((path, digest) -> profiles.put(path, Digest.parse(digest)));
+            DatasetVersion version = new DatasetVersion(
+                    ref,
+                    r.getDigest("tree"),
+                    r.getLong("files", 0, Long.MAX_VALUE),
+                    r.getLong("bytes", 0, Long.MAX_VALUE),
+                    r.getParsed("created", Instant::parse),
+                    r.getString("author"),
+                    r.getString("message"),
+                    r.getStringMap("tags"),
+                    parents,
+                    transform,
+                    profiles,
+                    r.getString("commit"));
+            return version;
+        });
     }
 
     static String commitIdOf(byte[] bytes) {

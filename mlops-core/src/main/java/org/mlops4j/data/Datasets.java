@@ -33,6 +33,7 @@ import org.mlops4j.lineage.UpstreamResolver;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.StoreVerification;
 import org.mlops4j.store.VersionAllocator;
 
 /**
@@ -268,6 +269,25 @@ public final class Datasets {
         }
         return new DatasetVerification(
                 version.getRef(), content.files(), content.bytes(), content.problems(), repaired);
+    }
+
+    /**
+     * Checks every object of the lake by its kind (lake format §1.1): each content (whole files and packs) re-hashed;
+     * each pack record read strictly and its pack's index and trailer checked against it, and the pack present; the
+     * pack index pointer and every layer it names; each tree re-hashed and read; each profile index record and the
+     * profile it names; {@code lake.json}; every other record read as canonical JSON with a well-formed format and, if
+     * it has one, a matching checksum (§5.1); each dataset version record decoded in full, with its root tree present.
+     * Reads the whole lake: meant for tests, repairs and audits. Nothing is changed.
+     *
+     * <p>Model versions are checked one by one, with their artifacts, by
+     * {@link org.mlops4j.registry.ModelRegistry#verify(org.mlops4j.registry.ModelRef)}.
+     *
+     * @return how many contents and other objects were checked, and one line per problem, each naming its key
+     * @throws org.mlops4j.common.StorageException if the store cannot be listed or read; it says whether trying again
+     *     may help
+     */
+    public StoreVerification verifyLake() {
+        return LakeVerifier.verify(store);
     }
 
     /** Returns the reader of dataset versions' inputs, for {@link org.mlops4j.lineage.Lineage}. */

@@ -16,6 +16,9 @@ import org.mlops4j.data.profile.MalformedCsvException;
 import org.mlops4j.data.profile.TableProfile;
 import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.lake.internal.CanonicalJson;
+import org.mlops4j.lake.internal.RecordFormat;
+import org.mlops4j.lake.internal.RecordReader;
+import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
@@ -33,6 +36,7 @@ import org.slf4j.LoggerFactory;
 final class Profiles {
     private static final Logger LOG = LoggerFactory.getLogger(Profiles.class);
     private static final CsvProfiler PROFILER = CsvProfiler.ofDefaults();
+    static final RecordFormat INDEX_FORMAT = RecordFormat.of("mlops4j.csv-profile-ref", 1);
 
     private Profiles() {}
 
@@ -55,7 +59,7 @@ final class Profiles {
     /** Returns the digest of the profile of one CSV content, profiling it on first sight; empty if it is not CSV. */
     private static Optional<Digest> profileOf(ObjectStore store, ContentPacks contents, Digest content) {
         StoreKey index = LakeLayout.csvProfile(content);
-        Optional<Digest> known = store.find(index).map(o -> Digest.parse(o.getText()));
+        Optional<Digest> known = store.find(index).map(o -> readIndex(o.getBytes(), index));
         if (known.isPresent()) {
             return known;
         }
@@ -74,8 +78,34 @@ final class Profiles {
         byte[] bytes = CanonicalJson.write(profile.toMap());
         Digest digest = Digest.of(bytes);
         var unusedInfo = store.putContent(digest, new ByteArrayInputStream(bytes));
-        boolean unused = store.createIfAbsent(index, digest.toString().getBytes(StandardCharsets.US_ASCII));
+        boolean unused = store.createIfAbsent(index, encodeIndex(digest));
         return Optional.of(digest);
+    }
+
+    /** Encodes an index record: a {@code mlops4j.csv-profile-ref/1} record, with its checksum. */
+    static byte[] encodeIndex(Digest profile) {
+        return RecordWriter.create(INDEX_FORMAT).put("profile", profile).toBytes();
+    }
+
+    /**
+     * Reads an index record: a {@code mlops4j.csv-profile-ref/1} record, or the ASCII digest that writers before
+     * record checksums wrote (lake format §13).
+     *
+     * @throws IntegrityException naming the key if the record is damaged
+     */
+    static Digest readIndex(byte[] bytes, StoreKey key) {
+        if (bytes.length > 0 && bytes[0] == '{') {
+            return RecordReader.decode(bytes, INDEX_FORMAT, key.value(), r -> r.getDigest("profile"));
+        }
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        try {
+            return Digest.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IntegrityException(
+                    "profile index record " + key + " holds no digest: " + e.getMessage()
+                            + "; the lake is damaged: delete the record, and the next snapshot profiles the file again",
+                    e);
+        }
     }
 
     static TableProfile read(ObjectStore store, Digest profile, String where) {

@@ -71,7 +71,7 @@ final class Trees {
             entries.add(item);
         }
         return org.mlops4j.lake.internal.CanonicalJson.write(
-                RecordWriter.create(FORMAT).put("entries", entries), LIMITS);
+                RecordWriter.createWithoutChecksum(FORMAT).put("entries", entries), LIMITS);
     }
 
     /** Reads a tree and checks that its bytes hash to its digest and that its names are safe. */

@@ -266,21 +266,21 @@ public final class DeploymentHistory {
     }
 
     static DeploymentEvent decode(StoredObject object) {
-        RecordReader r = RecordReader.parse(
-                object.getBytes(), EVENT_FORMAT, object.getKey().value());
-        DeploymentEvent event = new DeploymentEvent(
-                r.getString("endpoint"),
-                r.getLong("number", 1, Long.MAX_VALUE),
-                r.getString("target"),
-                r.getParsed("operation", OperationId::of),
-                r.getParsed("model", ModelRef::parse),
-                r.findString("previous").map(ModelRef::parse).orElse(null),
-                r.findString("live").map(ModelRef::parse).orElse(null),
-                r.getString("rollout"),
-                r.getParsed("status", OperationStatus::fromString),
-                r.getString("reason"),
-                r.getParsed("at", Instant::parse));
-        r.finish();
-        return event;
+        return RecordReader.decode(
+                object.getBytes(), EVENT_FORMAT, object.getKey().value(), r -> {
+                    DeploymentEvent event = new DeploymentEvent(
+                            r.getString("endpoint"),
+                            r.getLong("number", 1, Long.MAX_VALUE),
+                            r.getString("target"),
+                            r.getParsed("operation", OperationId::of),
+                            r.getParsed("model", ModelRef::parse),
+                            r.findString("previous").map(ModelRef::parse).orElse(null),
+                            r.findString("live").map(ModelRef::parse).orElse(null),
+                            r.getString("rollout"),
+                            r.getParsed("status", OperationStatus::fromString),
+                            r.getString("reason"),
+                            r.getParsed("at", Instant::parse));
+                    return event;
+                });
     }
 }

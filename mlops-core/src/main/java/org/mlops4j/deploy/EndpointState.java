@@ -301,14 +301,14 @@ record EndpointState(
     }
 
     static EndpointState decode(byte[] bytes, String source) {
-        RecordReader r = RecordReader.parse(bytes, STATE_FORMAT, source);
-        EndpointState state = new EndpointState(
-                r.getString("endpoint"),
-                r.getLong("event", 0, Long.MAX_VALUE),
-                readSlots(r.getObjectList("slots")),
-                r.findObject("operation").map(OperationState::read).orElse(null));
-        r.finish();
-        return state;
+        return RecordReader.decode(bytes, STATE_FORMAT, source, r -> {
+            EndpointState state = new EndpointState(
+                    r.getString("endpoint"),
+                    r.getLong("event", 0, Long.MAX_VALUE),
+                    readSlots(r.getObjectList("slots")),
+                    r.findObject("operation").map(OperationState::read).orElse(null));
+            return state;
+        });
     }
 
     static byte[] encodeOperation(String endpoint, OperationState operation) {
@@ -318,11 +318,11 @@ record EndpointState(
     }
 
     static OperationState decodeOperation(byte[] bytes, String source) {
-        RecordReader r = RecordReader.parse(bytes, OPERATION_FORMAT, source);
-        var unused = r.getString("endpoint");
-        OperationState operation = OperationState.read(r);
-        r.finish();
-        return operation;
+        return RecordReader.decode(bytes, OPERATION_FORMAT, source, r -> {
+            var unused = r.getString("endpoint");
+            OperationState operation = OperationState.read(r);
+            return operation;
+        });
     }
 
     private static List<Object> writeSlots(List<SlotState> slots) {

@@ -155,6 +155,9 @@ public class LakeFormatException extends IntegrityException {
         /** Objects and arrays nested deeper than the reader's limit. */
         public static final Reason TOO_DEEP = known("TOO_DEEP");
 
+        /** A record's {@code checksum} field does not match its content: the record changed after it was written. */
+        public static final Reason CHECKSUM_MISMATCH = known("CHECKSUM_MISMATCH");
+
         private final String name;
 
         private Reason(String name) {

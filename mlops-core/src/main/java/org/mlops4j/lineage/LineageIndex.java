@@ -1,6 +1,5 @@
 package org.mlops4j.lineage;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.lake.LakeLayout;
+import org.mlops4j.lake.internal.RecordFormat;
+import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
 
@@ -26,7 +27,7 @@ import org.mlops4j.store.StoreKey;
  */
 public final class LineageIndex {
     private static final byte[] EMPTY_ENTRY =
-            "{\"format\":\"mlops4j.lineage-edge/1\"}".getBytes(StandardCharsets.UTF_8);
+            RecordWriter.create(RecordFormat.of("mlops4j.lineage-edge", 1)).toBytes();
 
     /** Remembered entries are forgotten all at once beyond this many, to bound the memory of a long-lived process. */
     private static final int MAX_REMEMBERED = 100_000;

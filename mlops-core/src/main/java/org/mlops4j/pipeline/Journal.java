@@ -156,35 +156,35 @@ final class Journal {
     }
 
     static JournalEntry decode(byte[] bytes, String source) {
-        RecordReader r = RecordReader.parse(bytes, FORMAT, source);
-        var unusedFormat = r.requireFormat(FORMAT);
-        long sequence = r.getLong("sequence", 1, Long.MAX_VALUE);
-        String step = r.getString("step");
-        String status = r.getString("status");
-        Instant at = r.getParsed("at", Instant::parse);
-        long token = r.getLong("token");
-        Map<String, String> inputs = r.getStringMap("inputs");
-        Map<String, String> outputs = r.getStringMap("outputs");
-        Decision decision = r.has("decision") ? r.getParsed("decision", Decision::valueOf) : null;
-        List<Finding> findings = new ArrayList<>();
-        if (decision != null) {
-            for (RecordReader f : r.getObjectList("findings")) {
-                findings.add(new Finding(
-                        f.getString("rule"),
-                        f.getString("metric"),
-                        f.getParsed("decision", Decision::valueOf),
-                        number(f, "champion"),
-                        number(f, "challenger"),
-                        number(f, "delta"),
-                        number(f, "lower"),
-                        number(f, "upper"),
-                        number(f, "pValue"),
-                        f.getString("threshold"),
-                        f.getString("detail")));
+        return RecordReader.decode(bytes, FORMAT, source, r -> {
+            var unusedFormat = r.requireFormat(FORMAT);
+            long sequence = r.getLong("sequence", 1, Long.MAX_VALUE);
+            String step = r.getString("step");
+            String status = r.getString("status");
+            Instant at = r.getParsed("at", Instant::parse);
+            long token = r.getLong("token");
+            Map<String, String> inputs = r.getStringMap("inputs");
+            Map<String, String> outputs = r.getStringMap("outputs");
+            Decision decision = r.has("decision") ? r.getParsed("decision", Decision::valueOf) : null;
+            List<Finding> findings = new ArrayList<>();
+            if (decision != null) {
+                for (RecordReader f : r.getObjectList("findings")) {
+                    findings.add(new Finding(
+                            f.getString("rule"),
+                            f.getString("metric"),
+                            f.getParsed("decision", Decision::valueOf),
+                            number(f, "champion"),
+                            number(f, "challenger"),
+                            number(f, "delta"),
+                            number(f, "lower"),
+                            number(f, "upper"),
+                            number(f, "pValue"),
+                            f.getString("threshold"),
+                            f.getString("detail")));
+                }
             }
-        }
-        r.finish();
-        return new JournalEntry(sequence, step, status, at, token, inputs, outputs, decision, findings);
+            return new JournalEntry(sequence, step, status, at, token, inputs, outputs, decision, findings);
+        });
     }
 
     /** Doubles are journaled as their shortest round-tripping decimal text: canonical JSON holds no floating point. */

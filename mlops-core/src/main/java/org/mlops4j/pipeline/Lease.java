@@ -43,17 +43,17 @@ final class Lease {
         }
 
         static State decode(StoredObject object) {
-            RecordReader r = RecordReader.parse(
-                    object.getBytes(), FORMAT, object.getKey().toString());
-            var unusedFormat = r.requireFormat(FORMAT);
-            State state = new State(
-                    r.getString("holder"),
-                    r.getLong("token"),
-                    r.getParsed("expires", Instant::parse),
-                    r.getBoolean("released"),
-                    r.getString("run"));
-            r.finish();
-            return state;
+            return RecordReader.decode(
+                    object.getBytes(), FORMAT, object.getKey().toString(), r -> {
+                        var unusedFormat = r.requireFormat(FORMAT);
+                        State state = new State(
+                                r.getString("holder"),
+                                r.getLong("token"),
+                                r.getParsed("expires", Instant::parse),
+                                r.getBoolean("released"),
+                                r.getString("run"));
+                        return state;
+                    });
         }
 
         boolean isFree(Instant now) {

@@ -39,15 +39,14 @@ record PipelineState(Map<String, Long> consumed, @Nullable Instant triggeredAt) 
         if (state.isEmpty()) {
             return new PipelineState(Map.of(), null);
         }
-        RecordReader r =
-                RecordReader.parse(state.get().getBytes(), FORMAT, key(pipeline).toString());
-        var unusedFormat = r.requireFormat(FORMAT);
-        var unusedRun = r.getString("run");
-        Map<String, Long> consumed = new HashMap<>();
-        r.getStringMap("consumed").forEach((k, v) -> consumed.put(k, Long.parseLong(v)));
-        Instant triggeredAt = r.getParsed("triggeredAt", Instant::parse);
-        r.finish();
-        return new PipelineState(consumed, triggeredAt);
+        return RecordReader.decode(state.get().getBytes(), FORMAT, key(pipeline).toString(), r -> {
+            var unusedFormat = r.requireFormat(FORMAT);
+            var unusedRun = r.getString("run");
+            Map<String, Long> consumed = new HashMap<>();
+            r.getStringMap("consumed").forEach((k, v) -> consumed.put(k, Long.parseLong(v)));
+            Instant triggeredAt = r.getParsed("triggeredAt", Instant::parse);
+            return new PipelineState(consumed, triggeredAt);
+        });
     }
 
     /** Records a finished run: its id, the versions it pinned and when it started; last writer wins. */

@@ -1,7 +1,7 @@
 package org.mlops4j.registry;
 
 import java.time.Instant;
-import org.mlops4j.common.MlopsException;
+import org.mlops4j.common.IntegrityException;
 import org.mlops4j.lake.internal.RecordFormat;
 import org.mlops4j.lake.internal.RecordReader;
 import org.mlops4j.lake.internal.RecordWriter;
@@ -32,22 +32,23 @@ final class AliasRecords {
 
     /** Reads a move, checking that it belongs to the alias it was read for. */
     static AliasEvent decode(StoredObject object, String model, String alias) {
-        RecordReader r =
-                RecordReader.parse(object.getBytes(), FORMAT, object.getKey().value());
-        AliasEvent event = new AliasEvent(
-                r.getString("model"),
-                r.getString("alias"),
-                r.getLong("sequence", 1, Long.MAX_VALUE),
-                r.getLong("from", 0, Long.MAX_VALUE),
-                r.getLong("to", 0, Long.MAX_VALUE),
-                r.getParsed("at", Instant::parse),
-                r.getString("by"),
-                r.getString("run"),
-                r.getString("reason"));
-        r.finish();
+        AliasEvent event = RecordReader.decode(
+                object.getBytes(),
+                FORMAT,
+                object.getKey().value(),
+                r -> new AliasEvent(
+                        r.getString("model"),
+                        r.getString("alias"),
+                        r.getLong("sequence", 1, Long.MAX_VALUE),
+                        r.getLong("from", 0, Long.MAX_VALUE),
+                        r.getLong("to", 0, Long.MAX_VALUE),
+                        r.getParsed("at", Instant::parse),
+                        r.getString("by"),
+                        r.getString("run"),
+                        r.getString("reason")));
         if (!event.model().equals(model) || !event.alias().equals(alias)) {
-            throw new MlopsException("alias record " + object.getKey() + " names " + event.model() + "/" + event.alias()
-                    + "; the lake is damaged");
+            throw new IntegrityException("alias record " + object.getKey() + " names " + event.model() + "/"
+                    + event.alias() + "; the lake is damaged");
         }
         return event;
     }

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
-import org.mlops4j.common.MlopsException;
+import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.ProgressListener;
@@ -221,46 +221,47 @@ final class LakeRegistryDriver implements RegistryDriver {
     }
 
     static ModelVersion decode(StoredObject object, ModelRef expected) {
-        RecordReader r = RecordReader.parse(
-                object.getBytes(), VERSION_FORMAT, object.getKey().value());
-        ModelRef ref = new ModelRef(r.getString("name"), r.getLong("version", 1, Long.MAX_VALUE));
-        if (!ref.equals(expected)) {
-            throw new MlopsException(
-                    "the record at " + object.getKey() + " says it is " + ref + "; the lake is damaged");
-        }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        r.getStringMap("metrics").forEach((k, value) -> metrics.put(k, Double.parseDouble(value)));
-        List<ModelInput> inputs = new ArrayList<>();
-        for (RecordReader input : r.getObjectList("inputs")) {
-            inputs.add(new ModelInput(
-                    new DatasetRef(input.getString("dataset"), input.getLong("version", 1, Long.MAX_VALUE)),
-                    input.getString("role")));
-            input.finish();
-        }
-        Optional<Digest> tree = r.findDigest("artifacts");
-        Optional<String> uri = r.getFormatVersion() >= 2 ? r.findString("artifactUri") : Optional.empty();
-        @Nullable
-        ArtifactLocation artifacts = uri.isPresent()
-                ? tree.map(d -> ArtifactLocation.uri(uri.get(), d)).orElseGet(() -> ArtifactLocation.uri(uri.get()))
-                : tree.map(ArtifactLocation::lakeTree).orElse(null);
-        ModelVersion version = new ModelVersion(
-                ref,
-                artifacts,
-                r.getLong("artifactFiles", 0, Long.MAX_VALUE),
-                r.getLong("artifactBytes", 0, Long.MAX_VALUE),
-                metrics,
-                r.getStringMap("params"),
-                r.getStringMap("tags"),
-                r.getString("signature"),
-                inputs,
-                r.getString("codeRevision"),
-                r.getString("pipelineRun"),
-                r.getString("description"),
-                r.getParsed("created", Instant::parse),
-                r.getString("author"),
-                r.getString("request"));
-        r.finish();
-        return version;
+        return RecordReader.decode(
+                object.getBytes(), VERSION_FORMAT, object.getKey().value(), r -> {
+                    ModelRef ref = new ModelRef(r.getString("name"), r.getLong("version", 1, Long.MAX_VALUE));
+                    if (!ref.equals(expected)) {
+                        throw new IntegrityException(
+                                "the record at " + object.getKey() + " says it is " + ref + "; the lake is damaged");
+                    }
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    r.getStringMap("metrics").forEach((k, value) -> metrics.put(k, Double.parseDouble(value)));
+                    List<ModelInput> inputs = new ArrayList<>();
+                    for (RecordReader input : r.getObjectList("inputs")) {
+                        inputs.add(new ModelInput(
+                                new DatasetRef(input.getString("dataset"), input.getLong("version", 1, Long.MAX_VALUE)),
+                                input.getString("role")));
+                        input.finish();
+                    }
+                    Optional<Digest> tree = r.findDigest("artifacts");
+                    Optional<String> uri = r.getFormatVersion() >= 2 ? r.findString("artifactUri") : Optional.empty();
+                    @Nullable
+                    ArtifactLocation artifacts = uri.isPresent()
+                            ? tree.map(d -> ArtifactLocation.uri(uri.get(), d))
+                                    .orElseGet(() -> ArtifactLocation.uri(uri.get()))
+                            : tree.map(ArtifactLocation::lakeTree).orElse(null);
+                    ModelVersion version = new ModelVersion(
+                            ref,
+                            artifacts,
+                            r.getLong("artifactFiles", 0, Long.MAX_VALUE),
+                            r.getLong("artifactBytes", 0, Long.MAX_VALUE),
+                            metrics,
+                            r.getStringMap("params"),
+                            r.getStringMap("tags"),
+                            r.getString("signature"),
+                            inputs,
+                            r.getString("codeRevision"),
+                            r.getString("pipelineRun"),
+                            r.getString("description"),
+                            r.getParsed("created", Instant::parse),
+                            r.getString("author"),
+                            r.getString("request"));
+                    return version;
+                });
     }
 
     static String requestIdOf(byte[] bytes) {

@@ -11,15 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.ConflictException;
+import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.Paged;
 import org.mlops4j.data.ContentTrees;
 import org.mlops4j.data.Datasets;
+import org.mlops4j.lake.LakeLayout;
+import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageIndex;
 import org.mlops4j.registry.internal.RegistryServices;
 import org.mlops4j.registry.spi.AliasPointer;
@@ -233,6 +238,136 @@ public final class ModelRegistry {
         return find(ref)
                 .orElseThrow(() -> new NotFoundException("model version " + ref
                         + " does not exist; list versions with versions(\"" + ref.name() + "\")"));
+    }
+
+    /**
+     * Checks a version: its record (read strictly, with its checksum, through the driver), and for artifacts in the
+     * lake their tree and every file re-hashed, every copy of each (whole or packed), and the file count and size
+     * against the record. The model's aliases are checked too: each alias with a history is read through the driver,
+     * each entry of its history strictly, and the alias must be where its history's last entry left it (or later). Artifacts kept at a URI are checked the same way when the record names their tree and the
+     * lake holds it; otherwise only the record is checked and a note says so (the backend keeps those bytes). Reads
+     * every artifact byte; nothing is changed.
+     *
+     * @param ref the version
+     * @return what was checked and every problem found, each naming what it is about
+     * @throws NotFoundException if the backend has no such version
+     * @throws MlopsException if the lake or the backend cannot be read; a damaged record or artifact is a problem in
+     *     the result, not an exception
+     */
+    public ModelVerification verify(ModelRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        verifyAliases(ref.name(), problems);
+        ModelVersion version;
+        try {
+            version = driver.readVersion(ref)
+                    .orElseThrow(() -> new NotFoundException("model version " + ref
+                            + " does not exist; list versions with versions(\"" + ref.name() + "\")"));
+        } catch (IntegrityException e) {
+            problems.add(e.getMessage());
+            return new ModelVerification(ref, false, 0, 0, problems, notes);
+        }
+        if (twins.find(ref).isPresent()) { // a superseded twin has no edges
+            for (LineageEdge edge : version.inputEdges()) {
+                if (!datasets.lineageIndex().contains(edge)) {
+                    problems.add("the lineage index misses the edge " + edge + " of " + ref
+                            + "; registering the version again with its request id rewrites it");
+                }
+            }
+        }
+        Optional<ArtifactLocation> location = version.getArtifactLocation();
+        if (location.isEmpty()) {
+            notes.add(ref + " has no artifacts");
+            return new ModelVerification(ref, false, 0, 0, problems, notes);
+        }
+        ArtifactLocation where = location.get();
+        Optional<Digest> tree = where.getTree();
+        if (!where.isInLake() && (tree.isEmpty() || !lake.exists(LakeLayout.tree(tree.get())))) {
+            notes.add(
+                    "the artifacts of " + ref + " are kept at " + where.getUri().orElse("?")
+                            + (tree.isPresent()
+                                    ? ", and the lake holds no tree " + tree.get() + " to check them by"
+                                    : ", and the record names no tree to check them by")
+                            + "; only the record was checked (" + version.getArtifactFiles() + " files, "
+                            + version.getArtifactBytes() + " bytes as recorded)");
+            return new ModelVerification(ref, false, 0, 0, problems, notes);
+        }
+        ContentTrees.TreeVerification checked = trees.verify(tree.orElseThrow(), "the artifacts of " + ref);
+        problems.addAll(checked.problems());
+        if (checked.problems().isEmpty()
+                && where.isInLake()
+                && (checked.files() != version.getArtifactFiles() || checked.bytes() != version.getArtifactBytes())) {
+            problems.add("the artifacts of " + ref + " hold " + checked.files() + " files, " + checked.bytes()
+                    + " bytes; its record says " + version.getArtifactFiles() + " files, "
+                    + version.getArtifactBytes() + " bytes");
+        }
+        return new ModelVerification(ref, true, checked.files(), checked.bytes(), problems, notes);
+    }
+
+    /** Checks every alias of a model that has a history, and its history, adding a line per problem. */
+    private void verifyAliases(String model, List<String> problems) {
+        String prefix = "models/" + model + "/alias-log/";
+        Set<String> aliases = new TreeSet<>();
+        for (StoreKey key : lake.list(prefix)) {
+            String rest = key.value().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                aliases.add(rest.substring(0, slash));
+            }
+        }
+        String pointers = "models/" + model + "/aliases/"; // the embedded driver's alias records
+        for (StoreKey key : lake.list(pointers)) {
+            String name = key.value().substring(pointers.length());
+            if (name.endsWith(".json") && name.indexOf('/') < 0) {
+                aliases.add(name.substring(0, name.length() - ".json".length()));
+            }
+        }
+        for (String alias : aliases) {
+            try {
+                verifyAlias(model, alias, problems);
+            } catch (IllegalArgumentException e) {
+                problems.add("model '" + model + "' has an alias record or history under an invalid alias name: "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    private void verifyAlias(String model, String alias, List<String> problems) {
+        AliasEvent logged = null;
+        long expected = 1;
+        for (StoreKey key : lake.list(historySeries(model, alias).value() + "/")) {
+            try {
+                logged = AliasRecords.decode(lake.get(key), model, alias);
+                if (logged.sequence() != expected) {
+                    problems.add("the history of alias '" + alias + "' of model '" + model + "' lacks move " + expected
+                            + " (next: " + key + "); the lake is damaged");
+                }
+                expected = logged.sequence() + 1;
+            } catch (IntegrityException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        try {
+            Optional<AliasEvent> current = driver.readAlias(model, alias).map(AliasPointer::last);
+            if (current.isPresent() && current.get().sequence() >= expected) {
+                problems.add("alias '" + alias + "' of model '" + model + "' is " + current.get()
+                        + ", but its history ends before move "
+                        + current.get().sequence()
+                        + "; reading the history writes the missing move");
+            }
+            if (logged != null
+                    && (current.isEmpty()
+                            || current.get().sequence() < logged.sequence()
+                            || (current.get().sequence() == logged.sequence()
+                                    && !current.get().equals(logged)))) {
+                problems.add("alias '" + alias + "' of model '" + model + "' is "
+                        + current.map(AliasEvent::toString).orElse("absent") + ", but its history ends with "
+                        + logged + "; the alias record is damaged or was removed behind the registry's back");
+            }
+        } catch (IntegrityException e) {
+            problems.add(e.getMessage());
+        }
     }
 
     /**

@@ -713,7 +713,9 @@ public final class LocalObjectStore implements ObjectStore {
 
     /**
      * Checks every stored object: each content file hashes to its name, each pointer header parses, and no temp
-     * file of a dead process is left. Reads the whole lake: meant for tests, repairs and audits.
+     * file of a dead process is left. Reads the whole lake: meant for tests, repairs and audits. This checks the
+     * store's own files only; {@code Datasets.verifyLake()} checks every object by its lake kind (packs, the pack
+     * index, trees, records and their checksums) on any store.
      *
      * @return what was checked, and every problem found
      */

@@ -66,14 +66,18 @@ class GoldenPackIndexVectorsTest {
 
         assertThat(layer.bytes()).isEqualTo(resource(DIR + "layer.bin"));
         assertThat(layer.layer()).isEqualTo(new PackIndexFormat.Layer(Digest.of(layer.bytes()), 2, 5, 360));
-        assertThat(PackIndexFormat.encodePointer(List.of(layer.layer()))).isEqualTo(resource(DIR + "index.json"));
+        assertThat(PackIndexFormat.encodePointer(List.of(layer.layer())))
+                .isEqualTo(resource(DIR + "index-checksum.json"));
+        assertThat(PackIndexFormat.readPointer(resource(DIR + "index.json"))).containsExactly(layer.layer());
+        assertThat(PackIndexFormat.readPointer(resource(DIR + "index-checksum.json")))
+                .containsExactly(layer.layer());
     }
 
     @Test
     void shouldMatchSha256SumsWhenGoldenIndexFilesAreHashed() {
         String[] lines = new String(resource(DIR + "SHA256SUMS"), StandardCharsets.US_ASCII).split("\n");
 
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(4);
         for (String line : lines) {
             String[] parts = line.split(" {2}");
             assertThat(Digest.of(resource(DIR + parts[1])).hex()).as(parts[1]).isEqualTo(parts[0]);

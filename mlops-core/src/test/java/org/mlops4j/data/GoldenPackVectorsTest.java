@@ -79,7 +79,18 @@ class GoldenPackVectorsTest {
 
         assertThat(pack).isEqualTo(resource(DIR + "pack.bin"));
         assertThat(Packs.encodeRecord(new Packs.PackRecord(Digest.of(pack), entries.size(), pack.length)))
-                .isEqualTo(resource(DIR + "pack-record.json"));
+                .isEqualTo(resource(DIR + "pack-record-checksum.json"));
+    }
+
+    @Test
+    void shouldReadTheSameRecordWhenWrittenWithAndWithoutChecksum() {
+        StoreKey key = Packs.key(Digest.of(resource(DIR + "pack.bin")));
+
+        Packs.PackRecord older = Packs.readRecord(resource(DIR + "pack-record.json"), key);
+        Packs.PackRecord checksummed = Packs.readRecord(resource(DIR + "pack-record-checksum.json"), key);
+
+        assertThat(checksummed).isEqualTo(older);
+        assertThat(older.members()).isEqualTo(4);
     }
 
     @Test
@@ -105,7 +116,7 @@ class GoldenPackVectorsTest {
     void shouldMatchSha256SumsWhenGoldenPackFilesAreHashed() {
         String[] lines = new String(resource(DIR + "SHA256SUMS"), StandardCharsets.US_ASCII).split("\n");
 
-        assertThat(lines).hasSize(2 + members().size());
+        assertThat(lines).hasSize(3 + members().size());
         for (String line : lines) {
             String[] parts = line.split(" {2}");
             assertThat(Digest.of(resource(DIR + parts[1])).hex()).as(parts[1]).isEqualTo(parts[0]);

@@ -30,7 +30,8 @@ final class GoldenVectors {
         v.put("array-root.json", Arrays.asList(1L, "a", null, true, false, List.of(), Map.of()));
         v.put("escapes.json", escapes());
         v.put("unicode-keys.json", unicodeKeys());
-        v.put("nested-record.json", nestedRecord());
+        v.put("nested-record.json", nestedRecord(false));
+        v.put("nested-record-checksum.json", nestedRecord(true));
         v.put("deep.json", deep(64));
         return v;
     }
@@ -103,7 +104,8 @@ final class GoldenVectors {
         return m;
     }
 
-    private static Object nestedRecord() {
+    /** The same record written before record checksums (without one), and as writers write it now (§5.1). */
+    private static Object nestedRecord(boolean checksum) {
         List<Object> entries = new ArrayList<>();
         entries.add(RecordWriter.object()
                 .put("path", "data/train.csv")
@@ -118,7 +120,8 @@ final class GoldenVectors {
         entries.add(RecordWriter.object()
                 .put("path", "\u00e9t\u00e9/\uD83D\uDCCA.csv")
                 .put("directory", true));
-        return RecordWriter.create(RecordFormat.of("mlops4j.golden-example", 1))
+        RecordFormat format = RecordFormat.of("mlops4j.golden-example", 1);
+        return (checksum ? RecordWriter.create(format) : RecordWriter.createWithoutChecksum(format))
                 .put("root", ABC)
                 .put("parents", List.of(EMPTY, ABC))
                 .put("entries", entries)

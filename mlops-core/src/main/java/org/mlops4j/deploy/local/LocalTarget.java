@@ -193,11 +193,11 @@ final class LocalTarget implements DeploymentTarget {
     }
 
     private static SlotLayout decode(StoredObject object) {
-        RecordReader r = RecordReader.parse(
-                object.getBytes(), LAYOUT_FORMAT, object.getKey().value());
-        var unused = r.getString("endpoint");
-        SlotLayout layout = r.getParsed("layout", SlotLayout::parse);
-        r.finish();
-        return layout;
+        return RecordReader.decode(
+                object.getBytes(), LAYOUT_FORMAT, object.getKey().value(), r -> {
+                    var unused = r.getString("endpoint");
+                    SlotLayout layout = r.getParsed("layout", SlotLayout::parse);
+                    return layout;
+                });
     }
 }

@@ -311,7 +311,7 @@ public final class CanonicalJson {
         } else if (value instanceof Digest || value instanceof RecordFormat) {
             g.writeString(value.toString());
         } else if (value instanceof RecordWriter record) {
-            writeObject(g, record.fields(), path, depth, maxDepth);
+            writeObject(g, record.fieldsToWrite(), path, depth, maxDepth);
         } else if (value instanceof Map<?, ?> map) {
             writeObject(g, map, path, depth, maxDepth);
         } else if (value instanceof List<?> list) {

@@ -67,7 +67,7 @@ public final class LakeDescriptor {
      * @return the bytes
      */
     public byte[] toBytes() {
-        return RecordWriter.create(RecordFormat.of(FORMAT.name(), formatVersion))
+        return RecordWriter.createWithoutChecksum(RecordFormat.of(FORMAT.name(), formatVersion))
                 .put(HASH_FIELD, hashAlgorithm)
                 .toBytes();
     }

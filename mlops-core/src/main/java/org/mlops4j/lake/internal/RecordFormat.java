@@ -21,6 +21,12 @@ public record RecordFormat(String name, int version) {
     /** The name of the field that carries a record's format. */
     public static final String FIELD = "format";
 
+    /**
+     * The name of the field that carries a record's checksum (lake format §5.1): {@code sha256:<64 hex>}, the digest
+     * of the record's canonical JSON without this field. Reserved in every record of every format.
+     */
+    public static final String CHECKSUM_FIELD = "checksum";
+
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(?:[.-][a-z0-9]+)*");
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
 

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.IntegrityException;
+import org.mlops4j.common.MlopsException;
 import org.mlops4j.internal.Quoting;
 import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeFormatException.Reason;
@@ -108,7 +110,106 @@ public final class RecordReader {
         }
         RecordReader reader = new RecordReader(fields, JsonPath.ROOT, source, 0);
         int version = reader.requireFormat(format);
-        return new RecordReader(fields, JsonPath.ROOT, source, version).markConsumed(RecordFormat.FIELD);
+        RecordReader checked =
+                new RecordReader(fields, JsonPath.ROOT, source, version).markConsumed(RecordFormat.FIELD);
+        checked.checkChecksum();
+        return checked;
+    }
+
+    /**
+     * Checks any record without knowing its kind, as store verification does: the bytes are canonical JSON (within
+     * the {@linkplain JsonLimits#DEFAULT default limits}), an object with a well-formed {@code format} field, and match
+     * the record's {@code checksum} field if it has one. The record's own fields are not read.
+     *
+     * @param bytes the record's bytes
+     * @param source what is read, for messages (a store key); may be empty
+     * @return the record's format
+     * @throws LakeFormatException if the record is not canonical JSON, has no well-formed format, or does not match
+     *     its checksum
+     */
+    public static RecordFormat check(byte[] bytes, String source) {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(source, "source");
+        Map<String, @Nullable Object> fields;
+        try {
+            fields = CanonicalJson.readObject(bytes, JsonLimits.DEFAULT);
+        } catch (LakeFormatException e) {
+            throw e.withSource(source);
+        }
+        RecordReader reader = new RecordReader(fields, JsonPath.ROOT, source, 0);
+        String text = reader.getString(RecordFormat.FIELD);
+        RecordFormat format;
+        try {
+            format = RecordFormat.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw reader.fail(Reason.INVALID_VALUE, JsonPath.ROOT.field(RecordFormat.FIELD), e.getMessage());
+        }
+        reader.checkChecksum();
+        return format;
+    }
+
+    /**
+     * Reads a record strictly, checks its format, and decodes it: the decoder reads the fields into a value, and
+     * {@link #finish()} is called after it. Any failure of the decoder other than an {@link MlopsException} (an
+     * {@link IllegalArgumentException} from a value's constructor, a {@link NumberFormatException}, …) is reported as
+     * {@code INVALID_VALUE} naming the source, so that a damaged record is always an {@link IntegrityException}.
+     *
+     * @param bytes the record's bytes
+     * @param format the format this reader knows: same name, version at most {@code format.version()}
+     * @param source what is read, for messages (a store key); may be empty
+     * @param decoder reads the fields into a value
+     * @param <T> the value's type
+     * @return the value
+     * @throws LakeFormatException if the record is not canonical JSON, of another or newer format, does not match its
+     *     checksum, or cannot be decoded
+     * @throws MlopsException what the decoder throws of it (a record that names another key, say)
+     */
+    public static <T> T decode(
+            byte[] bytes, RecordFormat format, String source, Function<? super RecordReader, ? extends T> decoder) {
+        Objects.requireNonNull(decoder, "decoder");
+        RecordReader r = parse(bytes, format, source);
+        try {
+            T value = decoder.apply(r);
+            r.finish();
+            return value;
+        } catch (MlopsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new LakeFormatException(
+                    Reason.INVALID_VALUE,
+                    "$",
+                    -1,
+                    source,
+                    "cannot decode the record: " + e
+                            + "; the record was altered or written by another tool: restore it from a copy",
+                    e);
+        }
+    }
+
+    /**
+     * Checks the record's {@code checksum} field, if it has one (records written before checksums have none): it must
+     * be the digest of the record's canonical JSON without that field.
+     */
+    private void checkChecksum() {
+        if (!fields.containsKey(RecordFormat.CHECKSUM_FIELD)) {
+            return;
+        }
+        Digest expected = getDigest(RecordFormat.CHECKSUM_FIELD);
+        Map<String, @Nullable Object> body = new LinkedHashMap<>();
+        fields.forEach((k, v) -> {
+            if (!k.equals(RecordFormat.CHECKSUM_FIELD)) {
+                body.put(k, v);
+            }
+        });
+        Digest actual = Digest.of(CanonicalJson.write(body));
+        if (!actual.equals(expected)) {
+            throw fail(
+                    Reason.CHECKSUM_MISMATCH,
+                    path.field(RecordFormat.CHECKSUM_FIELD),
+                    "the record hashes to " + actual + ", its checksum says " + expected
+                            + "; it was changed after it was written: the lake is damaged, restore the record from a"
+                            + " copy");
+        }
     }
 
     /**

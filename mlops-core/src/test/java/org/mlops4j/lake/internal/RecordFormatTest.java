@@ -65,7 +65,7 @@ class RecordFormatTest {
     void shouldReturnConstantWhenReasonNameIsKnown() {
         assertThat(Reason.fromString("DUPLICATE_KEY")).isSameAs(Reason.DUPLICATE_KEY);
         assertThat(Reason.fromString("FUTURE_REASON")).hasToString("FUTURE_REASON");
-        assertThat(Reason.values()).hasSize(13).contains(Reason.TOO_DEEP);
+        assertThat(Reason.values()).hasSize(14).contains(Reason.TOO_DEEP, Reason.CHECKSUM_MISMATCH);
         assertThatThrownBy(() -> Reason.fromString("")).isInstanceOf(IllegalArgumentException.class);
     }
 

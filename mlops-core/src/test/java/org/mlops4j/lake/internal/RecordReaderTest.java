@@ -101,7 +101,7 @@ class RecordReaderTest {
         assertThat(r.findBoolean("public")).contains(true);
         assertThat(r.findDigest("root")).contains(D1);
         assertThat(r.findObject("transform").map(RecordReader::getPath)).isEqualTo(Optional.of("$.transform"));
-        assertThat(r.fieldNames()).startsWith("columns", "counts", "createdAt");
+        assertThat(r.fieldNames()).startsWith("checksum", "columns", "counts", "createdAt");
     }
 
     @Test

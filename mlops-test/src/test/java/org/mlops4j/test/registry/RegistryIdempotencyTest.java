@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mlops4j.Mlops;
 import org.mlops4j.common.ServiceUnavailableException;
 import org.mlops4j.data.DatasetVersion;
+import org.mlops4j.lake.internal.CanonicalJson;
+import org.mlops4j.lake.internal.RecordFormat;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageGraph;
 import org.mlops4j.lineage.LineageNode;
@@ -81,10 +85,10 @@ class RegistryIdempotencyTest {
         ModelVersion mine = registry.register(new ModelRegistration("churn").requestId("stalled"));
         registry.register(new ModelRegistration("churn").requestId("someone-else"));
         // the stalled first attempt of the same request lands late, as version 3
-        byte[] record = store.get(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 1))
-                .getText()
-                .replace("\"version\":1", "\"version\":3")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] record = withVersion(
+                store.get(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 1))
+                        .getBytes(),
+                3);
         assertThat(store.createIfAbsent(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 3), record))
                 .isTrue();
 
@@ -101,19 +105,16 @@ class RegistryIdempotencyTest {
     void shouldPreferTheLowerTwinEvenWhenTheHigherClaimedTheRequestFirst() {
         registry.register(new ModelRegistration("churn").requestId("r"));
         // a lower twin without a claim appears (its writer died before claiming)
-        byte[] twin = store.get(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 1))
-                .getText()
-                .replace("\"version\":1", "\"version\":2")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] twin = withVersion(
+                store.get(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 1))
+                        .getBytes(),
+                2);
         assertThat(store.createIfAbsent(VersionAllocator.versionKey(StoreKey.of("models/churn/v"), 2), twin))
                 .isTrue();
         // hand the claim to version 2, as if its writer had claimed first
         StoreKey claim =
                 store.list("models/churn/requests/").stream().findFirst().orElseThrow();
-        byte[] claimTwo = store.get(claim)
-                .getText()
-                .replace("\"version\":1", "\"version\":2")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] claimTwo = withVersion(store.get(claim).getBytes(), 2);
         assertThat(store.compareAndSet(claim, store.get(claim).getTag(), claimTwo))
                 .isPresent();
 
@@ -199,5 +200,14 @@ class RegistryIdempotencyTest {
         } catch (ServiceUnavailableException e) {
             assertThat(e).hasMessageContaining("injected fault");
         }
+    }
+
+    /** A record forged as another writer would have written it: another version, with its checksum (§5.1). */
+    private static byte[] withVersion(byte[] record, long version) {
+        Map<String, Object> fields = new LinkedHashMap<>(CanonicalJson.readObject(record));
+        fields.remove(RecordFormat.CHECKSUM_FIELD);
+        fields.put("version", version);
+        fields.put(RecordFormat.CHECKSUM_FIELD, CanonicalJson.digest(fields).toString());
+        return CanonicalJson.write(fields);
     }
 }
