@@ -1,0 +1,94 @@
+package org.mlops4j.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.commons.statistics.inference.KolmogorovSmirnovTest;
+import org.apache.commons.statistics.inference.PValueMethod;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the drift tests at their stated boundaries (issue 17, item 7: these boundary mutants survived the fast tests):
+ * a column drifted when the p-value is strictly below α and when PSI is strictly above its threshold; KS p-values are
+ * exact up to and including {@value KolmogorovSmirnov#EXACT_MAX} values on the larger side.
+ */
+class DriftBoundaryTest {
+    private static double[] normal(long seed, int n, double shift) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextDouble() + r.nextDouble() + r.nextDouble() + shift;
+        }
+        return v;
+    }
+
+    @Test
+    void shouldNotCallAPValueEqualToAlphaDrift() {
+        NumericColumn a = Columns.numeric("x", normal(1, 400, 0));
+        NumericColumn b = Columns.numeric("x", normal(2, 300, 0.15));
+        double p = Drift.ks(0.5).test(a, b).pValue();
+        assertThat(p).isStrictlyBetween(0.0, 0.5);
+        assertThat(Drift.ks(p).test(a, b).drifted()).isFalse();
+        assertThat(Drift.ks(Math.nextUp(p)).test(a, b).drifted()).isTrue();
+
+        CategoricalColumn c = Columns.categorical("c", Map.of("x", 300L, "y", 200L, "z", 100L));
+        CategoricalColumn d = Columns.categorical("c", Map.of("x", 280L, "y", 230L, "z", 90L));
+        double q = Drift.chiSquare(0.5).test(c, d).pValue();
+        assertThat(q).isStrictlyBetween(0.0, 0.5);
+        assertThat(Drift.chiSquare(q).test(c, d).drifted()).isFalse();
+        assertThat(Drift.chiSquare(Math.nextUp(q)).test(c, d).drifted()).isTrue();
+    }
+
+    @Test
+    void shouldNotCallAPsiEqualToItsThresholdDrift() {
+        NumericColumn a = Columns.numeric("x", normal(3, 2_000, 0));
+        NumericColumn b = Columns.numeric("x", normal(4, 2_000, 0.3));
+        double psi = Drift.psi(1).test(a, b).statistic();
+        assertThat(psi).isPositive();
+        assertThat(Drift.psi(psi).test(a, b).drifted()).isFalse();
+        assertThat(Drift.psi(Math.nextDown(psi)).test(a, b).drifted()).isTrue();
+    }
+
+    @Test
+    void shouldUseTheExactPValueAtExactlyTenThousandValues() {
+        double[] big = normal(5, KolmogorovSmirnov.EXACT_MAX, 0);
+        double[] small = normal(6, 40, 0.4);
+        double exact = KolmogorovSmirnovTest.withDefaults()
+                .with(PValueMethod.EXACT)
+                .test(big, small)
+                .getPValue();
+        double asymptotic = KolmogorovSmirnovTest.withDefaults()
+                .with(PValueMethod.ASYMPTOTIC)
+                .test(big, small)
+                .getPValue();
+        assertThat(exact).as("the boundary matters here").isNotEqualTo(asymptotic);
+        assertThat(KolmogorovSmirnov.ofValues(big, small).pValue()).isEqualTo(exact);
+
+        // the same on cells: 10,000 values in 20 cells against 40
+        long[] reference = new long[20];
+        long[] current = new long[20];
+        for (int i = 0; i < 20; i++) {
+            reference[i] = 500;
+            current[i] = i < 10 ? 1 : 3;
+        }
+        double[] ref = new double[10_000];
+        double[] cur = new double[40];
+        for (int i = 0, k = 0, l = 0; i < 20; i++) {
+            for (int j = 0; j < reference[i]; j++) {
+                ref[k++] = i;
+            }
+            for (int j = 0; j < current[i]; j++) {
+                cur[l++] = i;
+            }
+        }
+        double cellsExact = KolmogorovSmirnovTest.withDefaults()
+                .with(PValueMethod.EXACT)
+                .test(ref, cur)
+                .getPValue();
+        assertThat(KolmogorovSmirnov.ofCells(reference, current).pValue()).isEqualTo(cellsExact);
+        assertThat(KolmogorovSmirnov.ofCells(reference, current).pValue())
+                .as("the boundary matters here")
+                .isNotEqualTo(KolmogorovSmirnov.asymptoticP(0.25, 10_000, 40));
+    }
+}
