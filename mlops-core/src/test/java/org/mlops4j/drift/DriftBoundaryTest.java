@@ -1,6 +1,7 @@
 package org.mlops4j.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Pins the drift tests at their stated boundaries (issue 17, item 7: these boundary mutants survived the fast tests):
  * a column drifted when the p-value is strictly below α and when PSI is strictly above its threshold; KS p-values are
- * exact up to and including {@value KolmogorovSmirnov#EXACT_MAX} values on the larger side.
+ * exact up to and including {@value KolmogorovSmirnov#EXACT_MAX} values on the larger side; the asymptotic p-value is
+ * {@code kstwo.sf(D, N)} computed directly up to and including N = {@value KolmogorovSmirnov#DIRECT_MAX}.
  */
 class DriftBoundaryTest {
     private static double[] normal(long seed, int n, double shift) {
@@ -90,5 +92,14 @@ class DriftBoundaryTest {
         assertThat(KolmogorovSmirnov.ofCells(reference, current).pValue())
                 .as("the boundary matters here")
                 .isNotEqualTo(KolmogorovSmirnov.asymptoticP(0.25, 10_000, 40));
+    }
+
+    @Test
+    void shouldMatchKstwoOnBothSidesOfTheDirectRange() {
+        // N = round(2 · 20,000 / 20,002) = 2: kstwo.sf(0.5, 2) = 0.5 (SciPy), not the "certainly 1" shortcut
+        assertThat(KolmogorovSmirnov.asymptoticP(0.5, 2, 20_000)).isCloseTo(0.5, within(1e-12));
+        // N = 10,000 exactly is still computed directly: SciPy's kstwo.sf(0.012, 10000) and kstwo.sf(0.015, 10000)
+        assertThat(KolmogorovSmirnov.asymptoticP(0.012, 20_000, 20_000)).isCloseTo(0.11135257403749388, within(1e-9));
+        assertThat(KolmogorovSmirnov.asymptoticP(0.015, 20_000, 20_000)).isCloseTo(0.02199415742419252, within(1e-10));
     }
 }
