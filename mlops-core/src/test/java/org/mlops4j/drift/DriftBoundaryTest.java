@@ -102,4 +102,26 @@ class DriftBoundaryTest {
         assertThat(KolmogorovSmirnov.asymptoticP(0.012, 20_000, 20_000)).isCloseTo(0.11135257403749388, within(1e-9));
         assertThat(KolmogorovSmirnov.asymptoticP(0.015, 20_000, 20_000)).isCloseTo(0.02199415742419252, within(1e-10));
     }
+
+    @Test
+    void shouldSumTheLimitingSeriesFromLambdaOfOneFifth() {
+        // below 0.2 the limit is 1 to 12 digits and returned as 1; at 0.2 the series is summed (SciPy kstwobign.sf)
+        assertThat(KolmogorovSmirnov.kolmogorovLimit(0.2)).isCloseTo(0.999999999999495, within(1e-15));
+        assertThat(KolmogorovSmirnov.kolmogorovLimit(0.2)).isLessThan(1.0);
+        assertThat(KolmogorovSmirnov.kolmogorovLimit(Math.nextDown(0.2))).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldCountEachSideIntoTheReferenceDecileBins() {
+        // ten reference cells of 10: each decile closes at its own cell, so each cell is its own bin
+        long[] reference = {10, 10, 10, 10, 10, 10, 10, 10, 10, 10};
+        long[] current = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        long[][] bins = DriftRule.byReferenceDeciles(reference, current);
+        assertThat(bins[0]).containsExactly(reference);
+        assertThat(bins[1]).containsExactly(current);
+        // five cells: deciles close in pairs, the last at the last cell, so the bin after it stays empty on both sides
+        long[][] pairs = DriftRule.byReferenceDeciles(new long[] {20, 20, 20, 20, 20}, new long[] {1, 2, 3, 4, 5});
+        assertThat(pairs[0]).containsExactly(20, 20, 20, 20, 20, 0);
+        assertThat(pairs[1]).containsExactly(1, 2, 3, 4, 5, 0);
+    }
 }
