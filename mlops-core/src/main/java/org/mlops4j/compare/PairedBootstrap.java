@@ -253,13 +253,14 @@ public final class PairedBootstrap {
     /*
      * Indices are drawn with Lemire's multiply-and-reject method (2019), two 32-bit candidates per nextLong(): the high
      * word of candidate * n is a uniform index unless the low word falls below 2^32 mod n, in which case the candidate
-     * is dropped and the next one is used. Every accepted index is exactly uniform and independent.
+     * is dropped and the next one is used. Every accepted index is exactly uniform and independent. The draw loops
+     * below are package-private for PairedBootstrapDrawTest, which pins them at that boundary.
      */
-    private static int threshold(int n) {
+    static int threshold(int n) {
         return Integer.remainderUnsigned(-n, n);
     }
 
-    private static long sumBytes(SplittableRandom rng, byte[] d) {
+    static long sumBytes(SplittableRandom rng, byte[] d) {
         int n = d.length;
         long nn = n;
         int t = threshold(n);
@@ -283,7 +284,7 @@ public final class PairedBootstrap {
 
     // Same draw loop as sumBytes, specialised for double[]: a shared kernel over a functional interface costs a
     // megamorphic call per drawn example on the hottest loop of the bootstrap.
-    private static double sumDoubles(SplittableRandom rng, double[] d) {
+    static double sumDoubles(SplittableRandom rng, double[] d) {
         int n = d.length;
         long nn = n;
         int t = threshold(n);
@@ -305,7 +306,7 @@ public final class PairedBootstrap {
         return sum;
     }
 
-    private static void draw(SplittableRandom rng, int[] counts) {
+    static void draw(SplittableRandom rng, int[] counts) {
         int n = counts.length;
         long nn = n;
         int t = threshold(n);
@@ -326,7 +327,7 @@ public final class PairedBootstrap {
     }
 
     /** Draws like {@link #draw(SplittableRandom, int[])}; returns false if a count passed 127 (then discard). */
-    private static boolean drawSmall(SplittableRandom rng, byte[] counts) {
+    static boolean drawSmall(SplittableRandom rng, byte[] counts) {
         int n = counts.length;
         long nn = n;
         int t = threshold(n);
