@@ -625,25 +625,7 @@ final class Snapshotter {
             failure.compareAndSet(null, e);
             return;
         }
-        try {
-            executor.execute(() -> {
-                try {
-                    if (failure.get() == null) {
-                        task.run();
-                    }
-                } catch (IOException | RuntimeException | Error e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    inFlight.release();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            inFlight.release();
-            throw refused(e);
-        } catch (RuntimeException e) {
-            inFlight.release();
-            throw e;
-        }
+        runHolding(executor, inFlight, task);
     }
 
     /**
@@ -653,8 +635,16 @@ final class Snapshotter {
      */
     private void request(IoTask task) {
         requestWindow.acquireUninterruptibly();
+        runHolding(requests, requestWindow, task);
+    }
+
+    /**
+     * Runs a task on an executor while it holds a permit the caller took: the task releases it when it ends, and
+     * records its failure instead of throwing; the permit goes back at once if the executor refuses the task.
+     */
+    private void runHolding(Executor on, Semaphore permit, IoTask task) {
         try {
-            requests.execute(() -> {
+            on.execute(() -> {
                 try {
                     if (failure.get() == null) {
                         task.run();
@@ -662,14 +652,14 @@ final class Snapshotter {
                 } catch (IOException | RuntimeException | Error e) {
                     failure.compareAndSet(null, e);
                 } finally {
-                    requestWindow.release();
+                    permit.release();
                 }
             });
         } catch (RejectedExecutionException e) {
-            requestWindow.release();
+            permit.release();
             throw refused(e);
         } catch (RuntimeException e) {
-            requestWindow.release();
+            permit.release();
             throw e;
         }
     }
