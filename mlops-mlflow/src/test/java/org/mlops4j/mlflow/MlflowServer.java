@@ -40,8 +40,10 @@ import org.jspecify.annotations.Nullable;
  *       {@link AssertionError} that says what is missing and how to provide it. MLflow tests never skip.
  * </ul>
  *
- * <p>No process reads standard input: each child's stdin is closed at once, so a build without a terminal (CI) does not
- * hang. Thread-safe.
+ * <p>No process reads the build's standard input: the installers' stdin is closed at once, and the server runs under a
+ * small Python watchdog whose stdin is a pipe from this JVM; when the pipe closes (at {@link #stop()}, or when the JVM
+ * dies, even by {@code SIGKILL}) the watchdog kills the server's process group. A build without a terminal (CI) neither
+ * hangs nor leaves a server behind. Thread-safe.
  *
  * <pre>{@code
  * String trackingUri = MlflowServer.shared().getTrackingUri();   // http://127.0.0.1:<port>
@@ -55,6 +57,32 @@ public final class MlflowServer {
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(20);
     private static final Duration START_TIMEOUT =
             Duration.ofSeconds(Long.getLong("mlops4j.mlflow.startTimeoutSeconds", 180));
+
+    /**
+     * Runs the server in a session of its own and kills that whole process group when this JVM's end of the
+     * watchdog's stdin closes: at {@link #stop()}, and also when the JVM dies without running its shutdown hooks (a
+     * killed fork), so no server outlives its build.
+     */
+    private static final String WATCHDOG = String.join(
+            "\n",
+            "import os, signal, subprocess, sys, threading, time",
+            "p = subprocess.Popen(sys.argv[1:], start_new_session=True, stdin=subprocess.DEVNULL)",
+            "def stop():",
+            "    try:",
+            "        while sys.stdin.buffer.read(4096):",
+            "            pass",
+            "    except Exception:",
+            "        pass",
+            "    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 0)):",
+            "        try:",
+            "            os.killpg(p.pid, sig)",
+            "        except ProcessLookupError:",
+            "            return",
+            "        deadline = time.time() + wait",
+            "        while time.time() < deadline and p.poll() is None:",
+            "            time.sleep(0.1)",
+            "threading.Thread(target=stop, daemon=True).start()",
+            "sys.exit(p.wait())");
 
     private static @Nullable MlflowServer shared;
 
@@ -133,8 +161,13 @@ public final class MlflowServer {
         return venv(version).resolve("bin").resolve("python");
     }
 
-    /** Stops the server and every process it started; idempotent. */
+    /** Stops the server and every process it started, and deletes its database and artifacts; idempotent. */
     public void stop() {
+        try {
+            process.getOutputStream().close(); // the watchdog's cue
+        } catch (IOException e) {
+            // already closed
+        }
         List<ProcessHandle> tree = new ArrayList<>();
         process.descendants().forEach(tree::add);
         tree.add(process.toHandle());
@@ -146,6 +179,11 @@ public final class MlflowServer {
             } catch (Exception e) {
                 p.destroyForcibly();
             }
+        }
+        try {
+            deleteTree(directory);
+        } catch (IOException | UncheckedIOException e) {
+            // a temp directory; the OS cleans up what is left
         }
     }
 
@@ -322,6 +360,9 @@ public final class MlflowServer {
         }
         Path log = directory.resolve("server.log");
         List<String> command = List.of(
+                venv.resolve("bin").resolve("python").toString(),
+                "-c",
+                WATCHDOG,
                 venv.resolve("bin").resolve("mlflow").toString(),
                 "server",
                 "--host",
@@ -345,8 +386,7 @@ public final class MlflowServer {
         env.put("PYTHONUNBUFFERED", "1");
         Process process;
         try {
-            process = builder.start();
-            process.getOutputStream().close();
+            process = builder.start(); // its stdin stays open: the watchdog stops the server when it closes
         } catch (IOException e) {
             throw new AssertionError("cannot start " + command.get(0) + ": " + e, e);
         }
