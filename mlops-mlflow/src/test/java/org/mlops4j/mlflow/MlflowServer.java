@@ -69,7 +69,7 @@ public final class MlflowServer {
             "p = subprocess.Popen(sys.argv[1:], start_new_session=True, stdin=subprocess.DEVNULL)",
             "def stop():",
             "    try:",
-            "        while sys.stdin.buffer.read(4096):",
+            "        while os.read(0, 4096):",
             "            pass",
             "    except Exception:",
             "        pass",
@@ -82,9 +82,10 @@ public final class MlflowServer {
             "        while time.time() < deadline and p.poll() is None:",
             "            time.sleep(0.1)",
             "threading.Thread(target=stop, daemon=True).start()",
-            "sys.exit(p.wait())");
+            "os._exit(p.wait())"); // no interpreter shutdown: the reader thread may still block on stdin
 
     private static @Nullable MlflowServer shared;
+    private static @Nullable AssertionError failure;
 
     private final String version;
     private final Process process;
@@ -115,8 +116,18 @@ public final class MlflowServer {
      * @throws AssertionError if MLflow cannot be installed or the server does not start; the message says why
      */
     public static synchronized MlflowServer shared() {
+        if (failure != null) {
+            // every MLflow test fails at once with the first cause, instead of installing and starting again
+            throw new AssertionError(
+                    "the MLflow test server failed to start earlier in this JVM: " + failure.getMessage(), failure);
+        }
         if (shared == null || !shared.process.isAlive()) {
-            shared = start(System.getProperty("mlops4j.mlflow.version", DEFAULT_VERSION));
+            try {
+                shared = start(System.getProperty("mlops4j.mlflow.version", DEFAULT_VERSION));
+            } catch (AssertionError | RuntimeException e) {
+                failure = e instanceof AssertionError a ? a : new AssertionError(e.toString(), e);
+                throw e;
+            }
             MlflowServer server = shared;
             System.out.println("MLflow " + server.version + " at " + server.trackingUri + ": virtualenv ready in "
                     + server.installTime.toMillis() + " ms, server answered /health after "
@@ -161,7 +172,7 @@ public final class MlflowServer {
         return venv(version).resolve("bin").resolve("python");
     }
 
-    /** Stops the server and every process it started, and deletes its database and artifacts; idempotent. */
+    /** Stops the server and every process it started, and deletes its database and artifacts (not its log); idempotent. */
     public void stop() {
         try {
             process.getOutputStream().close(); // the watchdog's cue
@@ -180,8 +191,12 @@ public final class MlflowServer {
                 p.destroyForcibly();
             }
         }
-        try {
-            deleteTree(directory);
+        try (Stream<Path> children = Files.list(directory)) {
+            for (Path child : children.toList()) {
+                if (!child.equals(getLog())) {
+                    deleteTree(child); // the database and the artifacts; the log stays for a post-mortem
+                }
+            }
         } catch (IOException | UncheckedIOException e) {
             // a temp directory; the OS cleans up what is left
         }
@@ -230,18 +245,15 @@ public final class MlflowServer {
                         "creating a virtualenv with '" + python + " -m venv' failed; install Python's venv module"
                                 + " (on Debian/Ubuntu: apt-get install python3-venv)");
                 Path venvPython = venv.resolve("bin").resolve("python");
+                List<String> pip = new ArrayList<>(List.of(
+                        venvPython.toString(), "-m", "pip", "install", "--no-input", "--disable-pip-version-check"));
+                pip.addAll(requirements(version));
                 run(
-                        List.of(
-                                venvPython.toString(),
-                                "-m",
-                                "pip",
-                                "install",
-                                "--no-input",
-                                "--disable-pip-version-check",
-                                "mlflow==" + version),
+                        pip,
                         log,
                         INSTALL_TIMEOUT,
-                        "'pip install mlflow==" + version + "' failed; the MLflow tests need PyPI (or a mirror set"
+                        "'pip install " + String.join(" ", requirements(version))
+                                + "' failed; the MLflow tests need PyPI (or a mirror set"
                                 + " with PIP_INDEX_URL) and about 1 GB of disk under " + home);
                 run(
                         List.of(
@@ -251,7 +263,10 @@ public final class MlflowServer {
                         log,
                         Duration.ofMinutes(2),
                         "the installed package does not import as mlflow " + version);
-                Files.writeString(venv.resolve(MARKER), version + "\n", StandardCharsets.UTF_8); // last
+                Files.writeString(
+                        venv.resolve(MARKER),
+                        String.join(" ", requirements(version)) + "\n",
+                        StandardCharsets.UTF_8); // last
                 return venv;
             }
         } catch (IOException e) {
@@ -259,10 +274,22 @@ public final class MlflowServer {
         }
     }
 
+    /**
+     * What pip installs for a version: the package, plus pins its own metadata lacks (MLflow 2.x declares {@code
+     * sqlalchemy<3} but fails on SQLAlchemy 2.1, which dropped {@code FallbackAsyncAdaptedQueuePool}).
+     */
+    static List<String> requirements(String version) {
+        return version.startsWith("2.")
+                ? List.of("mlflow==" + version, "sqlalchemy<2.1")
+                : List.of("mlflow==" + version);
+    }
+
     private static boolean isComplete(Path venv, String version) throws IOException {
         Path marker = venv.resolve(MARKER);
         return Files.isRegularFile(marker)
-                && Files.readString(marker, StandardCharsets.UTF_8).strip().equals(version)
+                && Files.readString(marker, StandardCharsets.UTF_8)
+                        .strip()
+                        .equals(String.join(" ", requirements(version)))
                 && Files.isExecutable(venv.resolve("bin").resolve("mlflow"));
     }
 
@@ -275,6 +302,11 @@ public final class MlflowServer {
             candidates.add("python3");
             candidates.add("python");
         }
+        return findPython(candidates);
+    }
+
+    /** The first candidate that runs Python 3.9+ with venv; an AssertionError naming them all if none does. */
+    static String findPython(List<String> candidates) {
         for (String candidate : candidates) {
             try {
                 Process p = new ProcessBuilder(
