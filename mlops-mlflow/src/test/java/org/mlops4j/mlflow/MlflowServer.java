@@ -424,8 +424,10 @@ public final class MlflowServer {
         }
         String uri = "http://127.0.0.1:" + port;
         MlflowServer server = new MlflowServer(version, process, directory, uri, installTime, Duration.ZERO);
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
