@@ -1,0 +1,435 @@
+package org.mlops4j.mlflow;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.mlops4j.common.IntegrityException;
+import org.mlops4j.common.NotFoundException;
+import org.mlops4j.common.ProgressListener;
+import org.mlops4j.common.StorageException;
+import org.mlops4j.data.UnsafePathException;
+import org.mlops4j.registry.ArtifactLocation;
+import org.mlops4j.registry.spi.StoredArtifacts;
+import org.mlops4j.store.Digest;
+
+/**
+ * Model files on an MLflow server, in pure Java, through its artifact proxy ({@code /api/2.0/mlflow-artifacts/…}):
+ * each upload is an MLflow run of the experiment the driver uses; the files go under {@code <run artifact root>/model},
+ * one streamed PUT each (the proxy's multipart upload answers 501 on a local destination), hashed with SHA-256 while
+ * they stream. The proxy keeps no hash, so the run records a manifest ({@code <sha256> <size> <path>} per file, sorted by
+ * path) in its tags {@code mlops4j.manifest.0…n}; the manifest's own SHA-256 is the tree digest of the {@link
+ * ArtifactLocation} (so identical files give identical digests), and every download is checked against it. Thread-safe.
+ */
+final class MlflowArtifacts {
+    static final String MANIFEST = "mlops4j.manifest.";
+    static final String MANIFEST_CHUNKS = "mlops4j.manifest.chunks";
+    static final String MANIFEST_DIGEST = "mlops4j.manifest.sha256";
+    static final String SCHEME = "mlflow-artifacts:/";
+    private static final String HEADER = "mlops4j-mlflow-manifest 1\n";
+    private static final String MODEL_DIR = "model";
+
+    private final MlflowHttp http;
+    private final MlflowRuns runs;
+    private final @Nullable Executor executor;
+
+    MlflowArtifacts(MlflowHttp http, MlflowRuns runs, @Nullable Executor executor) {
+        this.http = http;
+        this.runs = runs;
+        this.executor = executor;
+    }
+
+    /** One file of a manifest. */
+    record Entry(String path, long size, String sha256) {}
+
+    StoredArtifacts store(String model, Path directory, ProgressListener progress) {
+        List<Path> files = list(directory);
+        long total = 0;
+        for (Path file : files) {
+            total += size(file);
+        }
+        MlflowRuns.Run run = runs.create("upload " + model, Map.of("mlops4j.model", model));
+        String root = run.artifactUri() + "/" + MODEL_DIR;
+        String proxyRoot = proxyPath(root);
+        List<Entry> entries = new ArrayList<>(files.size());
+        AtomicLong filesDone = new AtomicLong();
+        AtomicLong bytesDone = new AtomicLong();
+        long bytesTotal = total;
+        List<CompletableFuture<Entry>> uploads = new ArrayList<>();
+        for (Path file : files) {
+            String rel = relative(directory, file);
+            if (executor == null) {
+                entries.add(upload(proxyRoot, rel, file));
+                progress.onProgress(new ProgressListener.ProgressEvent(
+                        "upload",
+                        filesDone.incrementAndGet(),
+                        files.size(),
+                        bytesDone.addAndGet(size(file)),
+                        bytesTotal));
+            } else {
+                uploads.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            Entry e = upload(proxyRoot, rel, file);
+                            progress.onProgress(new ProgressListener.ProgressEvent(
+                                    "upload",
+                                    filesDone.incrementAndGet(),
+                                    files.size(),
+                                    bytesDone.addAndGet(e.size()),
+                                    bytesTotal));
+                            return e;
+                        },
+                        executor));
+            }
+        }
+        try {
+            for (CompletableFuture<Entry> upload : uploads) {
+                entries.add(upload.join());
+            }
+        } catch (CompletionException e) {
+            uploads.forEach(u -> u.cancel(false));
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+        entries.sort(Comparator.comparing(Entry::path));
+        String manifest = manifest(entries);
+        Digest digest = Digest.of(manifest.getBytes(StandardCharsets.UTF_8));
+        Map<String, String> tags = new LinkedHashMap<>();
+        List<String> chunks = MlflowRecords.chunk(manifest);
+        for (int i = 0; i < chunks.size(); i++) {
+            tags.put(MANIFEST + i, chunks.get(i));
+        }
+        tags.put(MANIFEST_CHUNKS, Integer.toString(chunks.size()));
+        tags.put(MANIFEST_DIGEST, digest.hex());
+        runs.setTags(run.id(), tags);
+        runs.finish(run.id());
+        return new StoredArtifacts(ArtifactLocation.uri(root, digest), entries.size(), bytesTotal);
+    }
+
+    private Entry upload(String proxyRoot, String rel, Path file) {
+        long size = size(file);
+        MessageDigest[] last = new MessageDigest[1];
+        http.putArtifact("upload-artifact", proxyRoot + "/" + rel, size, () -> {
+            try {
+                MessageDigest md = Digest.newSha256();
+                last[0] = md;
+                return new DigestInputStream(Files.newInputStream(file), md);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return new Entry(rel, size, HexFormat.of().formatHex(last[0].digest()));
+    }
+
+    InputStream open(ArtifactLocation location, String path) {
+        Map<String, Entry> manifest = manifest(location);
+        Entry entry = manifest.get(path);
+        if (entry == null) {
+            throw new NotFoundException("no artifact '" + path + "' at " + location + "; it holds " + shown(manifest));
+        }
+        return new Verifying(http.openArtifact("download-artifact", proxyPath(root(location)) + "/" + path), entry);
+    }
+
+    long checkout(ArtifactLocation location, Path directory) {
+        Map<String, Entry> manifest = manifest(location);
+        try {
+            if (Files.exists(directory)) {
+                try (Stream<Path> children = Files.list(directory)) {
+                    if (children.findAny().isPresent()) {
+                        throw new IllegalStateException(
+                                "cannot check out " + location + " into " + directory + ": it is not empty");
+                    }
+                }
+            }
+            Files.createDirectories(directory);
+            String proxyRoot = proxyPath(root(location));
+            for (Entry entry : manifest.values()) {
+                Path target = safeTarget(directory, entry.path());
+                Files.createDirectories(target.getParent());
+                Path temp = Files.createTempFile(target.getParent(), ".mlops4j-", ".part");
+                try {
+                    try (InputStream in = new Verifying(
+                            http.openArtifact("download-artifact", proxyRoot + "/" + entry.path()), entry)) {
+                        Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    try {
+                        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(temp, target);
+                    }
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            }
+            return manifest.size();
+        } catch (IntegrityException | UncheckedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            if (e.getCause() instanceof IntegrityException integrity) {
+                throw integrity;
+            }
+            throw StorageException.of("checking out " + location + " into " + directory + " failed", e);
+        }
+    }
+
+    /** Reads and checks the manifest of a location this server holds. */
+    Map<String, Entry> manifest(ArtifactLocation location) {
+        String root = root(location);
+        String runId = runIdOf(root)
+                .orElseThrow(() -> new NotFoundException("this MLflow driver holds no artifacts at " + location
+                        + ": it reads run artifact roots, mlflow-artifacts:/<experiment>/<run>/artifacts/…"));
+        Map<String, String> tags = runs.tags(runId);
+        String chunks = tags.get(MANIFEST_CHUNKS);
+        if (chunks == null) {
+            throw new NotFoundException("the MLflow run " + runId + " of " + location
+                    + " has no MLOps4J manifest (mlops4j.manifest.* tags): were its files uploaded by another client?");
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Integer.parseInt(chunks); i++) {
+            String chunk = tags.get(MANIFEST + i);
+            if (chunk == null) {
+                throw new IntegrityException("the manifest of " + location + " lacks its tag " + MANIFEST + i);
+            }
+            text.append(chunk);
+        }
+        Digest actual = Digest.of(text.toString().getBytes(StandardCharsets.UTF_8));
+        Optional<Digest> expected = location.getTree();
+        if (expected.isPresent() && !expected.get().equals(actual)) {
+            throw new IntegrityException("the manifest of " + location + " hashes to " + actual + ", not "
+                    + expected.get() + " as registered; the run's mlops4j.manifest.* tags were changed");
+        }
+        return parse(location, text.toString());
+    }
+
+    private static Map<String, Entry> parse(ArtifactLocation location, String manifest) {
+        if (!manifest.startsWith(HEADER)) {
+            throw new IntegrityException(
+                    "the manifest of " + location + " does not start with '" + HEADER.strip() + "'");
+        }
+        Map<String, Entry> entries = new TreeMap<>();
+        for (String line : manifest.substring(HEADER.length()).split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] parts = line.split(" ", 3);
+            if (parts.length != 3 || !parts[0].matches("[0-9a-f]{64}")) {
+                throw new IntegrityException("the manifest of " + location + " has a bad line: " + line);
+            }
+            String path = checkPath(parts[2]);
+            entries.put(path, new Entry(path, Long.parseLong(parts[1]), parts[0]));
+        }
+        return entries;
+    }
+
+    private static String manifest(List<Entry> entries) {
+        StringBuilder sb = new StringBuilder(HEADER);
+        for (Entry e : entries) {
+            sb.append(e.sha256())
+                    .append(' ')
+                    .append(e.size())
+                    .append(' ')
+                    .append(e.path())
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String root(ArtifactLocation location) {
+        return location.getUri()
+                .orElseThrow(() -> new NotFoundException("this MLflow driver holds no artifacts in the lake ("
+                        + location + "); the registry reads lake trees itself"));
+    }
+
+    /** {@code mlflow-artifacts:/<exp>/<run>/artifacts/…} to the run id. */
+    static Optional<String> runIdOf(String uri) {
+        if (!uri.startsWith(SCHEME) || uri.startsWith(SCHEME + "/")) {
+            return Optional.empty();
+        }
+        String[] parts = uri.substring(SCHEME.length()).split("/");
+        return parts.length >= 3 && parts[2].equals("artifacts") && parts[1].matches("[0-9a-zA-Z_-]{1,64}")
+                ? Optional.of(parts[1])
+                : Optional.empty();
+    }
+
+    /** {@code mlflow-artifacts:/<p>} to the proxy's {@code <p>}. */
+    private static String proxyPath(String uri) {
+        if (!uri.startsWith(SCHEME) || uri.startsWith(SCHEME + "/")) {
+            throw new NotFoundException(
+                    "this MLflow driver reads mlflow-artifacts:/ locations of its own server, not " + uri);
+        }
+        return uri.substring(SCHEME.length());
+    }
+
+    private static List<Path> list(Path directory) {
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            throw StorageException.of(
+                    "cannot upload artifacts from " + directory + ": not a directory",
+                    new NoSuchFileException(directory.toString()));
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path p : walk.toList()) {
+                BasicFileAttributes attributes =
+                        Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isSymbolicLink()) {
+                    throw new UnsafePathException(
+                            relative(directory, p),
+                            "a symbolic link is not uploaded to MLflow;"
+                                    + " copy the file it points to into the directory instead");
+                }
+                if (attributes.isRegularFile()) {
+                    files.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw StorageException.of("cannot read the artifacts in " + directory, e);
+        }
+        files.sort(Comparator.comparing(p -> relative(directory, p)));
+        return files;
+    }
+
+    private static String relative(Path directory, Path file) {
+        List<String> parts = new ArrayList<>();
+        for (Path part : directory.relativize(file)) {
+            parts.add(part.toString());
+        }
+        return checkPath(String.join("/", parts));
+    }
+
+    /** Refuses a path that could escape a directory or that the proxy would refuse. */
+    static String checkPath(String path) {
+        if (path.isEmpty() || path.startsWith("/") || path.indexOf('\\') >= 0) {
+            throw new UnsafePathException(path, "an artifact path is relative, '/'-separated, without '\\'");
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new UnsafePathException(path, "an artifact path has no empty, '.' or '..' segment");
+            }
+            for (int i = 0; i < segment.length(); i++) {
+                if (segment.charAt(i) < 0x20 || segment.charAt(i) == 0x7f) {
+                    throw new UnsafePathException(path, "an artifact path holds no control character");
+                }
+            }
+        }
+        return path;
+    }
+
+    private static Path safeTarget(Path directory, String path) {
+        Path target = directory.resolve(checkPath(path)).normalize();
+        if (!target.startsWith(directory.normalize())) {
+            throw new UnsafePathException(path, "it leaves the checkout directory");
+        }
+        return target;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw StorageException.of("cannot read the size of " + file, e);
+        }
+    }
+
+    private static String shown(Map<String, Entry> manifest) {
+        List<String> names = new ArrayList<>(manifest.keySet());
+        return names.size() <= 10 ? names.toString() : names.subList(0, 10) + " and " + (names.size() - 10) + " more";
+    }
+
+    /** Checks size and SHA-256 when the stream ends; throws {@link IntegrityException} (in an IOException) if wrong. */
+    static final class Verifying extends FilterInputStream {
+        private final Entry entry;
+        private final MessageDigest md = Digest.newSha256();
+        private long read;
+        private boolean checked;
+
+        Verifying(InputStream in, Entry entry) {
+            super(in);
+            this.entry = entry;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b < 0) {
+                check();
+            } else {
+                md.update((byte) b);
+                read++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n < 0) {
+                check();
+            } else {
+                md.update(buffer, offset, n);
+                read += n;
+                if (read > entry.size()) {
+                    throw new IntegrityException("artifact '" + entry.path() + "' has more than the " + entry.size()
+                            + " bytes its manifest records; the server's copy was changed");
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[8192];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        private void check() {
+            if (checked) {
+                return;
+            }
+            checked = true;
+            String actual = HexFormat.of().formatHex(md.digest());
+            if (read != entry.size() || !actual.equals(entry.sha256())) {
+                throw new IntegrityException("artifact '" + entry.path() + "' read back as " + read + " bytes with"
+                        + " SHA-256 " + actual + ", but was uploaded as " + entry.size() + " bytes with SHA-256 "
+                        + entry.sha256() + "; the server's copy was changed or damaged");
+            }
+        }
+    }
+}
