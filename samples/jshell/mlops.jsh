@@ -22,7 +22,9 @@ import org.mlops4j.store.*;
 
 var mlops = Mlops.local();
 
-System.out.println("""
+System.out.println(mlops == null
+    ? "MLOps4J opened no lake (the error above says why); fix that, then: var mlops = Mlops.local();"
+    : """
     MLOps4J — lake: %s
     `mlops` is open on it. A few lines to try:
       var v = mlops.datasets().snapshot("demo").directory(Path.of("some/dir")).commit();
