@@ -41,6 +41,7 @@ import org.mlops4j.internal.Redaction;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.internal.VerifyingInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -363,7 +364,8 @@ public final class ContentTrees {
                         file.size(),
                         () -> "file '" + path + "' of " + label + " ("
                                 + opened.copy().where() + ")",
-                        () -> packs.markDamaged(opened.copy()));
+                        () -> packs.markDamaged(opened.copy()),
+                        VerifyingInputStream.LAKE_ADVICE);
             }
             if (!(found instanceof Trees.DirEntry dir) || last) {
                 throw new NotFoundException("dataset version " + label + " has no file '" + path + "'");

@@ -28,6 +28,7 @@ import org.mlops4j.store.Digest;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.internal.VerifyingInputStream;
 
 /**
  * Checks the pack golden vectors in {@code golden/pack/} ({@code docs/lake-format.md} §9 and §11), which were written

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.StoreKey;
+import org.mlops4j.store.internal.VerifyingInputStream;
 
 /**
  * Reads a pack the way the lake's reader does ({@code docs/lake-format.md} §11.5), for the golden-vector and fuzz

@@ -1,6 +1,5 @@
 package org.mlops4j.mlflow;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,6 +35,7 @@ import org.mlops4j.data.UnsafePathException;
 import org.mlops4j.registry.ArtifactLocation;
 import org.mlops4j.registry.spi.StoredArtifacts;
 import org.mlops4j.store.Digest;
+import org.mlops4j.store.internal.VerifyingInputStream;
 
 /**
  * Model files on an MLflow server, in pure Java, through its artifact proxy ({@code /api/2.0/mlflow-artifacts/…}):
@@ -152,7 +152,7 @@ final class MlflowArtifacts {
         if (entry == null) {
             throw new NotFoundException("no artifact '" + path + "' at " + location + "; it holds " + shown(manifest));
         }
-        return new Verifying(http.openArtifact("download-artifact", proxyPath(root(location)) + "/" + path), entry);
+        return verifying(http.openArtifact("download-artifact", proxyPath(root(location)) + "/" + path), entry);
     }
 
     long checkout(ArtifactLocation location, Path directory) {
@@ -173,8 +173,8 @@ final class MlflowArtifacts {
                 Files.createDirectories(target.getParent());
                 Path temp = Files.createTempFile(target.getParent(), ".mlops4j-", ".part");
                 try {
-                    try (InputStream in = new Verifying(
-                            http.openArtifact("download-artifact", proxyRoot + "/" + entry.path()), entry)) {
+                    try (InputStream in =
+                            verifying(http.openArtifact("download-artifact", proxyRoot + "/" + entry.path()), entry)) {
                         Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
                     }
                     try {
@@ -360,76 +360,14 @@ final class MlflowArtifacts {
         return names.size() <= 10 ? names.toString() : names.subList(0, 10) + " and " + (names.size() - 10) + " more";
     }
 
-    /** Checks size and SHA-256 when the stream ends; throws {@link IntegrityException} (in an IOException) if wrong. */
-    static final class Verifying extends FilterInputStream {
-        private final Entry entry;
-        private final MessageDigest md = Digest.newSha256();
-        private long read;
-        private boolean checked;
-
-        Verifying(InputStream in, Entry entry) {
-            super(in);
-            this.entry = entry;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b < 0) {
-                check();
-            } else {
-                md.update((byte) b);
-                read++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n < 0) {
-                check();
-            } else {
-                md.update(buffer, offset, n);
-                read += n;
-                if (read > entry.size()) {
-                    throw new IntegrityException("artifact '" + entry.path() + "' has more than the " + entry.size()
-                            + " bytes its manifest records; the server's copy was changed");
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buffer = new byte[8192];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        private void check() {
-            if (checked) {
-                return;
-            }
-            checked = true;
-            String actual = HexFormat.of().formatHex(md.digest());
-            if (read != entry.size() || !actual.equals(entry.sha256())) {
-                throw new IntegrityException("artifact '" + entry.path() + "' read back as " + read + " bytes with"
-                        + " SHA-256 " + actual + ", but was uploaded as " + entry.size() + " bytes with SHA-256 "
-                        + entry.sha256() + "; the server's copy was changed or damaged");
-            }
-        }
+    /** Checks size and SHA-256 as the stream is read: {@link IntegrityException} if the server's copy differs. */
+    private static InputStream verifying(InputStream in, Entry entry) {
+        return new VerifyingInputStream(
+                in,
+                Digest.parse(Digest.PREFIX + entry.sha256()),
+                entry.size(),
+                () -> "artifact '" + entry.path() + "'",
+                () -> {},
+                "the server's copy was changed or damaged since it was uploaded; register the version again");
     }
 }
