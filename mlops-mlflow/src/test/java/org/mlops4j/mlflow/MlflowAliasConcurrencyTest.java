@@ -2,7 +2,6 @@ package org.mlops4j.mlflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,31 +18,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlops4j.Mlops;
 import org.mlops4j.common.ConflictException;
-import org.mlops4j.common.Page;
-import org.mlops4j.common.ProgressListener;
 import org.mlops4j.registry.AliasEvent;
 import org.mlops4j.registry.AliasUpdate;
-import org.mlops4j.registry.ArtifactLocation;
 import org.mlops4j.registry.ModelAlias;
-import org.mlops4j.registry.ModelQuery;
-import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelRegistry;
-import org.mlops4j.registry.ModelVersion;
-import org.mlops4j.registry.spi.AliasPointer;
-import org.mlops4j.registry.spi.RegistryCapabilities;
 import org.mlops4j.registry.spi.RegistryDriver;
-import org.mlops4j.registry.spi.StoredArtifacts;
 import org.mlops4j.store.LocalObjectStore;
-import org.mlops4j.store.ObjectTag;
+import org.mlops4j.test.HookedRegistryDriver;
 
 /**
  * Issue 20, acceptance 1 (second half): {@value #WRITERS} threads move one alias of one registered model on the real
@@ -90,7 +78,7 @@ class MlflowAliasConcurrencyTest {
         assertThat(mlflow.capabilities().atomicAliasMove())
                 .as("MLflow moves no alias by compare-and-set")
                 .isFalse();
-        RegistryDriver driver = bypass ? new ClaimingAtomicAliasMoves(mlflow) : mlflow;
+        RegistryDriver driver = bypass ? new HookedRegistryDriver(mlflow, true, () -> {}) : mlflow;
         try (LocalObjectStore lake = LocalObjectStore.open(dir.resolve("lake"));
                 Mlops mlops = Mlops.builder()
                         .objectStore(lake)
@@ -233,68 +221,5 @@ class MlflowAliasConcurrencyTest {
         }
         throw new IllegalStateException(
                 moveId + " lost " + MAX_CONFLICTS_PER_MOVE + " compare-and-sets in a row; the alias never settles");
-    }
-
-    /**
-     * The MLflow driver claiming atomic alias moves it does not have, so that the registry skips its lease: only to
-     * show what the lease prevents ({@value #BYPASS_LEASE_PROPERTY}).
-     */
-    private static final class ClaimingAtomicAliasMoves implements RegistryDriver {
-        private final RegistryDriver delegate;
-
-        ClaimingAtomicAliasMoves(RegistryDriver delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public RegistryCapabilities capabilities() {
-            RegistryCapabilities real = delegate.capabilities();
-            return new RegistryCapabilities(true, real.conditionalCreate(), real.metricSearch());
-        }
-
-        @Override
-        public ModelVersion createVersion(String model, String requestId, LongFunction<ModelVersion> recordForNumber) {
-            return delegate.createVersion(model, requestId, recordForNumber);
-        }
-
-        @Override
-        public Optional<ModelVersion> readVersion(ModelRef ref) {
-            return delegate.readVersion(ref);
-        }
-
-        @Override
-        public Page<ModelVersion> listVersions(String model, @Nullable String continuationToken) {
-            return delegate.listVersions(model, continuationToken);
-        }
-
-        @Override
-        public Page<ModelVersion> searchVersions(ModelQuery query, @Nullable String continuationToken) {
-            return delegate.searchVersions(query, continuationToken);
-        }
-
-        @Override
-        public Optional<AliasPointer> readAlias(String model, String alias) {
-            return delegate.readAlias(model, alias);
-        }
-
-        @Override
-        public boolean writeAlias(String model, String alias, @Nullable ObjectTag expected, AliasEvent last) {
-            return delegate.writeAlias(model, alias, expected, last);
-        }
-
-        @Override
-        public StoredArtifacts storeArtifacts(String model, Path directory, ProgressListener progress) {
-            return delegate.storeArtifacts(model, directory, progress);
-        }
-
-        @Override
-        public InputStream openArtifact(ArtifactLocation location, String path) {
-            return delegate.openArtifact(location, path);
-        }
-
-        @Override
-        public long checkoutArtifacts(ArtifactLocation location, Path directory) {
-            return delegate.checkoutArtifacts(location, directory);
-        }
     }
 }

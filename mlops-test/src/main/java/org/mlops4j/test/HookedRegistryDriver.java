@@ -1,4 +1,4 @@
-package org.mlops4j.test.registry;
+package org.mlops4j.test;
 
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -21,14 +21,26 @@ import org.mlops4j.store.ObjectTag;
 /**
  * A driver that passes everything to another one, running a hook before each alias write (where a test holds a mover
  * while another races it) and, if told to, claiming atomic alias moves the driver under it does not have, so that the
- * registry skips its alias lease: tests use that to show what the lease prevents.
+ * registry skips its alias lease: tests use that to show what the lease prevents. Thread-safe if the driver under it
+ * and the hook are.
+ *
+ * <pre>{@code
+ * RegistryDriver unprotected = new HookedRegistryDriver(driver, true, () -> {}); // the registry takes no lease
+ * }</pre>
  */
-final class HookedRegistryDriver implements RegistryDriver {
+public final class HookedRegistryDriver implements RegistryDriver {
     private final RegistryDriver delegate;
     private final boolean claimAtomicAliasMoves;
     private final Runnable beforeAliasWrite;
 
-    HookedRegistryDriver(RegistryDriver delegate, boolean claimAtomicAliasMoves, Runnable beforeAliasWrite) {
+    /**
+     * Wraps a driver.
+     *
+     * @param delegate the driver every call goes to
+     * @param claimAtomicAliasMoves whether to claim atomic alias moves the driver may not have
+     * @param beforeAliasWrite runs before each alias write
+     */
+    public HookedRegistryDriver(RegistryDriver delegate, boolean claimAtomicAliasMoves, Runnable beforeAliasWrite) {
         this.delegate = delegate;
         this.claimAtomicAliasMoves = claimAtomicAliasMoves;
         this.beforeAliasWrite = beforeAliasWrite;

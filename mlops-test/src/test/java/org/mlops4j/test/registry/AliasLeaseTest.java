@@ -26,6 +26,7 @@ import org.mlops4j.registry.ModelAlias;
 import org.mlops4j.registry.ModelRegistration;
 import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.test.HookedRegistryDriver;
 import org.mlops4j.test.NonAtomicRegistryDriver;
 
 /**

@@ -17,6 +17,7 @@ import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.registry.spi.RegistryDriver;
 import org.mlops4j.store.LocalObjectStore;
+import org.mlops4j.test.HookedRegistryDriver;
 import org.mlops4j.test.NonAtomicRegistryDriver;
 import org.mlops4j.test.process.ParentChannel;
 import org.mlops4j.test.process.WorkerThreads;
