@@ -3,11 +3,11 @@ package org.mlops4j.data;
 import java.util.ArrayList;
 import java.util.List;
 import org.mlops4j.common.IntegrityException;
+import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.lake.internal.JsonLimits;
 import org.mlops4j.lake.internal.RecordFormat;
 import org.mlops4j.lake.internal.RecordReader;
-import org.mlops4j.lake.internal.RecordWriter;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreKey;
@@ -16,29 +16,30 @@ import org.mlops4j.store.StoredObject;
 /**
  * Canonical directory manifests (a Merkle tree, like git's): one per directory, its entries sorted by name, each a
  * file (size, digest, executable bit) or a directory (its tree's digest). No mtimes, so the same bytes and names give
- * the same digest anywhere.
+ * the same digest anywhere. Writers write {@code tree/2} ({@link TreeEncoding}, binary); readers read it and the
+ * {@code tree/1} JSON of older lakes, which may name each other (lake format §14).
  */
 final class Trees {
-    static final RecordFormat FORMAT = RecordFormat.of("mlops4j.tree", 1);
+    /** The JSON encoding of older writers, still read. */
+    static final RecordFormat JSON_FORMAT = RecordFormat.of("mlops4j.tree", 1);
     /**
-     * The largest tree, in bytes, that MLOps4J writes and reads: one limit for both (lake format §4.3). A directory of
-     * a million files with 20-byte names has a manifest of about 150 MB; 100,000 files with 105-byte names, about
-     * 25 MB. Trees are digest-checked before parsing.
+     * The largest tree, in bytes, that MLOps4J writes and reads: one limit for both (lake format §4.4), for a
+     * {@code tree/2} counted with every name in full. A directory of a million files with 20-byte names has a
+     * {@code tree/2} of about 55 MB (150 MB in {@code tree/1}). Trees are digest-checked before parsing.
      */
     static final int MAX_BYTES = 512 * 1024 * 1024;
 
     private static final JsonLimits LIMITS = new JsonLimits(MAX_BYTES, 8);
 
-    /** An upper bound on the bytes of a tree without entries: {@code {"entries":[],"format":"mlops4j.tree/1"}}. */
+    /** An upper bound on the bytes of a tree without entries: the header and a 10-byte count. */
     static final long EMPTY_BYTES = 64;
 
     /**
-     * An upper bound on the bytes one entry adds to a tree's encoding, from its name alone: the fixed fields of a file
-     * entry (the longer kind) with a 19-digit size, and the name's UTF-8 bytes twice over (escaped quotes and
-     * backslashes).
+     * An upper bound on the bytes one entry adds to a {@code tree/2} with its name in full, from its name alone: the
+     * kind, two 5-byte lengths, a 10-byte size and the digest, and the name's UTF-8 bytes.
      */
     static long entryBound(String name) {
-        return 170 + 2L * name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return 53 + (long) name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     sealed interface Entry permits FileEntry, DirEntry {
@@ -55,23 +56,9 @@ final class Trees {
         return LakeLayout.tree(tree);
     }
 
-    /** Encodes entries that are already sorted by name (UTF-8 bytes). */
-    static byte[] encode(List<Entry> sortedEntries) {
-        List<RecordWriter> entries = new ArrayList<>(sortedEntries.size());
-        for (Entry entry : sortedEntries) {
-            RecordWriter item = RecordWriter.object().put("name", entry.name());
-            if (entry instanceof FileEntry file) {
-                item.put("type", "file")
-                        .put("size", file.size())
-                        .put("digest", file.digest())
-                        .put("executable", file.executable());
-            } else {
-                item.put("type", "dir").put("digest", ((DirEntry) entry).tree());
-            }
-            entries.add(item);
-        }
-        return org.mlops4j.lake.internal.CanonicalJson.write(
-                RecordWriter.createWithoutChecksum(FORMAT).put("entries", entries), LIMITS);
+    /** Encodes entries, in any order, as a {@code tree/2}. */
+    static byte[] encode(List<Entry> entries) {
+        return TreeEncoding.encode(entries);
     }
 
     /** Reads a tree and checks that its bytes hash to its digest and that its names are safe. */
@@ -85,7 +72,26 @@ final class Trees {
             throw new IntegrityException(
                     "tree " + tree + " of " + where + " hashes to " + actual + "; the lake is damaged");
         }
-        RecordReader record = RecordReader.parse(bytes, FORMAT, "tree " + tree, LIMITS);
+        return decode(bytes, tree, where);
+    }
+
+    /** Reads a tree's bytes in either encoding; the caller checked their digest. */
+    static List<Entry> decode(byte[] bytes, Digest tree, String where) {
+        if (TreeEncoding.isBinary(bytes)) {
+            return TreeEncoding.decode(bytes, "tree " + tree, where);
+        }
+        // A JSON tree: tree/1, or a newer binary one whose header the format scan reports as UNSUPPORTED_FORMAT
+        RecordReader record = RecordReader.parse(bytes, TreeEncoding.FORMAT, "tree " + tree, LIMITS);
+        if (record.getFormatVersion() != JSON_FORMAT.version()) {
+            throw new LakeFormatException(
+                    LakeFormatException.Reason.INVALID_VALUE,
+                    "$.format",
+                    -1,
+                    "tree " + tree,
+                    "a " + TreeEncoding.FORMAT + " is binary and starts with its header, never JSON; the lake is"
+                            + " damaged, or a tool wrote this tree against the format",
+                    null);
+        }
         List<Entry> entries = new ArrayList<>();
         String previous = null;
         for (RecordReader item : record.getObjectList("entries")) {
