@@ -30,6 +30,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -699,6 +700,226 @@ def check_pack_index(directory, pack_directory, ok, fail):
         ok("pack-index/invalid/INDEX has a vector for each of the %d checks" % len(INDEX_CHECKS))
 
 
+# --- trees (§14) ----------------------------------------------------------------------------------------------------
+
+TREE2_HEADER = b'{"format":"mlops4j.tree/2"}'
+TREE_MAX_BYTES = 512 * 1024 * 1024
+TREE_KINDS = ("file", "executable", "dir")
+# the checks of §14.3; "-" in the INDEX is a name that breaks the path rules of §4.4 (not a format reason)
+TREE_CHECKS = ("header", "encoding", "count", "kind", "shared", "length", "order", "utf8", "name", "varint",
+               "trailing")
+
+
+class TreeReject(Exception):
+    def __init__(self, check, reason, detail):
+        super().__init__("%s (%s): %s" % (check, reason, detail))
+        self.check, self.reason = check, reason
+
+
+def check_tree_name(name):
+    """The path rules of §4.4 for one name (a rejection is not a format reason: '-')."""
+    bad = (name in ("", ".", "..") or any(ord(c) < 0x20 or c in "/\\\x7f\ufffd" for c in name)
+           or not unicodedata.is_normalized("NFC", name))
+    if bad:
+        raise TreeReject("name", "-", "unsafe name %r" % name)
+
+
+def read_tree2(data):
+    """A strict tree/2 reader, in the order of §14.3; returns [(kind, name, size or None, digest bytes)]."""
+    if len(data) > TREE_MAX_BYTES:
+        raise TreeReject("size", "TOO_LARGE", "too large")
+    pos = [len(TREE2_HEADER)]
+
+    def varint(check="varint"):
+        value, shift = 0, 0
+        while True:
+            if pos[0] >= len(data):
+                raise TreeReject("length", "INVALID_VALUE", "ends within a number")
+            b = data[pos[0]]
+            pos[0] += 1
+            if shift == 63 and b != 0:
+                raise TreeReject("varint", "INVALID_VALUE", "above 2^63 - 1")
+            value |= (b & 0x7F) << shift
+            if not b & 0x80:
+                if b == 0 and shift > 0:
+                    raise TreeReject("varint", "NON_CANONICAL", "overlong number")
+                return value
+            shift += 7
+
+    count = varint()
+    if count > (len(data) - pos[0]) // 36:
+        raise TreeReject("count", "INVALID_VALUE", "%d entries cannot fit" % count)
+    entries, previous, expanded = [], b"", len(data)
+    for i in range(count):
+        if pos[0] >= len(data):
+            raise TreeReject("length", "INVALID_VALUE", "ends before entry %d" % i)
+        kind = data[pos[0]]
+        pos[0] += 1
+        if kind > 2:
+            raise TreeReject("kind", "INVALID_VALUE", "kind %d" % kind)
+        shared = varint()
+        if shared > len(previous):
+            raise TreeReject("shared", "INVALID_VALUE", "shares %d of %d bytes" % (shared, len(previous)))
+        suffix = varint()
+        if suffix > len(data) - pos[0]:
+            raise TreeReject("length", "INVALID_VALUE", "name runs past the end")
+        if shared < len(previous) and suffix > 0 and data[pos[0]] == previous[shared]:
+            raise TreeReject("shared", "NON_CANONICAL", "a longer prefix is shared")
+        name = previous[:shared] + data[pos[0]:pos[0] + suffix]
+        pos[0] += suffix
+        expanded += shared
+        if expanded > TREE_MAX_BYTES:
+            raise TreeReject("size", "TOO_LARGE", "names in full too large")
+        if i > 0 and name == previous:
+            raise TreeReject("order", "DUPLICATE_KEY", "name twice")
+        if i > 0 and name < previous:
+            raise TreeReject("order", "UNSORTED_KEYS", "out of order")
+        try:
+            text = name.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TreeReject("utf8", "INVALID_UTF8", "name not UTF-8") from None
+        check_tree_name(text)
+        size = None if kind == 2 else varint()
+        if len(data) - pos[0] < 32:
+            raise TreeReject("length", "INVALID_VALUE", "ends within a digest")
+        entries.append((kind, text, size, data[pos[0]:pos[0] + 32]))
+        pos[0] += 32
+        previous = name
+    if pos[0] != len(data):
+        raise TreeReject("trailing", "NON_CANONICAL", "%d bytes after the last entry" % (len(data) - pos[0]))
+    return entries
+
+
+def read_tree(data):
+    """Either encoding (§14.4): tree/2 by its header, else tree/1 JSON, read by the record rules of §6.2."""
+    if data.startswith(TREE2_HEADER):
+        return read_tree2(data)
+    try:
+        record = read_record(data, "mlops4j.tree", 2)
+    except Reject as e:
+        # the record scan of §6.2 step 1, on a document that may be binary after its first object
+        try:
+            head, _ = json.JSONDecoder().raw_decode(data.decode("latin-1"))
+            m = FORMAT_RE.fullmatch(head.get("format", "")) if isinstance(head, dict) else None
+            if m and m.group(1) == "mlops4j.tree" and int(m.group(2)) > 2:
+                raise TreeReject("header", "UNSUPPORTED_FORMAT", "newer " + head["format"]) from None
+        except (ValueError, AttributeError):
+            pass
+        raise TreeReject("encoding", e.reason, str(e)) from None
+    if record["format"] != "mlops4j.tree/1":
+        raise TreeReject("encoding", "INVALID_VALUE", "a tree/2 in JSON")
+    if set(record) - {"entries", "format", "checksum"}:
+        raise TreeReject("encoding", "UNKNOWN_FIELD", "unknown field")
+    entries, previous = [], None
+    for item in field(record, "entries", list):
+        name = field(item, "name", str)
+        check_tree_name(name)
+        if previous is not None and name.encode("utf-8") <= previous.encode("utf-8"):
+            raise TreeReject("order", "-", "out of order")
+        previous = name
+        digest = bytes.fromhex(DIGEST_RE.fullmatch(field(item, "digest", str)).group(1))
+        if item["type"] == "dir" and set(item) == {"digest", "name", "type"}:
+            entries.append((2, name, None, digest))
+        elif item["type"] == "file" and set(item) == {"digest", "executable", "name", "size", "type"}:
+            entries.append((1 if field(item, "executable", bool) else 0, name, field(item, "size", int), digest))
+        else:
+            raise TreeReject("encoding", "UNKNOWN_FIELD", "entry %r" % item)
+    return entries
+
+
+def write_tree2(entries):
+    """This script's own tree/2 writer (§14.2), from entries in any order."""
+    out = bytearray(TREE2_HEADER)
+
+    def varint(n):
+        while n >= 0x80:
+            out.append((n & 0x7F) | 0x80)
+            n >>= 7
+        out.append(n)
+
+    varint(len(entries))
+    previous = b""
+    for kind, text, size, digest in sorted(entries, key=lambda e: e[1].encode("utf-8")):
+        name = text.encode("utf-8")
+        shared = 0
+        while shared < min(len(name), len(previous)) and name[shared] == previous[shared]:
+            shared += 1
+        out.append(kind)
+        varint(shared)
+        varint(len(name) - shared)
+        out += name[shared:]
+        if kind != 2:
+            varint(size)
+        out += digest
+        previous = name
+    return bytes(out)
+
+
+def check_trees(directory, ok, fail):
+    def load(name):
+        with open(os.path.join(directory, name), "rb") as f:
+            return f.read()
+
+    with open(os.path.join(directory, "SHA256SUMS"), encoding="ascii") as sums:
+        for line in sums:
+            expected, name = line.rstrip("\n").split("  ", 1)
+            data = load(name)
+            if hashlib.sha256(data).hexdigest() != expected:
+                fail("tree/" + name, "digest differs from SHA256SUMS")
+                continue
+            try:
+                entries = read_tree(data)
+            except (TreeReject, Reject) as e:
+                fail("tree/" + name, "rejected: %s" % e)
+                continue
+            if name.endswith(".bin") and write_tree2(list(reversed(entries))) != data:
+                fail("tree/" + name, "this script's writer gives other bytes")
+            else:
+                ok("tree/%s read (%d entries) and, if tree/2, rewritten byte for byte" % (name, len(entries)))
+    sub, sub_v1 = load("sub.bin"), load("sub-v1.json")
+    listed = []
+    for line in load("ENTRIES").decode("utf-8").splitlines():
+        kind, size, digest, name = line.split(" ", 3)
+        listed.append((TREE_KINDS.index(kind), name, None if size == "-" else int(size), bytes.fromhex(digest)))
+    for vector, sub_digest in (("tree.bin", sub), ("tree-v1.json", sub_v1), ("mixed.bin", sub_v1)):
+        expected = [e if e[0] != 2 else (2, e[1], None, hashlib.sha256(sub_digest).digest()) for e in listed]
+        if read_tree(load(vector)) != expected:
+            fail("tree/" + vector, "entries differ from ENTRIES")
+        else:
+            ok("tree/%s lists the entries of ENTRIES" % vector)
+    if read_tree(sub) != read_tree(sub_v1):
+        fail("tree/sub.bin", "reads other entries than sub-v1.json")
+    # a reader of tree/1 only (§6.2 step 1): the strict reader fails and the scan of the header says "newer"
+    try:
+        read_record(load("tree.bin"), "mlops4j.tree", 1)
+        fail("tree/tree.bin", "a tree/1 reader accepted a tree/2")
+    except Reject:
+        head, _ = json.JSONDecoder().raw_decode(load("tree.bin").decode("latin-1"))
+        if head != {"format": "mlops4j.tree/2"}:
+            fail("tree/tree.bin", "the header is not the object of §14.2")
+        else:
+            ok("tree/tree.bin: a tree/1 reader finds format mlops4j.tree/2 (UNSUPPORTED_FORMAT)")
+    seen = set()
+    with open(os.path.join(directory, "invalid", "INDEX"), encoding="ascii") as index:
+        for line in index:
+            name, check, reason = line.split()
+            seen.add(check)
+            try:
+                read_tree(load(os.path.join("invalid", name)))
+                fail("tree/invalid/" + name, "accepted, expected %s %s" % (check, reason))
+            except TreeReject as e:
+                if (e.check, e.reason) != (check, reason):
+                    fail("tree/invalid/" + name, "rejected by %s %s, expected %s %s" % (e.check, e.reason, check,
+                                                                                         reason))
+                else:
+                    ok("tree/invalid/%s rejected: %s %s" % (name, check, reason))
+    missing = [c for c in TREE_CHECKS if c not in seen]
+    if missing:
+        fail("tree/invalid/INDEX", "no vector for the checks " + ", ".join(missing))
+    else:
+        ok("tree/invalid/INDEX has a vector for each of the %d checks" % len(TREE_CHECKS))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     golden = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "mlops-core", "src", "test", "resources",
@@ -758,6 +979,7 @@ def main():
     check_packs(os.path.join(golden, "pack"), ok, lambda name, problem: failures.append("%s: %s" % (name, problem)))
     check_pack_index(os.path.join(golden, "pack-index"), os.path.join(golden, "pack"), ok,
                      lambda name, problem: failures.append("%s: %s" % (name, problem)))
+    check_trees(os.path.join(golden, "tree"), ok, lambda name, problem: failures.append("%s: %s" % (name, problem)))
     passed = counts[0]
     for failure in failures:
         print("FAIL  " + failure)
