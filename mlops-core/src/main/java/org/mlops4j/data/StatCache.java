@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>Git's "racy" rule: an entry whose mtime or ctime is not older than the cache's own timestamp minus the
  * timestamp granularity could hide a change made within the same tick, so it is re-hashed. The timestamp is taken
  * before the walk starts, so a file changed during a snapshot is always re-hashed next time.
+ *
+ * <p>A file found under a new path is matched by its device and inode ({@link #lookupMovedAndRecord}); see there
+ * for when its remembered digest is trusted and when it is not.
  */
 final class StatCache {
     private static final Logger LOG = LoggerFactory.getLogger(StatCache.class);
@@ -54,6 +57,13 @@ final class StatCache {
     /** What one stat of a file says. */
     record FileStat(long device, long inode, long size, long mtimeNanos, long ctimeNanos, boolean executable) {}
 
+    /** Reads a source directory's modification time now, by its relative path ({@code ""} is the root). */
+    @FunctionalInterface
+    interface DirectoryTimes {
+        /** Returns the directory's mtime in ns since the epoch; {@link Long#MIN_VALUE} if it is gone or no directory. */
+        long mtimeNanos(String directory);
+    }
+
     /** A directory's tree digest, and how many entries the tree has. */
     private record TreeEntry(int entries, Digest tree) {}
 
@@ -64,6 +74,7 @@ final class StatCache {
     private final RecordedEntries current = new RecordedEntries();
     private final Map<String, TreeEntry> currentTrees;
     private int hits;
+    private int moveHits;
     private int treeHits;
 
     private StatCache(
@@ -165,6 +176,94 @@ final class StatCache {
             }
         }
         return previous.digest(entry);
+    }
+
+    /**
+     * Returns the digest remembered for a file under another path whose bytes cannot have changed since (a move), and
+     * records it under the new path; null to hash. Call it after {@link #lookupAndRecord} missed. The previous
+     * snapshot's entries of the same device and inode are candidates; one is trusted only if its size, mtime and
+     * executable bit are the file's, it was not racy when recorded, and either
+     *
+     * <ol>
+     *   <li>the file's ctime is the one recorded: nothing changed the inode since, wherever its names are now (a
+     *       renamed directory leaves its files' ctimes alone; some filesystems leave them on a file's rename too).
+     *       The path rule's own guarantee, for another name of the same inode; or
+     *   <li>its ctime is later, but no later than the current mtime of the directory the recorded path was in. A
+     *       rename sets the file's ctime and then the mtime of the directory it leaves, in one call (so ext4 does;
+     *       the kernel's timestamps never go backwards; a filesystem that stamps the directory first, as tmpfs
+     *       does, fails this test and the file is hashed: slower, never wrong); a write, truncate, chmod or
+     *       utimes <em>after</em> the move sets the file's ctime past that directory's last change. So a same-size
+     *       rewrite with a restored mtime done after the move is caught, and so is an inode reused for a new file
+     *       after the recorded one was deleted: its creation and writes come after the unlink that changed the old
+     *       directory.
+     * </ol>
+     *
+     * <p>Not caught, because stat cannot tell it from a plain move (ctime is the only trace of a rewrite that
+     * restores the mtime, and a rename overwrites it): a same-size in-place rewrite that restores the mtime <em>and
+     * is followed</em>, before the next snapshot, by a move of that file or by another change to the directory the
+     * file left (or happens within the same timestamp tick as that directory's last change). The same holds for a
+     * new file in another directory that reuses a deleted one's inode with the deleted one's exact size and mtime
+     * (ns), under those conditions. Within one directory a rename must be strictly older than the directory's last
+     * change (see {@link #explainedByMove}), so a file renamed there within the last tick is hashed. Tools that write a copy and rename it (editors, {@code sed -i}, {@code rsync} without
+     * {@code --inplace}) give the file a new inode and are always caught; switch the stat cache off where files are
+     * rewritten in place with forged mtimes. Same-path entries are never matched here: a file changed in place
+     * (same path and inode, another ctime) is hashed.
+     */
+    @Nullable
+    Digest lookupMovedAndRecord(String path, FileStat stat, DirectoryTimes directories) {
+        if (previous.size() == 0) {
+            return null;
+        }
+        int atPath = previous.find(path);
+        if (atPath >= 0 && previous.sameInode(atPath, stat)) {
+            return null; // changed in place
+        }
+        int[] candidates;
+        synchronized (this) {
+            candidates = previous.entriesOf(stat.device(), stat.inode());
+        }
+        long safeBefore = previousTimestampNanos - granularityNanos;
+        for (int entry : candidates) {
+            if (!previous.sameBytesKey(entry, stat)
+                    || previous.mtimeNanos(entry) >= safeBefore
+                    || previous.ctimeNanos(entry) >= safeBefore) {
+                continue;
+            }
+            long recordedCtime = previous.ctimeNanos(entry);
+            String left = parentOf(previous.path(entry));
+            boolean trusted = stat.ctimeNanos() == recordedCtime
+                    || (stat.ctimeNanos() > recordedCtime
+                            && explainedByMove(stat.ctimeNanos(), left, path, directories));
+            if (trusted) {
+                Digest digest = previous.digest(entry);
+                record(path, stat, digest);
+                synchronized (this) {
+                    moveHits++;
+                }
+                return digest;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a file's new ctime is no later than the last change of the directory it left. Within one directory,
+     * strictly earlier: there a file created after a delete (which may get the deleted inode) stamps the directory
+     * first and itself after, a rename the other way round, and within one timestamp tick the two look alike.
+     */
+    private static boolean explainedByMove(long ctime, String left, String path, DirectoryTimes directories) {
+        long changed = directories.mtimeNanos(left);
+        return left.equals(parentOf(path)) ? ctime < changed : ctime <= changed;
+    }
+
+    private static String parentOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    /** How many files {@link #lookupMovedAndRecord} matched under a new path. */
+    synchronized int moveHits() {
+        return moveHits;
     }
 
     /**
@@ -331,6 +430,8 @@ final class StatCache {
         private final int[] offsets;
         private final int[] slots;
         private final boolean[] kept;
+        /** Like {@link #slots}, keyed by device and inode; built on the first lookup of a moved file. */
+        private int @Nullable [] inodeSlots;
 
         FileIndex(byte[] bytes, int[] offsets) {
             this.bytes = bytes;
@@ -368,6 +469,64 @@ final class StatCache {
                 }
             }
             return -1;
+        }
+
+        boolean sameInode(int entry, FileStat stat) {
+            int at = fieldsOf(entry);
+            return getLong(at) == stat.device() && getLong(at + 8) == stat.inode();
+        }
+
+        /** Whether size, mtime and executable bit match: what must hold for the bytes to be the recorded ones. */
+        boolean sameBytesKey(int entry, FileStat stat) {
+            int at = fieldsOf(entry);
+            return getLong(at + 16) == stat.size()
+                    && getLong(at + 24) == stat.mtimeNanos()
+                    && (bytes[at + 40] != 0) == stat.executable();
+        }
+
+        long mtimeNanos(int entry) {
+            return getLong(fieldsOf(entry) + 24);
+        }
+
+        long ctimeNanos(int entry) {
+            return getLong(fieldsOf(entry) + 32);
+        }
+
+        String path(int entry) {
+            return new String(bytes, offsets[entry] + 2, pathLength(entry), StandardCharsets.UTF_8);
+        }
+
+        /** Returns the entries of an inode (more than one for hard links); not thread-safe. */
+        int[] entriesOf(long device, long inode) {
+            int[] table = inodeSlots;
+            if (table == null) {
+                table = new int[slots.length];
+                for (int i = 0; i < offsets.length; i++) {
+                    int at = fieldsOf(i);
+                    int slot = inodeHash(getLong(at), getLong(at + 8)) & (table.length - 1);
+                    while (table[slot] != 0) {
+                        slot = (slot + 1) & (table.length - 1);
+                    }
+                    table[slot] = i + 1;
+                }
+                inodeSlots = table;
+            }
+            int[] found = new int[0];
+            int mask = table.length - 1;
+            for (int slot = inodeHash(device, inode) & mask; table[slot] != 0; slot = (slot + 1) & mask) {
+                int entry = table[slot] - 1;
+                int at = fieldsOf(entry);
+                if (getLong(at) == device && getLong(at + 8) == inode) {
+                    found = Arrays.copyOf(found, found.length + 1);
+                    found[found.length - 1] = entry;
+                }
+            }
+            return found;
+        }
+
+        private static int inodeHash(long device, long inode) {
+            long h = (inode * 0x9E3779B97F4A7C15L) ^ (device * 0xC2B2AE3D27D4EB4FL);
+            return (int) (h ^ (h >>> 32));
         }
 
         boolean statEquals(int entry, FileStat stat) {

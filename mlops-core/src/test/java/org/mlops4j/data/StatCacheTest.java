@@ -420,7 +420,7 @@ class StatCacheTest {
     }
 
     /** The stat key as the walk reads it (one "unix" read per file). */
-    private static StatCache.FileStat statOf(Path file) throws IOException {
+    static StatCache.FileStat statOf(Path file) throws IOException {
         Map<String, Object> a =
                 Files.readAttributes(file, "unix:mode,ino,dev,size,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
         return new StatCache.FileStat(
