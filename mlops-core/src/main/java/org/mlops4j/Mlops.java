@@ -32,6 +32,7 @@ import org.mlops4j.pipeline.RetrainingPipeline;
 import org.mlops4j.pipeline.TriggerStep;
 import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistry;
+import org.mlops4j.registry.internal.RegistryDrivers;
 import org.mlops4j.registry.internal.RegistryServices;
 import org.mlops4j.registry.spi.RegistryDriver;
 import org.mlops4j.store.LocalObjectStore;
@@ -170,6 +171,85 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
         return builder.localLake(home.resolve("lake"))
                 .cacheDirectory(home.resolve("cache"))
                 .build();
+    }
+
+    /** The environment variable naming the registry: {@code embedded}, {@code mlflow} or {@code mlflow+http(s)://…}. */
+    public static final String REGISTRY_VARIABLE = "MLOPS4J_REGISTRY";
+
+    /** The environment variable naming the lake's directory (a path or a {@code file:} URI). */
+    public static final String LAKE_VARIABLE = "MLOPS4J_LAKE";
+
+    /**
+     * Opens the instance the environment describes: the lake in {@code $MLOPS4J_LAKE} (a directory or {@code file:}
+     * URI; else {@code $MLOPS4J_HOME/lake} or {@code ./.mlops4j/lake}, as {@link #local()}) and the registry in
+     * {@code $MLOPS4J_REGISTRY}: unset or {@code embedded} for the registry in the lake, {@code mlflow} for the MLflow
+     * server in {@code MLFLOW_TRACKING_URI} (with MLflow's credential variables), or {@code
+     * mlflow+https://host[:port]} for that server. Registry drivers are found by the scheme through {@link
+     * java.util.ServiceLoader} ({@link org.mlops4j.registry.spi.RegistryDriverProvider}); nothing falls back silently.
+     *
+     * @return the instance; close it when done
+     * @throws IllegalArgumentException if a variable is malformed, {@code MLOPS4J_LAKE} is a URI of another scheme
+     *     than {@code file:}, or no driver on the class path opens the registry's scheme (the message names the ones
+     *     found and the Maven artifact to add)
+     * @throws MlopsException if the lake cannot be opened
+     * @throws IllegalStateException if a dependency is older than this release supports
+     */
+    public static Mlops fromEnvironment() {
+        return fromEnvironment(System::getenv, System::getProperty);
+    }
+
+    /** {@link #fromEnvironment()} with the environment and system properties given (tests plant values in them). */
+    static Mlops fromEnvironment(
+            Function<String, @Nullable String> env, Function<String, @Nullable String> properties) {
+        String registry = env.apply(REGISTRY_VARIABLE);
+        RegistryDriver driver = null;
+        if (registry != null && !registry.isBlank() && !registry.strip().equalsIgnoreCase("embedded")) {
+            driver = RegistryDrivers.open(REGISTRY_VARIABLE, registry, env, Mlops.class.getClassLoader());
+        }
+        String lake = env.apply(LAKE_VARIABLE);
+        Path lakeDirectory;
+        Path caches;
+        if (lake == null || lake.isBlank()) {
+            String home = env.apply(HOME_VARIABLE);
+            Path root = home == null || home.isBlank()
+                    ? Path.of(".mlops4j")
+                    : Path.of(Redaction.requireLocalPath(HOME_VARIABLE, home));
+            lakeDirectory = root.resolve("lake");
+            caches = root.resolve("cache");
+        } else {
+            lakeDirectory = lakePath(lake.strip());
+            caches = null;
+        }
+        Builder builder = builder();
+        builder.env = env;
+        builder.properties = properties;
+        builder.localLake(lakeDirectory);
+        if (caches != null) {
+            builder.cacheDirectory(caches);
+        }
+        if (driver != null) {
+            builder.registryDriver(driver);
+        }
+        return builder.build();
+    }
+
+    private static Path lakePath(String lake) {
+        if (lake.regionMatches(true, 0, "file:", 0, 5)) {
+            try {
+                return Path.of(java.net.URI.create(lake));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        LAKE_VARIABLE + " is a file: URI that names no local directory (" + Redaction.redact(lake)
+                                + "): " + e.getMessage() + "; use file:///absolute/path or a plain path",
+                        e);
+            }
+        }
+        if (Redaction.looksLikeUri(lake)) {
+            throw new IllegalArgumentException(LAKE_VARIABLE + "=" + Redaction.redact(lake) + " names the lake scheme '"
+                    + RegistryDrivers.scheme(lake) + "', but this release opens lakes in local directories only (a"
+                    + " path or a file: URI); for another store, build Mlops with Mlops.builder().objectStore(store)");
+        }
+        return Path.of(lake);
     }
 
     /** Returns the lake every record is stored in. */

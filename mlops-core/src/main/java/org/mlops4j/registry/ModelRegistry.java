@@ -23,6 +23,7 @@ import org.mlops4j.common.Page;
 import org.mlops4j.common.Paged;
 import org.mlops4j.data.ContentTrees;
 import org.mlops4j.data.Datasets;
+import org.mlops4j.internal.Redaction;
 import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.lineage.LineageEdge;
 import org.mlops4j.lineage.LineageIndex;
@@ -30,8 +31,10 @@ import org.mlops4j.registry.internal.RegistryServices;
 import org.mlops4j.registry.spi.AliasPointer;
 import org.mlops4j.registry.spi.RegistryCapabilities;
 import org.mlops4j.registry.spi.RegistryDriver;
+import org.mlops4j.registry.spi.RegistryEnvironment;
 import org.mlops4j.registry.spi.StoredArtifacts;
 import org.mlops4j.store.Digest;
+import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.StoreCapabilities;
 import org.mlops4j.store.StoreKey;
@@ -123,7 +126,18 @@ public final class ModelRegistry {
     }
 
     private static ModelRegistry create(RegistryDriver driver, ObjectStore lake, Datasets datasets, Clock clock) {
-        return new ModelRegistry(driver, lake, datasets, clock);
+        driver.attach(new RegistryEnvironment(datasets, lakeUri(lake)));
+        RegistryDriver backend = driver.capabilities().aliases()
+                ? driver
+                : new LakeAliases(driver, lakeDriver(lake, datasets.contentTrees()));
+        return new ModelRegistry(backend, lake, datasets, clock);
+    }
+
+    /** The lake's location for a driver's records: a local lake's directory as a file URI, else its redacted name. */
+    private static String lakeUri(ObjectStore lake) {
+        return lake instanceof LocalObjectStore local
+                ? local.getRoot().toAbsolutePath().toUri().toString()
+                : Redaction.redact(lake);
     }
 
     /**

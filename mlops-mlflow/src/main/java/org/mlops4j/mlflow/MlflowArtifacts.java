@@ -46,6 +46,7 @@ import org.mlops4j.store.internal.VerifyingInputStream;
  * ArtifactLocation} (so identical files give identical digests), and every download is checked against it. Thread-safe.
  */
 final class MlflowArtifacts {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MlflowArtifacts.class);
     static final String MANIFEST = "mlops4j.manifest.";
     static final String MANIFEST_CHUNKS = "mlops4j.manifest.chunks";
     static final String MANIFEST_DIGEST = "mlops4j.manifest.sha256";
@@ -68,13 +69,47 @@ final class MlflowArtifacts {
 
     StoredArtifacts store(String model, Path directory, ProgressListener progress) {
         List<Path> files = list(directory);
+        MlflowRuns.Run run = runs.create("upload " + model, Map.of("mlops4j.model", model));
+        String root = run.artifactUri() + "/" + MODEL_DIR;
+        Uploaded uploaded = uploadAll(directory, files, proxyPath(root), progress);
+        String manifest = manifest(uploaded.entries());
+        Digest digest = Digest.of(manifest.getBytes(StandardCharsets.UTF_8));
+        Map<String, String> tags = new LinkedHashMap<>();
+        List<String> chunks = MlflowRecords.chunk(manifest);
+        for (int i = 0; i < chunks.size(); i++) {
+            tags.put(MANIFEST + i, chunks.get(i));
+        }
+        tags.put(MANIFEST_CHUNKS, Integer.toString(chunks.size()));
+        tags.put(MANIFEST_DIGEST, digest.hex());
+        runs.setTags(run.id(), tags);
+        runs.finish(run.id());
+        return new StoredArtifacts(
+                ArtifactLocation.uri(root, digest), uploaded.entries().size(), uploaded.bytes());
+    }
+
+    /**
+     * Copies files to {@code mlflow-artifacts:/…/<root>} for MLflow's own clients (a version whose files are in the
+     * lake); the lake keeps the verified copy.
+     */
+    void copy(Path directory, String root) {
+        var unused = uploadAll(directory, list(directory), proxyPath(root), ProgressListener.NONE);
+    }
+
+    /** Uploads a text (a value too long for a tag) and returns its SHA-256 in hex. */
+    String putText(String uri, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        http.putArtifact(
+                "upload-artifact", proxyPath(uri), bytes.length, () -> new java.io.ByteArrayInputStream(bytes));
+        return Digest.of(bytes).hex();
+    }
+
+    private record Uploaded(List<Entry> entries, long bytes) {}
+
+    private Uploaded uploadAll(Path directory, List<Path> files, String proxyRoot, ProgressListener progress) {
         long total = 0;
         for (Path file : files) {
             total += size(file);
         }
-        MlflowRuns.Run run = runs.create("upload " + model, Map.of("mlops4j.model", model));
-        String root = run.artifactUri() + "/" + MODEL_DIR;
-        String proxyRoot = proxyPath(root);
         List<Entry> entries = new ArrayList<>(files.size());
         AtomicLong filesDone = new AtomicLong();
         AtomicLong bytesDone = new AtomicLong();
@@ -83,12 +118,13 @@ final class MlflowArtifacts {
         for (Path file : files) {
             String rel = relative(directory, file);
             if (executor == null) {
-                entries.add(upload(proxyRoot, rel, file));
+                Entry e = upload(proxyRoot, rel, file);
+                entries.add(e);
                 progress.onProgress(new ProgressListener.ProgressEvent(
                         "upload",
                         filesDone.incrementAndGet(),
                         files.size(),
-                        bytesDone.addAndGet(size(file)),
+                        bytesDone.addAndGet(e.size()),
                         bytesTotal));
             } else {
                 uploads.add(CompletableFuture.supplyAsync(
@@ -117,18 +153,7 @@ final class MlflowArtifacts {
             throw e;
         }
         entries.sort(Comparator.comparing(Entry::path));
-        String manifest = manifest(entries);
-        Digest digest = Digest.of(manifest.getBytes(StandardCharsets.UTF_8));
-        Map<String, String> tags = new LinkedHashMap<>();
-        List<String> chunks = MlflowRecords.chunk(manifest);
-        for (int i = 0; i < chunks.size(); i++) {
-            tags.put(MANIFEST + i, chunks.get(i));
-        }
-        tags.put(MANIFEST_CHUNKS, Integer.toString(chunks.size()));
-        tags.put(MANIFEST_DIGEST, digest.hex());
-        runs.setTags(run.id(), tags);
-        runs.finish(run.id());
-        return new StoredArtifacts(ArtifactLocation.uri(root, digest), entries.size(), bytesTotal);
+        return new Uploaded(entries, bytesTotal);
     }
 
     private Entry upload(String proxyRoot, String rel, Path file) {
@@ -147,6 +172,15 @@ final class MlflowArtifacts {
     }
 
     InputStream open(ArtifactLocation location, String path) {
+        if (isForeign(location)) {
+            String root = proxyPath(resolve(root(location)));
+            LOG.warn(
+                    "reading {} of {} unverified: it was registered by another MLflow client, without an MLOps4J"
+                            + " manifest of file hashes",
+                    path,
+                    location);
+            return http.openArtifact("download-artifact", root + "/" + path);
+        }
         Map<String, Entry> manifest = manifest(location);
         Entry entry = manifest.get(path);
         if (entry == null) {
@@ -156,7 +190,16 @@ final class MlflowArtifacts {
     }
 
     long checkout(ArtifactLocation location, Path directory) {
-        Map<String, Entry> manifest = manifest(location);
+        boolean foreign = isForeign(location);
+        String resolved = foreign ? resolve(root(location)) : root(location);
+        Map<String, Entry> manifest = foreign ? listing(resolved) : manifest(location);
+        if (foreign) {
+            LOG.warn(
+                    "checking out {} unverified: it was registered by another MLflow client, without an MLOps4J"
+                            + " manifest of file hashes ({} files)",
+                    location,
+                    manifest.size());
+        }
         try {
             if (Files.exists(directory)) {
                 try (Stream<Path> children = Files.list(directory)) {
@@ -167,14 +210,14 @@ final class MlflowArtifacts {
                 }
             }
             Files.createDirectories(directory);
-            String proxyRoot = proxyPath(root(location));
+            String proxyRoot = proxyPath(resolved);
             for (Entry entry : manifest.values()) {
                 Path target = safeTarget(directory, entry.path());
                 Files.createDirectories(target.getParent());
                 Path temp = Files.createTempFile(target.getParent(), ".mlops4j-", ".part");
                 try {
-                    try (InputStream in =
-                            verifying(http.openArtifact("download-artifact", proxyRoot + "/" + entry.path()), entry)) {
+                    InputStream raw = http.openArtifact("download-artifact", proxyRoot + "/" + entry.path());
+                    try (InputStream in = foreign ? raw : verifying(raw, entry)) {
                         Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
                     }
                     try {
@@ -195,6 +238,72 @@ final class MlflowArtifacts {
             }
             throw StorageException.of("checking out " + location + " into " + directory + " failed", e);
         }
+    }
+
+    /**
+     * Whether a location was registered by another MLflow client: no tree digest (this driver records one for every
+     * upload), or a {@code models:/} source. Its files are read without verification.
+     */
+    static boolean isForeign(ArtifactLocation location) {
+        return location.getUri().isPresent() && location.getTree().isEmpty();
+    }
+
+    /**
+     * Resolves a foreign source to an {@code mlflow-artifacts:/} root: {@code models:/<model_id>} (a 3.x logged model)
+     * through the logged model's artifact location; other {@code mlflow-artifacts:/} sources as they are.
+     */
+    private String resolve(String source) {
+        if (source.startsWith("runs:/")) {
+            String[] parts = source.substring("runs:/".length()).split("/", 2);
+            String root = http.get("get-run", "/mlflow/runs/get", Map.of("run_id", parts[0]))
+                    .path("run")
+                    .path("info")
+                    .path("artifact_uri")
+                    .asText("");
+            return parts.length == 2 ? root + "/" + checkPath(parts[1]) : root;
+        }
+        if (source.startsWith("models:/")) {
+            String id = source.substring("models:/".length());
+            if (id.matches("m-[0-9a-f]{8,64}")) {
+                String uri = http.get("get-logged-model", "/mlflow/logged-models/" + id, Map.of())
+                        .path("model")
+                        .path("info")
+                        .path("artifact_uri")
+                        .asText("");
+                if (!uri.isEmpty()) {
+                    return uri;
+                }
+            }
+            throw new NotFoundException("cannot read the files of " + source + ": this driver reads logged models"
+                    + " (models:/m-<id>) and mlflow-artifacts:/ sources of its own server");
+        }
+        return source;
+    }
+
+    /** Lists a foreign root's files through the artifact proxy (basenames per directory, walked), with their sizes. */
+    private Map<String, Entry> listing(String root) {
+        Map<String, Entry> files = new TreeMap<>();
+        java.util.ArrayDeque<String> dirs = new java.util.ArrayDeque<>();
+        dirs.add("");
+        String proxyRoot = proxyPath(root);
+        while (!dirs.isEmpty()) {
+            String dir = dirs.poll();
+            String path = dir.isEmpty() ? proxyRoot : proxyRoot + "/" + dir;
+            com.fasterxml.jackson.databind.JsonNode listed = http.getProxy("list-artifacts", Map.of("path", path));
+            for (com.fasterxml.jackson.databind.JsonNode f : listed.path("files")) {
+                String name = f.path("path").asText();
+                String rel = checkPath(dir.isEmpty() ? name : dir + "/" + name);
+                if (f.path("is_dir").asBoolean(false)) {
+                    dirs.add(rel);
+                } else {
+                    files.put(rel, new Entry(rel, f.path("file_size").asLong(0), ""));
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            throw new NotFoundException("MLflow holds no files at " + root);
+        }
+        return files;
     }
 
     /** Reads and checks the manifest of a location this server holds. */

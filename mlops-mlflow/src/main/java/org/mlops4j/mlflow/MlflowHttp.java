@@ -72,14 +72,18 @@ final class MlflowHttp {
             Duration connectTimeout,
             Duration requestTimeout,
             Duration transferTimeout,
-            RetryPolicy retry) {
+            RetryPolicy retry,
+            javax.net.ssl.@Nullable SSLContext sslContext) {
         this.base = base;
         this.credentials = credentials;
         this.requestTimeout = requestTimeout;
         this.transferTimeout = transferTimeout;
         this.retry = retry;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        this.client = builder.connectTimeout(connectTimeout)
                 // over plain http the JDK would ask every request to upgrade to h2c, which MLflow's uvicorn refuses
                 // (and logs); over https, ALPN negotiates HTTP/2 where the server offers it
                 .version(base.startsWith("https:") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
@@ -102,6 +106,29 @@ final class MlflowHttp {
                     .GET()
                     .build();
             return parse(operation, send(operation, request, HttpResponse.BodyHandlers.ofString()));
+        });
+    }
+
+    /** GET the artifact proxy's listing ({@code /api/2.0/mlflow-artifacts/artifacts?path=}); retried. */
+    JsonNode getProxy(String operation, Map<String, ?> query) {
+        return retry.executeIdempotent(BACKEND, operation, () -> {
+            HttpRequest request = request(
+                            base + "/api/2.0/mlflow-artifacts/artifacts" + queryString(query), requestTimeout)
+                    .GET()
+                    .build();
+            return parse(operation, send(operation, request, HttpResponse.BodyHandlers.ofString()));
+        });
+    }
+
+    /** GET a plain-text route outside the API, such as {@code /version}; retried. */
+    String getText(String operation, String path) {
+        return retry.executeIdempotent(BACKEND, operation, () -> {
+            HttpRequest request = request(base + path, requestTimeout).GET().build();
+            HttpResponse<String> response = send(operation, request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw error(operation, response.statusCode(), response.body(), response.headers());
+            }
+            return response.body().strip();
         });
     }
 

@@ -38,20 +38,33 @@ final class MlflowRecords {
     static final String RECORD_CHUNKS = "mlops4j.record.chunks";
     static final String ALIAS = "mlops4j.alias.";
     static final String FORMAT = "mlops4j-mlflow-version/1";
+    /** Set to {@code false} on versions another MLflow client registered: their files are not verified on reading. */
+    static final String VERIFIED = "mlops4j.verified";
 
     private MlflowRecords() {}
 
     /** The version's tags as MLflow stores them: record chunks, request id, and the user's tags where they fit. */
     static Map<String, String> versionTags(ObjectMapper json, ModelVersion v) {
+        Map<String, String> tags = versionTags(json, v, CHUNK);
+        tags.entrySet()
+                .removeIf(e -> !e.getKey().startsWith(PREFIX) && e.getValue().length() > CHUNK);
+        return tags;
+    }
+
+    /**
+     * {@link #versionTags(ObjectMapper, ModelVersion)} for a server whose tag values hold {@code limit} characters:
+     * record chunks of that size, and every user tag, however long (the driver moves a longer value into an artifact).
+     */
+    static Map<String, String> versionTags(ObjectMapper json, ModelVersion v, int limit) {
         Map<String, String> tags = new LinkedHashMap<>();
-        List<String> chunks = chunk(write(json, record(json, v)));
+        List<String> chunks = chunk(write(json, record(json, v)), limit);
         for (int i = 0; i < chunks.size(); i++) {
             tags.put(RECORD + i, chunks.get(i));
         }
         tags.put(RECORD_CHUNKS, Integer.toString(chunks.size()));
         tags.put(REQUEST, v.getRequestId());
         v.getTags().forEach((k, value) -> {
-            if (isNativeTag(k, value)) {
+            if (isNativeTag(k, value, Integer.MAX_VALUE)) {
                 tags.put(k, value); // searchable by MLflow and visible in its UI; the record keeps the truth
             }
         });
@@ -60,11 +73,19 @@ final class MlflowRecords {
 
     /** Whether a user tag is also stored as a plain MLflow tag (and can be searched on the server). */
     static boolean isNativeTag(String key, String value) {
+        return isNativeTag(key, value, CHUNK);
+    }
+
+    /**
+     * Whether a user tag is also a plain MLflow tag on a server whose values hold {@code limit} characters (a longer
+     * value is stored in an artifact and the tag points to it).
+     */
+    static boolean isNativeTag(String key, String value, int limit) {
         return !key.startsWith(PREFIX)
                 && !key.startsWith("mlflow.")
                 && !key.isEmpty()
                 && key.length() <= MAX_TAG_KEY
-                && value.length() <= CHUNK;
+                && value.length() <= limit;
     }
 
     private static ObjectNode record(ObjectMapper json, ModelVersion v) {
@@ -178,6 +199,7 @@ final class MlflowRecords {
         }
         Map<String, String> userTags = new TreeMap<>(tags);
         userTags.keySet().removeIf(k -> k.startsWith("mlflow.") || k.startsWith(PREFIX));
+        userTags.put(VERIFIED, "false"); // no MLOps4J manifest: its files are read without a digest check
         long created = mv.path("creation_timestamp").asLong(0);
         return new ModelVersion(
                 ref,
@@ -239,10 +261,14 @@ final class MlflowRecords {
     }
 
     static List<String> chunk(String text) {
+        return chunk(text, CHUNK);
+    }
+
+    static List<String> chunk(String text, int size) {
         List<String> chunks = new ArrayList<>();
         int from = 0;
         while (from < text.length() || chunks.isEmpty()) {
-            int to = Math.min(text.length(), from + CHUNK);
+            int to = Math.min(text.length(), from + size);
             if (to < text.length() && Character.isHighSurrogate(text.charAt(to - 1))) {
                 to--; // never split a surrogate pair
             }

@@ -32,6 +32,7 @@ import org.mlops4j.registry.ModelVersion;
 import org.mlops4j.registry.spi.AliasPointer;
 import org.mlops4j.registry.spi.RegistryCapabilities;
 import org.mlops4j.registry.spi.RegistryDriver;
+import org.mlops4j.registry.spi.RegistryEnvironment;
 import org.mlops4j.registry.spi.StoredArtifacts;
 import org.mlops4j.resilience.RetryPolicy;
 import org.mlops4j.store.ObjectTag;
@@ -86,14 +87,28 @@ public final class MlflowRegistryDriver implements RegistryDriver {
     private final MlflowHttp http;
     private final MlflowRuns runs;
     private final MlflowArtifacts artifacts;
+    private final MlflowTracking tracking;
+    private final boolean aliases;
+    private final boolean copyLakeArtifacts;
+    private volatile @Nullable MlflowLimits limits;
+    private volatile @Nullable RegistryEnvironment environment;
 
     private MlflowRegistryDriver(Builder b) {
         this.trackingUri = b.trackingUri;
         this.credentials = b.credentials;
         this.http = new MlflowHttp(
-                b.trackingUri, b.credentials, b.connectTimeout, b.requestTimeout, b.transferTimeout, b.retryPolicy);
+                b.trackingUri,
+                b.credentials,
+                b.connectTimeout,
+                b.requestTimeout,
+                b.transferTimeout,
+                b.retryPolicy,
+                b.sslContext);
         this.runs = new MlflowRuns(http, b.experimentName, b.clock);
         this.artifacts = new MlflowArtifacts(http, runs, b.executor);
+        this.tracking = new MlflowTracking(http, runs, artifacts);
+        this.aliases = b.aliases;
+        this.copyLakeArtifacts = b.copyLakeArtifacts;
     }
 
     /**
@@ -116,17 +131,68 @@ public final class MlflowRegistryDriver implements RegistryDriver {
      * @throws IllegalArgumentException if it or the credentials are malformed
      */
     public static MlflowRegistryDriver fromEnvironment() {
-        String uri = System.getenv("MLFLOW_TRACKING_URI");
+        return fromEnvironment(System::getenv);
+    }
+
+    /**
+     * Builds a driver from {@code MLFLOW_TRACKING_URI}, the credential variables of {@link
+     * MlflowCredentials#fromEnvironment()}, and the TLS variables of {@link MlflowTls#fromEnvironment}.
+     *
+     * @param env the variables
+     * @return the driver
+     * @throws IllegalStateException if {@code MLFLOW_TRACKING_URI} is not set
+     * @throws IllegalArgumentException if it, the credentials or the TLS settings are malformed
+     */
+    static MlflowRegistryDriver fromEnvironment(java.util.function.Function<String, @Nullable String> env) {
+        String uri = env.apply("MLFLOW_TRACKING_URI");
         if (uri == null || uri.isBlank()) {
             throw new IllegalStateException("MLFLOW_TRACKING_URI is not set; set it to the MLflow server's URL, e.g."
                     + " http://localhost:5000");
         }
-        return builder(uri).credentials(MlflowCredentials.fromEnvironment()).build();
+        return fromEnvironment(uri, env);
     }
 
+    /** A driver for a given server, with credentials and TLS settings from the environment. */
+    static MlflowRegistryDriver fromEnvironment(String uri, java.util.function.Function<String, @Nullable String> env) {
+        Builder builder = builder(uri).credentials(MlflowCredentials.fromEnvironment(variables(env)));
+        MlflowTls.fromEnvironment(env).ifPresent(builder::sslContext);
+        return builder.build();
+    }
+
+    private static Map<String, String> variables(java.util.function.Function<String, @Nullable String> env) {
+        Map<String, String> vars = new java.util.HashMap<>();
+        for (String name : List.of("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")) {
+            String value = env.apply(name);
+            if (value != null) {
+                vars.put(name, value);
+            }
+        }
+        return vars;
+    }
+
+    /**
+     * Atomic alias moves: no (MLflow has no conditional update); conditional create: yes; metric search: no; aliases:
+     * yes, unless the builder said the server has none ({@link Builder#withoutAliases()}).
+     */
     @Override
     public RegistryCapabilities capabilities() {
-        return new RegistryCapabilities(false, true, false);
+        return new RegistryCapabilities(false, true, false, aliases);
+    }
+
+    /** Keeps the lake's datasets, to describe a version's dataset inputs and copy its lake artifacts to MLflow. */
+    @Override
+    public void attach(RegistryEnvironment environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+    }
+
+    /** The server's limits, asked once. */
+    MlflowLimits limits() {
+        MlflowLimits l = limits;
+        if (l == null) {
+            l = MlflowLimits.read(http);
+            limits = l;
+        }
+        return l;
     }
 
     // --- versions ----------------------------------------------------------------------------------------------
@@ -139,31 +205,55 @@ public final class MlflowRegistryDriver implements RegistryDriver {
         }
         ModelVersion template =
                 recordForNumber.apply(newest.map(v -> v.getVersion() + 1).orElse(1L));
+        MlflowLimits serverLimits = limits();
+        RegistryEnvironment env = environment;
         String source;
         String runId;
-        Optional<String> uri = template.getArtifactLocation().flatMap(ArtifactLocation::getUri);
+        String runRoot;
+        boolean ownRun;
+        Optional<ArtifactLocation> location = template.getArtifactLocation();
+        Optional<String> uri = location.flatMap(ArtifactLocation::getUri);
         Optional<String> uploadRun = uri.flatMap(MlflowArtifacts::runIdOf);
         if (uri.isPresent() && uploadRun.isPresent()) {
-            source = uri.get();
+            source = uri.get(); // the files were uploaded under this run by storeArtifacts
             runId = uploadRun.get();
+            runRoot = source.substring(0, source.indexOf("/artifacts") + "/artifacts".length());
+            ownRun = false;
         } else {
-            MlflowRuns.Run run = runs.create("register " + model, Map.of("mlops4j.model", model));
-            source = run.artifactUri() + "/model";
+            MlflowRuns.Run run = runs.create(
+                    tracking.experimentOf(template),
+                    MlflowTracking.runNameOf(template),
+                    MlflowTracking.runTags(template));
             runId = run.id();
+            runRoot = run.artifactUri();
+            source = runRoot + "/model";
+            ownRun = true;
+            if (copyLakeArtifacts
+                    && env != null
+                    && location.isPresent()
+                    && location.get().isInLake()) {
+                tracking.copyLakeTree(env, location.get().getTree().orElseThrow(), source);
+            }
         }
+        tracking.log(runId, runRoot, template, serverLimits, env, ownRun);
         ObjectNode body = http.object().put("name", model).put("source", source).put("run_id", runId);
         if (template.getDescription().length() <= MlflowRecords.CHUNK) {
             body.put("description", template.getDescription());
         }
         ArrayNode tags = body.putArray("tags");
-        MlflowRecords.versionTags(http.json(), template)
-                .forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
+        MlflowRecords.versionTags(http.json(), template, serverLimits.registryTagValue())
+                .forEach((k, v) -> tags.addObject()
+                        .put("key", k)
+                        .put("value", tracking.fit(runRoot, "tag", k, v, serverLimits.registryTagValue())));
         JsonNode created;
         try {
             created = http.send("create-model-version", "POST", "/mlflow/model-versions/create", body, false);
         } catch (NotFoundException noModel) {
             createRegisteredModel(model);
             created = http.send("create-model-version", "POST", "/mlflow/model-versions/create", body, false);
+        }
+        if (ownRun) {
+            runs.finish(runId);
         }
         long number =
                 Long.parseLong(created.path("model_version").path("version").asText());
@@ -386,6 +476,9 @@ public final class MlflowRegistryDriver implements RegistryDriver {
         private String experimentName = "mlops4j-registry";
         private Clock clock = Clock.systemUTC();
         private @Nullable Executor executor;
+        private javax.net.ssl.@Nullable SSLContext sslContext;
+        private boolean aliases = true;
+        private boolean copyLakeArtifacts = true;
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder(String trackingUri) {
@@ -542,6 +635,49 @@ public final class MlflowRegistryDriver implements RegistryDriver {
         public Builder uploadExecutor(Executor executor) {
             once("uploadExecutor");
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Sets the TLS context for an https server (default the JVM's trust store); {@link MlflowTls} builds one from
+         * a CA certificate file, as {@code MLFLOW_TRACKING_SERVER_CERT_PATH} names it.
+         *
+         * @param context the context
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder sslContext(javax.net.ssl.SSLContext context) {
+            once("sslContext");
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * Says that the server keeps no model-version aliases (Azure ML's MLflow endpoint): the registry then keeps
+         * every alias pointer in the lake, and the driver never calls MLflow's alias routes.
+         *
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder withoutAliases() {
+            once("withoutAliases");
+            this.aliases = false;
+            return this;
+        }
+
+        /**
+         * Leaves the files of versions whose artifacts are in the lake (what a pipeline registers) out of MLflow; by
+         * default they are copied under the version's run, so that MLflow's clients can download the model.
+         *
+         * @return this builder
+         * @throws IllegalStateException if set before
+         */
+        @CanIgnoreReturnValue
+        public Builder withoutLakeArtifactCopies() {
+            once("withoutLakeArtifactCopies");
+            this.copyLakeArtifacts = false;
             return this;
         }
 

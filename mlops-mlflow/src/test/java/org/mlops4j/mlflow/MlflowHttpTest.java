@@ -51,7 +51,8 @@ class MlflowHttpTest {
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(5),
-                retry);
+                retry,
+                null);
     }
 
     @AfterEach
@@ -173,7 +174,8 @@ class MlflowHttpTest {
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(1),
-                once);
+                once,
+                null);
 
         assertThatThrownBy(() -> closed.get("get-registered-model", "/mlflow/registered-models/get", Map.of()))
                 .isInstanceOfSatisfying(ServiceUnavailableException.class, e -> {

@@ -11,5 +11,20 @@ package org.mlops4j.registry.spi;
  *     landed as the highest version
  * @param metricSearch {@link RegistryDriver#searchVersions} can filter by metric values; without it, a search with
  *     metric bounds throws {@link UnsupportedOperationException}
+ * @param aliases the backend keeps aliases at all; without them (Azure ML's MLflow endpoint has none), the registry
+ *     keeps every alias pointer in the lake and never calls {@link RegistryDriver#readAlias} or {@link
+ *     RegistryDriver#writeAlias}
  */
-public record RegistryCapabilities(boolean atomicAliasMove, boolean conditionalCreate, boolean metricSearch) {}
+public record RegistryCapabilities(
+        boolean atomicAliasMove, boolean conditionalCreate, boolean metricSearch, boolean aliases) {
+    /**
+     * Capabilities of a backend that keeps aliases.
+     *
+     * @param atomicAliasMove see the class comment
+     * @param conditionalCreate see the class comment
+     * @param metricSearch see the class comment
+     */
+    public RegistryCapabilities(boolean atomicAliasMove, boolean conditionalCreate, boolean metricSearch) {
+        this(atomicAliasMove, conditionalCreate, metricSearch, true);
+    }
+}

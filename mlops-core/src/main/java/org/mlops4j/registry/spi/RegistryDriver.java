@@ -48,6 +48,16 @@ public interface RegistryDriver {
     RegistryCapabilities capabilities();
 
     /**
+     * Receives the lake's datasets once, when the registry over this driver is created, before any other call; a
+     * driver that tracks runs uses them to describe a version's input datasets and to read its artifact tree. The
+     * default ignores them.
+     *
+     * @param environment the lake's datasets and location
+     * @throws IllegalStateException if the driver is already attached to another registry and cannot serve two
+     */
+    default void attach(RegistryEnvironment environment) {}
+
+    /**
      * Stores a new version of a model under the next free number {@code n}: the record is {@code
      * recordForNumber.apply(n)}, whose ref is {@code model@n} and whose request id is {@code requestId}.
      *
