@@ -3,19 +3,21 @@ package org.mlops4j.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,16 +25,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.ConflictException;
 import org.mlops4j.common.IntegrityException;
-import org.mlops4j.common.MlopsException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.ProgressListener;
 import org.mlops4j.common.StorageException;
@@ -187,43 +186,17 @@ public final class ContentTrees {
      *     trying again may help
      */
     public long checkout(Digest root, Path directory, String label) {
-        List<Placed> files = new ArrayList<>();
-        List<String> emptyDirectories = new ArrayList<>();
-        List<List<String>> directoryNames = new ArrayList<>();
-        collect(root, "", label, files, emptyDirectories, directoryNames);
+        List<Trees.Entry> top = Trees.read(store, root, label); // a root the lake lacks fails before anything is made
         Path target = directory.toAbsolutePath().normalize();
         Path staging = null;
+        long files;
         try {
             Files.createDirectories(target);
             target = target.toRealPath(); // a target given through a link: the rename replaces the real directory
             requireEmpty(target, label);
             boolean beside = canStageBeside(target);
             staging = Files.createTempDirectory(beside ? target.getParent() : target, STAGING_PREFIX);
-            if (hasCaseCollisions(directoryNames) && isCaseInsensitive(staging)) {
-                throw new UnsafePathException(
-                        caseCollision(directoryNames),
-                        "names differ only by case, and " + directory + " is on a case-insensitive filesystem;"
-                                + " check out on a case-sensitive one");
-            }
-            for (String empty : emptyDirectories) {
-                Files.createDirectories(resolveInside(staging, empty));
-            }
-            List<CompletableFuture<Void>> tasks = new ArrayList<>();
-            Path into = staging;
-            Path place = target;
-            for (Placed file : files) {
-                Path staged = resolveInside(into, file.path());
-                try {
-                    tasks.add(CompletableFuture.runAsync(() -> writeVerified(label, file, staged, place), executor));
-                } catch (RejectedExecutionException e) {
-                    joinAll(tasks);
-                    throw new IllegalStateException(
-                            "the executor refused the checkout of " + label + ": the Mlops instance was closed, or the"
-                                    + " executor the host gave it was shut down; check out through an open Mlops",
-                            e);
-                }
-            }
-            joinAll(tasks);
+            files = new TreeCheckout(this, store, executor, parallelism, label, directory, target).write(top, staging);
             if (beside) {
                 moveIntoPlace(staging, target, label);
             } else {
@@ -245,7 +218,7 @@ public final class ContentTrees {
                 }
             }
         }
-        return files.size();
+        return files;
     }
 
     /** The private directory a checkout writes in; a short name (NAME_MAX holds for it, whatever the files' names). */
@@ -569,36 +542,37 @@ public final class ContentTrees {
      * per-file temp name, so a 255-byte name fits), and it is put in place only when every file matched its digest.
      * No link is followed: nobody else writes in the private directory, and the file is opened with no-follow.
      */
-    private void writeVerified(String label, Placed file, Path staged, Path target) {
+    void writeVerified(String label, String path, Trees.FileEntry entry, Path staged, Path target) {
         try {
-            Files.createDirectories(staged.getParent());
             List<String> damagedCopies = readIntactCopy(
-                    "file '" + file.path() + "' of " + label,
-                    file.entry(),
-                    () -> Files.newOutputStream(
-                            staged,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.WRITE,
-                            LinkOption.NOFOLLOW_LINKS));
+                    () -> "file '" + path + "' of " + label,
+                    entry,
+                    () -> Channels.newOutputStream(FileChannel.open(staged, NEW_STAGED_FILE)));
             if (!damagedCopies.isEmpty()) {
                 LOG.warn(
                         "file '{}' of {} has a damaged copy in the lake ({}); checked out from an intact one",
-                        file.path(),
+                        path,
                         label,
                         String.join("; ", damagedCopies));
             }
-            if (file.entry().executable()) {
+            if (entry.executable()) {
                 makeExecutable(staged);
             }
         } catch (IOException e) {
             throw StorageException.of(
-                    "cannot write '" + file.path() + "' of " + label + " for " + target + ": " + e
+                    "cannot write '" + path + "' of " + label + " for " + target + ": " + e
                             + "; check the target's disk and the lake's store, then check out again into an empty"
                             + " directory",
                     e);
         }
     }
+
+    /** How a staged file is opened: no link followed; one set for every file (not one per open). */
+    private static final Set<OpenOption> NEW_STAGED_FILE = Set.of(
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
 
     /**
      * Re-hashes every copy of a file's content; marks the damaged ones (so reads skip them).
@@ -640,9 +614,9 @@ public final class ContentTrees {
      */
     private static @Nullable String damageOf(Trees.FileEntry entry, InputStream in, OutputStream out)
             throws IOException {
-        MessageDigest sha = Digest.newSha256();
+        MessageDigest sha = ThreadBuffers.sha256();
         long size = 0;
-        byte[] buffer = new byte[128 * 1024];
+        byte[] buffer = ThreadBuffers.bytes(entry.size() + 1); // + 1: the end is seen in the same read
         int n;
         while ((n = in.read(buffer)) >= 0) {
             sha.update(buffer, 0, n);
@@ -665,12 +639,12 @@ public final class ContentTrees {
      * Reads a file's content into {@code sink}, copy after copy until one matches the file's digest and size: a copy
      * found damaged is marked so (no later read uses it) and the next copy, if the lake has one, is read afresh.
      *
-     * @param what names the file in messages
+     * @param what names the file in messages (made only for one)
      * @return the damaged copies read on the way, each with what it read as; empty when the first one was intact
      * @throws IntegrityException if every copy is damaged; then {@code sink} holds damaged bytes
      * @throws NotFoundException if the lake has no copy
      */
-    private List<String> readIntactCopy(String what, Trees.FileEntry entry, Sink sink) throws IOException {
+    private List<String> readIntactCopy(Supplier<String> what, Trees.FileEntry entry, Sink sink) throws IOException {
         List<String> damagedCopies = new ArrayList<>();
         while (true) {
             ContentPacks.Opened opened;
@@ -679,8 +653,8 @@ public final class ContentTrees {
             } catch (IntegrityException everyCopyDamaged) {
                 String readNow = damagedCopies.isEmpty() ? "" : String.join("; ", damagedCopies) + "; ";
                 throw new IntegrityException(
-                        what + " is damaged in the lake: expected " + entry.digest() + " (" + entry.size() + " bytes); "
-                                + readNow + everyCopyDamaged.getMessage(),
+                        what.get() + " is damaged in the lake: expected " + entry.digest() + " (" + entry.size()
+                                + " bytes); " + readNow + everyCopyDamaged.getMessage(),
                         everyCopyDamaged);
             }
             String damage;
@@ -711,60 +685,13 @@ public final class ContentTrees {
         Files.setPosixFilePermissions(path, permissions);
     }
 
-    private static Path resolveInside(Path directory, String path) {
-        PathRules.checkRelativePath(path);
-        Path resolved = directory;
-        for (String segment : path.split("/")) {
-            resolved = resolved.resolve(segment);
-        }
-        Path normalized = resolved.normalize();
-        if (!normalized.startsWith(directory.normalize())) {
-            throw new UnsafePathException(path, "it would be written outside " + directory);
-        }
-        return normalized;
-    }
-
-    private static boolean hasCaseCollisions(List<List<String>> directoryNames) {
-        return !caseCollision(directoryNames).isEmpty();
-    }
-
-    private static String caseCollision(List<List<String>> directoryNames) {
-        for (List<String> names : directoryNames) {
-            Map<String, String> folded = new HashMap<>();
-            for (String name : names) {
-                String key = name.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
-                String other = folded.putIfAbsent(key, name);
-                if (other != null) {
-                    return other + "' and '" + name;
-                }
-            }
-        }
-        return "";
-    }
-
-    private static boolean isCaseInsensitive(Path directory) throws IOException {
+    static boolean isCaseInsensitive(Path directory) throws IOException {
         Path probe = Files.createTempFile(directory, ".mlops4j-case-probe-", ".tmp");
         try {
             Path twin = probe.resolveSibling(probe.getFileName().toString().toUpperCase(Locale.ROOT));
             return Files.exists(twin);
         } finally {
             Files.delete(probe);
-        }
-    }
-
-    private static void joinAll(List<CompletableFuture<Void>> tasks) {
-        RuntimeException failure = null;
-        for (CompletableFuture<Void> task : tasks) {
-            try {
-                task.join();
-            } catch (CompletionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException r ? r : new MlopsException(e.getMessage(), e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 }

@@ -424,7 +424,7 @@ final class Snapshotter {
                 }
                 try (InputStream in = openRegular(small.path(), small.file(), small.attributes())) {
                     int size = (int) small.attributes().size();
-                    byte[] bytes = new byte[size];
+                    byte[] bytes = ThreadBuffers.bytes(size); // PackWriter.add copies it
                     int n = in.readNBytes(bytes, 0, size);
                     if (n < size || in.read() >= 0) {
                         throw changed(small.path(), small.file(), small.attributes(), null);
@@ -545,8 +545,7 @@ final class Snapshotter {
 
     /** Opens at most the size the walk saw of a file ({@link #openRegular}): a file appended to is not read to EOF. */
     private FileChannel openBounded(String path, Path file, Attributes seen) throws IOException {
-        Attributes now = Attributes.read(file);
-        if (!now.regularFile()) {
+        if (!Attributes.readBasic(file).regularFile()) {
             throw changed(path, file, seen, null);
         }
         return new BoundedFileChannel(
@@ -557,13 +556,13 @@ final class Snapshotter {
     private void requireUnchanged(String path, Path file, Attributes seen) throws IOException {
         Attributes now;
         try {
-            now = Attributes.read(file);
+            now = Attributes.readBasic(file);
         } catch (NoSuchFileException e) {
             throw changed(path, file, seen, e);
         }
-        StatCache.FileStat a = seen.stat();
-        StatCache.FileStat b = now.stat();
-        boolean sameFile = a == null || b == null || (a.device() == b.device() && a.inode() == b.inode());
+        Object a = seen.fileKey();
+        Object b = now.fileKey();
+        boolean sameFile = a == null || b == null || a.equals(b); // device and inode, on Unix
         if (!now.regularFile()
                 || now.size() != seen.size()
                 || now.modifiedNanos() != seen.modifiedNanos()
@@ -865,14 +864,15 @@ final class Snapshotter {
             long size,
             boolean executable,
             long modifiedNanos,
-            StatCache.@Nullable FileStat stat) {
+            StatCache.@Nullable FileStat stat,
+            @Nullable Object fileKey) {
 
         static Attributes read(Path path) throws IOException {
             if (path.getFileSystem() == FileSystems.getDefault() || supportsUnix(path)) {
                 try {
                     Map<String, Object> a = Files.readAttributes(
                             path,
-                            "unix:mode,ino,dev,size,lastModifiedTime,ctime,isDirectory,isRegularFile,isSymbolicLink",
+                            "unix:mode,ino,dev,size,lastModifiedTime,ctime,isDirectory,isRegularFile,isSymbolicLink,fileKey",
                             LinkOption.NOFOLLOW_LINKS);
                     int mode = ((Number) a.get("mode")).intValue();
                     long size = (Long) a.get("size");
@@ -891,7 +891,8 @@ final class Snapshotter {
                             size,
                             executable,
                             stat.mtimeNanos(),
-                            stat);
+                            stat,
+                            a.get("fileKey"));
                 } catch (UnsupportedOperationException | IllegalArgumentException e) {
                     // no "unix" view here: fall through
                 }
@@ -906,19 +907,29 @@ final class Snapshotter {
                         a.size(),
                         a.permissions().contains(PosixFilePermission.OWNER_EXECUTE),
                         nanos(a.lastModifiedTime()),
-                        null);
+                        null,
+                        a.fileKey());
             } catch (UnsupportedOperationException e) {
-                BasicFileAttributes a =
-                        Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                return new Attributes(
-                        a.isDirectory(),
-                        a.isRegularFile(),
-                        a.isSymbolicLink(),
-                        a.size(),
-                        false,
-                        nanos(a.lastModifiedTime()),
-                        null);
+                return readBasic(path);
             }
+        }
+
+        /**
+         * Reads type, size, modification time and file key, without the executable bit or the stat cache's fields:
+         * what the checks around each read compare. One object per call, where the {@code unix:} view builds a map of
+         * boxed values from a parsed list of names (most of a cold snapshot's garbage per file, issue 19).
+         */
+        static Attributes readBasic(Path path) throws IOException {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return new Attributes(
+                    a.isDirectory(),
+                    a.isRegularFile(),
+                    a.isSymbolicLink(),
+                    a.size(),
+                    false,
+                    nanos(a.lastModifiedTime()),
+                    null,
+                    a.fileKey());
         }
 
         private static boolean supportsUnix(Path path) {
