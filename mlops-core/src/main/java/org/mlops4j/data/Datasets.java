@@ -49,6 +49,9 @@ import org.mlops4j.store.VersionAllocator;
  */
 public final class Datasets {
     private static final long RACY_GRANULARITY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Threads of a status walk: stats of a cold directory wait on the disk, so more than the cores. */
+    private static final int STATUS_THREADS =
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     private final ObjectStore store;
     private final VersionAllocator versions;
@@ -193,6 +196,44 @@ public final class Datasets {
      */
     public DatasetDiff diff(DatasetVersion older, DatasetVersion newer) {
         return trees.diff(older.getDigest(), newer.getDigest());
+    }
+
+    /**
+     * Compares a directory with the latest version of a dataset, as a snapshot of it would, without storing anything:
+     * which paths a snapshot now would add, remove or change, and which files only moved. Files the stat cache of the
+     * directory's last snapshot vouches for are not read (see {@link SnapshotBuilder#statCache}); the others are
+     * hashed. When nothing changed, no tree is read from the lake. The cache is not updated.
+     *
+     * @param name the dataset's name
+     * @param directory the working directory, as given to {@code snapshot(name).directory(…)}
+     * @return what differs; {@link DatasetStatus#isClean()} when a snapshot would return the latest version
+     * @throws IllegalArgumentException if the name is invalid
+     * @throws NotFoundException if the dataset has no version, or the directory does not exist
+     * @throws UnsafePathException if the directory holds what a snapshot refuses (a device, socket or FIFO, or a
+     *     symbolic link that leaves it or points to a directory)
+     * @throws org.mlops4j.common.MlopsException if a file cannot be read
+     * @throws org.mlops4j.common.StorageException if the store cannot be read; it says whether trying again may help
+     */
+    public DatasetStatus status(String name, Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        DatasetVersion latest = findLatest(name)
+                .orElseThrow(() -> new NotFoundException(
+                        "dataset '" + name + "' has no version to compare " + directory + " with; snapshot it first"));
+        if (!java.nio.file.Files.isDirectory(directory)) {
+            throw new NotFoundException("status of '" + name + "': the directory " + directory.toAbsolutePath()
+                    + " does not exist or is not a directory; give the directory that was snapshot");
+        }
+        Path cacheFile = directory.getFileSystem() == FileSystems.getDefault() ? statCacheFile(directory) : null;
+        StatCache cache = cacheFile == null
+                ? StatCache.empty(RACY_GRANULARITY_NANOS)
+                : StatCache.load(cacheFile, RACY_GRANULARITY_NANOS);
+        Path root;
+        try {
+            root = directory.toRealPath();
+        } catch (IOException e) {
+            throw new NotFoundException("status of '" + name + "': cannot resolve " + directory + ": " + e);
+        }
+        return new WorkingTreeStatus(store, cache, root).compare(latest.getRef(), latest.getDigest(), STATUS_THREADS);
     }
 
     /**
@@ -404,8 +445,15 @@ public final class Datasets {
                 || source.directory().getFileSystem() != FileSystems.getDefault()) {
             return null; // the cache is keyed by one source directory on this host's disk
         }
+        return statCacheFile(source.directory());
+    }
+
+    private @Nullable Path statCacheFile(Path directory) {
+        if (statCacheDirectory == null) {
+            return null;
+        }
         try {
-            String identity = HostName.get() + "\n" + source.directory().toRealPath() + "\n" + store;
+            String identity = HostName.get() + "\n" + directory.toRealPath() + "\n" + store;
             return Objects.requireNonNull(statCacheDirectory)
                     .resolve(
                             Digest.of(identity.getBytes(StandardCharsets.UTF_8)).hex() + ".statcache");

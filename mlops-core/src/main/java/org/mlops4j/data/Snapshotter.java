@@ -857,7 +857,7 @@ final class Snapshotter {
 
     // --- attributes: one stat per file -------------------------------------------------------------------------
 
-    private record Attributes(
+    record Attributes(
             boolean directory,
             boolean regularFile,
             boolean symbolicLink,

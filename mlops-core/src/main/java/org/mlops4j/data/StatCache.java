@@ -93,7 +93,8 @@ final class StatCache {
         return Math.max(16, (int) (entries / 0.75f) + 1);
     }
 
-    private static StatCache empty(long granularityNanos) {
+    /** A cache that remembers nothing. */
+    static StatCache empty(long granularityNanos) {
         return new StatCache(FileIndex.EMPTY, Map.of(), Long.MIN_VALUE, granularityNanos);
     }
 
