@@ -1,6 +1,7 @@
 // MLOps4J in JShell. Start it with scripts/jshell (it builds the class path), or:
 //   jshell --class-path <mlops-core and its dependencies> samples/jshell/mlops.jsh
-// The lake is $MLOPS4J_HOME/lake, or ./.mlops4j/lake when MLOPS4J_HOME is not set.
+// The lake is $MLOPS4J_LAKE, else $MLOPS4J_HOME/lake, else ./.mlops4j/lake; the registry is the one in the lake, or
+// the one MLOPS4J_REGISTRY names (mlflow with MLFLOW_TRACKING_URI, or mlflow+http(s)://host).
 import java.nio.file.*;
 import java.time.*;
 import java.util.*;
@@ -20,10 +21,10 @@ import org.mlops4j.report.*;
 import org.mlops4j.serving.*;
 import org.mlops4j.store.*;
 
-var mlops = Mlops.local();
+var mlops = Mlops.fromEnvironment();
 
 System.out.println(mlops == null
-    ? "MLOps4J opened no lake (the error above says why); fix that, then: var mlops = Mlops.local();"
+    ? "MLOps4J opened no lake (the error above says why); fix that, then: var mlops = Mlops.fromEnvironment();"
     : """
     MLOps4J — lake: %s
     `mlops` is open on it. A few lines to try:

@@ -202,10 +202,6 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
     static Mlops fromEnvironment(
             Function<String, @Nullable String> env, Function<String, @Nullable String> properties) {
         String registry = env.apply(REGISTRY_VARIABLE);
-        RegistryDriver driver = null;
-        if (registry != null && !registry.isBlank() && !registry.strip().equalsIgnoreCase("embedded")) {
-            driver = RegistryDrivers.open(REGISTRY_VARIABLE, registry, env, Mlops.class.getClassLoader());
-        }
         String lake = env.apply(LAKE_VARIABLE);
         Path lakeDirectory;
         Path caches;
@@ -223,12 +219,13 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
         Builder builder = builder();
         builder.env = env;
         builder.properties = properties;
+        builder.registryVariable = REGISTRY_VARIABLE;
+        if (registry != null && !registry.isBlank()) {
+            builder.registry(registry); // first: a missing module is reported before the lake is touched
+        }
         builder.localLake(lakeDirectory);
         if (caches != null) {
             builder.cacheDirectory(caches);
-        }
-        if (driver != null) {
-            builder.registryDriver(driver);
         }
         return builder.build();
     }
@@ -384,6 +381,9 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
         /** Where the default cache directory is looked up; tests plant values here. */
         Function<String, @Nullable String> env = System::getenv;
 
+        /** Names the registry setting in messages. */
+        String registryVariable = "registry";
+
         Function<String, @Nullable String> properties = System::getProperty;
 
         /**
@@ -402,6 +402,30 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
             }
             this.registryDriver = Objects.requireNonNull(driver, "driver");
             return this;
+        }
+
+        /**
+         * Opens the registry a setting names, as {@code MLOPS4J_REGISTRY} does ({@link Mlops#fromEnvironment()}):
+         * {@code embedded} keeps the registry in the lake; {@code mlflow} (the server in {@code MLFLOW_TRACKING_URI})
+         * or {@code mlflow+https://host} puts it on that MLflow server. The driver is found by the setting's scheme
+         * through {@link java.util.ServiceLoader}; credentials come from the environment (MLflow's variables).
+         *
+         * @param setting the setting
+         * @return this builder
+         * @throws IllegalStateException if a registry driver was set before
+         * @throws IllegalArgumentException if no driver on the class path opens the setting's scheme (the message
+         *     names the schemes found and the Maven artifact to add), or the driver refuses the setting
+         */
+        @CanIgnoreReturnValue
+        public Builder registry(String setting) {
+            Objects.requireNonNull(setting, "setting");
+            if (setting.isBlank() || setting.strip().equalsIgnoreCase("embedded")) {
+                if (this.registryDriver != null) {
+                    throw new IllegalStateException("registryDriver was already set to " + this.registryDriver);
+                }
+                return this;
+            }
+            return registryDriver(RegistryDrivers.open(registryVariable, setting, env, Mlops.class.getClassLoader()));
         }
 
         private Builder() {}

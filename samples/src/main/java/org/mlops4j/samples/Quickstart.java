@@ -76,7 +76,8 @@ public final class Quickstart {
     public static void main(String[] args) {
         Path base = Path.of(args.length > 0 ? args[0] : "target/quickstart");
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
-        var unused = run(base.resolve("run-" + stamp), System.out);
+        String registry = System.getenv(Mlops.REGISTRY_VARIABLE);
+        var unused = run(base.resolve("run-" + stamp), registry == null ? "embedded" : registry, System.out);
     }
 
     /**
@@ -87,18 +88,36 @@ public final class Quickstart {
      * @return what happened, for tests
      */
     public static QuickstartResult run(Path home, PrintStream out) {
+        return run(home, "embedded", out);
+    }
+
+    /**
+     * Runs the story in a lake at {@code home}, with the model registry a setting names: {@code embedded} (in the
+     * lake), or {@code mlflow} / {@code mlflow+http(s)://host} for an MLflow server, as {@code MLOPS4J_REGISTRY} says.
+     *
+     * @param home the lake's home directory; a fresh one tells the story from the start
+     * @param registry the registry setting
+     * @param out where the story is printed
+     * @return what happened, for tests
+     */
+    public static QuickstartResult run(Path home, String registry, PrintStream out) {
         long started = System.nanoTime();
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         List<ReportEvent> events = new ArrayList<>();
         ChurnWorkflow workflow = new ChurnWorkflow(home.resolve("work"));
-        try (Mlops mlops = Mlops.local(home);
+        try (Mlops mlops = Mlops.builder()
+                        .localLake(home.resolve("lake"))
+                        .cacheDirectory(home.resolve("cache"))
+                        .registry(registry)
+                        .build();
                 Deployer deployer = LocalDeployer.builder()
                         .mlops(mlops)
                         .loader(new OnnxModelLoader())
                         .front(ScoringServer.builder())
                         .build()) {
-            out.println("MLOps4J quickstart — lake " + home.toAbsolutePath() + ", endpoint "
-                    + deployer.scoringUri(ENDPOINT));
+            out.println("MLOps4J quickstart — lake " + home.toAbsolutePath() + ", registry "
+                    + (registry.isBlank() || registry.equalsIgnoreCase("embedded") ? "embedded" : registry)
+                    + ", endpoint " + deployer.scoringUri(ENDPOINT));
 
             // 1. Month 1: raw data arrives as an immutable, content-addressed dataset version with a profile.
             DatasetVersion month1 = workflow.arrive(mlops, ChurnData.normal(), ROWS, 42, out);
