@@ -815,13 +815,16 @@ def read_tree(data):
         name = field(item, "name", str)
         check_tree_name(name)
         if previous is not None and name.encode("utf-8") <= previous.encode("utf-8"):
-            raise TreeReject("order", "-", "out of order")
+            same = name == previous
+            raise TreeReject("order", "DUPLICATE_KEY" if same else "UNSORTED_KEYS", "out of order or twice")
         previous = name
         digest = bytes.fromhex(DIGEST_RE.fullmatch(field(item, "digest", str)).group(1))
         if item["type"] == "dir" and set(item) == {"digest", "name", "type"}:
             entries.append((2, name, None, digest))
         elif item["type"] == "file" and set(item) == {"digest", "executable", "name", "size", "type"}:
             entries.append((1 if field(item, "executable", bool) else 0, name, field(item, "size", int), digest))
+        elif item.get("type") not in ("file", "dir"):
+            raise TreeReject("encoding", "INVALID_VALUE", "unknown type %r" % item.get("type"))
         else:
             raise TreeReject("encoding", "UNKNOWN_FIELD", "entry %r" % item)
     return entries

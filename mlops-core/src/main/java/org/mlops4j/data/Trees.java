@@ -3,6 +3,7 @@ package org.mlops4j.data;
 import java.util.ArrayList;
 import java.util.List;
 import org.mlops4j.common.IntegrityException;
+import org.mlops4j.internal.Quoting;
 import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.lake.internal.JsonLimits;
@@ -83,22 +84,27 @@ final class Trees {
         // A JSON tree: tree/1, or a newer binary one whose header the format scan reports as UNSUPPORTED_FORMAT
         RecordReader record = RecordReader.parse(bytes, TreeEncoding.FORMAT, "tree " + tree, LIMITS);
         if (record.getFormatVersion() != JSON_FORMAT.version()) {
-            throw new LakeFormatException(
+            throw damaged(
                     LakeFormatException.Reason.INVALID_VALUE,
                     "$.format",
-                    -1,
-                    "tree " + tree,
-                    "a " + TreeEncoding.FORMAT + " is binary and starts with its header, never JSON; the lake is"
-                            + " damaged, or a tool wrote this tree against the format",
-                    null);
+                    tree,
+                    "a " + TreeEncoding.FORMAT + " is binary and starts with its header, never JSON");
         }
         List<Entry> entries = new ArrayList<>();
         String previous = null;
         for (RecordReader item : record.getObjectList("entries")) {
             String name = item.getString("name");
             PathRules.checkName(name, where + ":" + name);
-            if (previous != null && StoreKey.compareUtf8(previous, name) >= 0) {
-                throw new IntegrityException("tree " + tree + " lists '" + name + "' out of order or twice");
+            int order = previous == null ? -1 : StoreKey.compareUtf8(previous, name);
+            if (order >= 0) {
+                // the same rejection classes as tree/2 (§14.3), so both encodings fail alike
+                throw damaged(
+                        order == 0
+                                ? LakeFormatException.Reason.DUPLICATE_KEY
+                                : LakeFormatException.Reason.UNSORTED_KEYS,
+                        item.getPath() + ".name",
+                        tree,
+                        "the tree lists " + Quoting.abbreviate(name) + " out of order or twice");
             }
             previous = name;
             String type = item.getString("type");
@@ -111,11 +117,26 @@ final class Trees {
             } else if (type.equals("dir")) {
                 entries.add(new DirEntry(name, item.getDigest("digest")));
             } else {
-                throw new IntegrityException("tree " + tree + " has an entry of unknown type '" + type + "'");
+                throw damaged(
+                        LakeFormatException.Reason.INVALID_VALUE,
+                        item.getPath() + ".type",
+                        tree,
+                        "the tree has an entry of unknown type " + Quoting.abbreviate(type));
             }
             item.finish();
         }
         record.finish();
         return entries;
+    }
+
+    private static LakeFormatException damaged(
+            LakeFormatException.Reason reason, String path, Digest tree, String what) {
+        return new LakeFormatException(
+                reason,
+                path,
+                -1,
+                "tree " + tree,
+                what + "; the lake is damaged, or a tool wrote this tree against the format",
+                null);
     }
 }

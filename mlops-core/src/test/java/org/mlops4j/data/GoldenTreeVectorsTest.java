@@ -136,6 +136,24 @@ class GoldenTreeVectorsTest {
         }
     }
 
+    /** Found by {@code TreeFormatFuzzTest}: a tree/1 out of order was an untyped IntegrityException. */
+    @ParameterizedTest(name = "{0} then {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"b,a,UNSORTED_KEYS", "a,a,DUPLICATE_KEY"})
+    void shouldRejectTree1WithTheReasonOfTree2WhenNamesAreOutOfOrderOrTwice(
+            String first, String second, String reason) {
+        String digest = "\"digest\":\"" + Digest.of(new byte[0]) + "\"";
+        byte[] bytes = ("{\"entries\":[{" + digest + ",\"name\":\"" + first + "\",\"type\":\"dir\"},{" + digest
+                        + ",\"name\":\"" + second + "\",\"type\":\"dir\"}],\"format\":\"mlops4j.tree/1\"}")
+                .getBytes(StandardCharsets.US_ASCII);
+
+        assertThatThrownBy(() -> Trees.decode(bytes, Digest.of(bytes), "golden"))
+                .isInstanceOf(LakeFormatException.class)
+                .hasMessageContaining("tree " + Digest.of(bytes))
+                .hasMessageContaining("$.entries[1].name")
+                .extracting(e -> ((LakeFormatException) e).getReason().toString())
+                .isEqualTo(reason);
+    }
+
     @Test
     void shouldCoverEveryCheckWhenInvalidVectorsAreIndexed() {
         assertThat(invalid().map(Invalid::check)).containsAll(MESSAGES.keySet());
