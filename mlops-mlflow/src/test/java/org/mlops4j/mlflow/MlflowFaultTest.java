@@ -175,6 +175,7 @@ class MlflowFaultTest {
                 }
                 token = page.path("next_page_token").asText("");
             } while (!token.isEmpty());
+            long runsInExperiment = countRuns(direct.http(), EXPERIMENT);
             long duplicates =
                     visibleByRequest.values().stream().filter(n -> n > 1).count();
             long lost = registered.keySet().stream()
