@@ -33,7 +33,10 @@ import org.mlops4j.registry.ModelVersion;
 /**
  * Issue 20, acceptance 4 ({@code scripts/bench-mlflow}): registers a model version with 10 MB of artifacts (10 files),
  * 20 metrics, 20 params, 2 dataset inputs and an alias, through this library and through MLflow's Python client
- * (one long-lived process, so that neither side pays its start-up in the figures), against the same server behind one
+ * ({@code MlflowClient} calls in one long-lived process, so that neither side pays its start-up in the figures; the
+ * version is created with {@code create_model_version(source=<run artifact root>/model, run_id)}, as this library
+ * does; in 3.17.2 {@code mlflow.register_model("runs:/…/model")} refused this run: "Unable to find a logged_model with
+ * artifact_path model under run …"), against the same server behind one
  * loopback counting proxy; rounds interleaved (Java, Python, Java, …, the first of each a warm-up, not counted).
  * Per round: wall time, requests and bytes at the proxy, and the client's CPU time (Java: the CPU of this JVM's
  * threads except the proxy's; Python: {@code time.process_time()}). Writes the raw rounds and the medians as JSON.
@@ -64,9 +67,11 @@ public final class MlflowBench {
             "            src = HTTPDatasetSource(url='file:///lake/' + name)",
             "            mlflow.log_input(MetaDataset(src, name=name, digest=(name + str(n))[:36]), context=ctx)",
             "        mlflow.log_artifacts(model_dir, 'model')",
-            "    mv = mlflow.register_model(f'runs:/{run.info.run_id}/model', 'bench-python')",
+            "    if n == 0:",
+            "        client.create_registered_model('bench-python')",
+            "    mv = client.create_model_version('bench-python', run.info.artifact_uri + '/model', run.info.run_id)",
             "    client.set_registered_model_alias('bench-python', 'champion', mv.version)",
-            "    print(json.dumps({'wall_ms': (time.perf_counter() - t0) * 1000,"
+            "    print('RESULT ' + json.dumps({'wall_ms': (time.perf_counter() - t0) * 1000,"
                     + " 'cpu_ms': (time.process_time() - c0) * 1000, 'version': mv.version}), flush=True)");
 
     private MlflowBench() {}
@@ -105,10 +110,13 @@ public final class MlflowBench {
                     mlops.datasets().snapshot("bench-train").directory(train).commit();
             DatasetVersion evalVersion =
                     mlops.datasets().snapshot("bench-eval").directory(eval).commit();
-            Process python = new ProcessBuilder(
+            ProcessBuilder pythonBuilder = new ProcessBuilder(
                             server.getPython().toString(), "-c", PYTHON, proxy.uri(), model.toString())
-                    .redirectError(work.resolve("python.log").toFile())
-                    .start();
+                    .redirectError(work.resolve("python.log").toFile());
+            // no usage telemetry to the internet from the Python side (this library sends none)
+            pythonBuilder.environment().put("MLFLOW_DISABLE_TELEMETRY", "true");
+            pythonBuilder.environment().put("DO_NOT_TRACK", "true");
+            Process python = pythonBuilder.start();
             BufferedReader fromPython =
                     new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
             BufferedWriter toPython =
@@ -151,10 +159,13 @@ public final class MlflowBench {
                 toPython.write(round + "\n");
                 toPython.flush();
                 String line = fromPython.readLine();
+                while (line != null && !line.startsWith("RESULT ")) {
+                    line = fromPython.readLine(); // MLflow prints links to the run on standard output
+                }
                 if (line == null) {
                     throw new IllegalStateException("the Python client stopped; see " + work.resolve("python.log"));
                 }
-                ObjectNode p = (ObjectNode) json.readTree(line);
+                ObjectNode p = (ObjectNode) json.readTree(line.substring("RESULT ".length()));
                 p.put("client", "python")
                         .put("round", round)
                         .put("warmup", round == 0)

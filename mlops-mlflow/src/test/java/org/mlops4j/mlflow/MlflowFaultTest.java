@@ -42,6 +42,7 @@ class MlflowFaultTest {
     private static final String MODEL = "faulty";
     private static final int MIN_OPERATIONS = 500;
     private static final int ATTEMPTS = 8;
+    private static final String EXPERIMENT = "fault-test";
 
     @TempDir
     Path temp;
@@ -81,6 +82,7 @@ class MlflowFaultTest {
         Files.writeString(model.resolve("weights.bin"), "w".repeat(4096));
         try (FaultProxy proxy = new FaultProxy(server.getTrackingUri(), faults, 1_300)) {
             MlflowRegistryDriver faulty = MlflowRegistryDriver.builder(proxy.uri())
+                    .experimentName(EXPERIMENT)
                     .connectTimeout(Duration.ofSeconds(1))
                     .requestTimeout(Duration.ofSeconds(1))
                     .transferTimeout(Duration.ofSeconds(1))
@@ -173,6 +175,7 @@ class MlflowFaultTest {
                 }
                 token = page.path("next_page_token").asText("");
             } while (!token.isEmpty());
+            long runsInExperiment = countRuns(direct.http(), EXPERIMENT);
             long duplicates =
                     visibleByRequest.values().stream().filter(n -> n > 1).count();
             long lost = registered.keySet().stream()
@@ -186,7 +189,8 @@ class MlflowFaultTest {
                     "MLflow %s fault test: %d operations (%s), untyped errors=%d; %d proxied requests, faults %s;"
                             + " retries asked %d waits, %d of them >= 1 s (Retry-After); registrations succeeded=%d,"
                             + " gave up=%d; versions visible=%d, in MLflow=%d (hidden twins=%d); lost=%d, duplicates=%d,"
-                            + " runs shared by two versions=%d%n",
+                            + " runs shared by two versions=%d; runs in the experiment=%d, of them held by no version"
+                            + " (left by attempts that failed before their version was created)=%d%n",
                     server.getVersion(),
                     operations,
                     outcomes,
@@ -202,7 +206,9 @@ class MlflowFaultTest {
                     raw - visible.size(),
                     lost,
                     duplicates,
-                    sharedRuns);
+                    sharedRuns,
+                    runsInExperiment,
+                    runsInExperiment - new HashSet<>(runIds).size());
             assertThat(untyped).as("calls that failed with an untyped error").isEmpty();
             assertThat(operations).isGreaterThanOrEqualTo(MIN_OPERATIONS);
             assertThat(lost).as("registrations answered but not visible").isZero();
@@ -219,6 +225,29 @@ class MlflowFaultTest {
                     .isPositive();
             assertThat(outcomes.keySet()).contains("register:ok", "setAlias:ok", "openArtifact:ok");
         }
+    }
+
+    private static long countRuns(MlflowHttp http, String experiment) {
+        String id = http.get(
+                        "get-experiment-by-name",
+                        "/mlflow/experiments/get-by-name",
+                        Map.of("experiment_name", experiment))
+                .path("experiment")
+                .path("experiment_id")
+                .asText();
+        long runs = 0;
+        String token = "";
+        do {
+            com.fasterxml.jackson.databind.node.ObjectNode body = http.object().put("max_results", 1000);
+            body.putArray("experiment_ids").add(id);
+            if (!token.isEmpty()) {
+                body.put("page_token", token);
+            }
+            JsonNode page = http.send("search-runs", "POST", "/mlflow/runs/search", body, true);
+            runs += page.path("runs").size();
+            token = page.path("next_page_token").asText("");
+        } while (!token.isEmpty());
+        return runs;
     }
 
     /** Runs one operation and counts its outcome: ok, or the typed exception's class; anything else is untyped. */

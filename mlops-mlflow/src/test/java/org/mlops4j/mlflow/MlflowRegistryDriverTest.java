@@ -38,6 +38,24 @@ class MlflowRegistryDriverTest {
         MlflowRegistryDriverContractTest.deleteAllRegisteredModels(http);
     }
 
+    /** MLflow's {@code model_version} object of a version. */
+    static JsonNode modelVersion(MlflowHttp http, String model, long version) {
+        return http.get(
+                        "get-model-version",
+                        "/mlflow/model-versions/get",
+                        Map.of("name", model, "version", Long.toString(version)))
+                .path("model_version");
+    }
+
+    /** MLflow's {@code run} object of a model version's run. */
+    static JsonNode runOf(MlflowHttp http, JsonNode modelVersion) {
+        return http.get(
+                        "get-run",
+                        "/mlflow/runs/get",
+                        Map.of("run_id", modelVersion.path("run_id").asText()))
+                .path("run");
+    }
+
     private ModelVersion record(String model, long n, StoredArtifacts artifacts) {
         return new ModelVersion(
                 new ModelRef(model, n),
@@ -70,16 +88,8 @@ class MlflowRegistryDriverTest {
 
         ModelVersion v = driver.createVersion("churn", "req-1", n -> record("churn", n, artifacts));
 
-        JsonNode mv = http.get(
-                        "get-model-version",
-                        "/mlflow/model-versions/get",
-                        Map.of("name", "churn", "version", Long.toString(v.getVersion())))
-                .path("model_version");
-        JsonNode run = http.get(
-                        "get-run",
-                        "/mlflow/runs/get",
-                        Map.of("run_id", mv.path("run_id").asText()))
-                .path("run");
+        JsonNode mv = modelVersion(http, "churn", v.getVersion());
+        JsonNode run = runOf(http, mv);
         assertThat(mv.path("source").asText())
                 .startsWith(run.path("info").path("artifact_uri").asText() + "/");
         assertThat(MlflowRecords.tags(mv.path("tags"))).containsEntry("team", "growth");

@@ -70,16 +70,8 @@ class MlflowTrackingTest {
             ModelVersion v = mlops.registry().register(registration);
 
             MlflowHttp http = driver.http();
-            JsonNode mv = http.get(
-                            "get-model-version",
-                            "/mlflow/model-versions/get",
-                            Map.of("name", "tracked", "version", Long.toString(v.getVersion())))
-                    .path("model_version");
-            JsonNode run = http.get(
-                            "get-run",
-                            "/mlflow/runs/get",
-                            Map.of("run_id", mv.path("run_id").asText()))
-                    .path("run");
+            JsonNode mv = MlflowRegistryDriverTest.modelVersion(http, "tracked", v.getVersion());
+            JsonNode run = MlflowRegistryDriverTest.runOf(http, mv);
             String experiment = http.get(
                             "get-experiment-by-name",
                             "/mlflow/experiments/get-by-name",
