@@ -11,7 +11,6 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
@@ -373,18 +372,37 @@ public final class AzureBlobObjectStore implements ObjectStore {
     }
 
     private boolean putSingle(StoreKey key, byte[] bytes, BlobRequestConditions condition) {
-        return call("put-content", () -> "store content " + key + " in " + this, () -> {
+        // a lost condition: another writer stored the same content first
+        return putConditional("put-content", "store content " + key, key, bytes, condition, false)
+                .isPresent();
+    }
+
+    /**
+     * One conditional PUT of a whole blob.
+     *
+     * @param absentIsLost whether a 404 (an {@code If-Match} on a blob that is gone) also means the condition was lost
+     * @return the new ETag, or empty if the condition was lost
+     */
+    private Optional<String> putConditional(
+            String operation,
+            String what,
+            StoreKey key,
+            byte[] bytes,
+            BlobRequestConditions condition,
+            boolean absentIsLost) {
+        return call(operation, () -> what + " in " + this, () -> {
             try {
-                block(key)
+                return Optional.of(block(key)
                         .uploadWithResponse(
                                 new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes))
                                         .setRequestConditions(condition),
                                 callTimeout,
-                                Context.NONE);
-                return true;
+                                Context.NONE)
+                        .getValue()
+                        .getETag());
             } catch (BlobStorageException e) {
-                if (BlobFailures.isConditionLost(e)) {
-                    return false; // another writer stored the same content first
+                if (BlobFailures.isConditionLost(e) || (absentIsLost && BlobFailures.isNotFound(e))) {
+                    return Optional.empty();
                 }
                 throw e;
             }
@@ -652,49 +670,24 @@ public final class AzureBlobObjectStore implements ObjectStore {
     @Override
     public boolean createIfAbsent(StoreKey key, byte[] bytes) {
         requireRecordKey(key);
-        byte[] copy = bytes.clone();
-        return call("create-if-absent", () -> "create " + key + " in " + this, () -> {
-            try {
-                block(key)
-                        .uploadWithResponse(
-                                new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(copy))
-                                        .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
-                                callTimeout,
-                                Context.NONE);
-                return true;
-            } catch (BlobStorageException e) {
-                if (BlobFailures.isConditionLost(e)) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return putConditional(
+                        "create-if-absent",
+                        "create " + key,
+                        key,
+                        bytes.clone(),
+                        new BlobRequestConditions().setIfNoneMatch("*"),
+                        false)
+                .isPresent();
     }
 
     @Override
     public Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes) {
         requireRecordKey(key);
-        byte[] copy = bytes.clone();
         BlobRequestConditions condition = expected == null
                 ? new BlobRequestConditions().setIfNoneMatch("*")
                 : new BlobRequestConditions().setIfMatch(expected.value());
-        return call("compare-and-set", () -> "move " + key + " in " + this, () -> {
-            try {
-                BlockBlobItem item = block(key)
-                        .uploadWithResponse(
-                                new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(copy))
-                                        .setRequestConditions(condition),
-                                callTimeout,
-                                Context.NONE)
-                        .getValue();
-                return Optional.of(new ObjectTag(item.getETag()));
-            } catch (BlobStorageException e) {
-                if (BlobFailures.isConditionLost(e) || (expected != null && BlobFailures.isNotFound(e))) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
-        });
+        return putConditional("compare-and-set", "move " + key, key, bytes.clone(), condition, expected != null)
+                .map(ObjectTag::new);
     }
 
     @Override
