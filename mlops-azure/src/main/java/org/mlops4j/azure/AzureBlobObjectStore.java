@@ -18,6 +18,7 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -221,24 +222,54 @@ public final class AzureBlobObjectStore implements ObjectStore {
         Objects.requireNonNull(expected, "expected");
         Objects.requireNonNull(content, "content");
         StoreKey key = ObjectStore.contentKey(expected);
-        Optional<BlobProperties> existing = head(key);
-        if (existing.isPresent()) {
+        try {
+            byte[] first = content.readNBytes(shared.blockSize);
+            int next = content.read();
+            if (next < 0) {
+                // one request: a lost condition says the content is there already
+                requireDigest(expected, Digest.of(first), first.length);
+                return new ContentInfo(expected, first.length, putSmall(key, first));
+            }
+            InputStream whole = new SequenceInputStream(
+                    new ByteArrayInputStream(first),
+                    new SequenceInputStream(new ByteArrayInputStream(new byte[] {(byte) next}), content));
+            // blocks are staged without a condition: look first, so that a writer that lost the race sends nothing
+            Optional<BlobProperties> existing = head(key);
+            if (existing.isEmpty()) {
+                return new StreamUpload(key, expected, whole).run();
+            }
             // hash what the caller sent anyway: the contract rejects bytes that are not the digest's
-            try (Spill spill = Spill.of(content, shared.blockSize, shared.spillDirectory)) {
+            try (Spill spill = Spill.of(whole, shared.blockSize, shared.spillDirectory)) {
                 requireDigest(expected, spill.digest(), spill.size());
                 if (existing.get().getBlobSize() == spill.size()) {
                     return new ContentInfo(expected, spill.size(), false);
                 }
                 return putPositional(expected, spill.size(), spill::read, spill.memory());
-            } catch (IOException e) {
-                throw StorageException.of("cannot read the content to store in " + this + ": " + e, e);
             }
-        }
-        try {
-            return new StreamUpload(key, expected, content).run();
         } catch (IOException e) {
             throw StorageException.of("cannot read the content to store in " + this + ": " + e, e);
         }
+    }
+
+    /**
+     * Stores content of at most one block in one conditional request; when the condition is lost, checks the size of
+     * what is there and replaces it if it is wrong (a torn upload by a foreign tool, damage).
+     *
+     * @return whether this call stored the bytes
+     */
+    private boolean putSmall(StoreKey key, byte[] bytes) {
+        if (putSingle(key, bytes, new BlobRequestConditions().setIfNoneMatch("*"))) {
+            return true;
+        }
+        Optional<BlobProperties> there = head(key);
+        if (there.isEmpty()) {
+            return putSingle(key, bytes, new BlobRequestConditions().setIfNoneMatch("*")); // deleted meanwhile (GC)
+        }
+        return there.get().getBlobSize() != bytes.length
+                && putSingle(
+                        key,
+                        bytes,
+                        new BlobRequestConditions().setIfMatch(there.get().getETag()));
     }
 
     /** Reads bytes of a source that can be read at any position. */
@@ -251,6 +282,9 @@ public final class AzureBlobObjectStore implements ObjectStore {
     private ContentInfo putPositional(Digest digest, long size, Positional source, byte @Nullable [] memory)
             throws IOException {
         StoreKey key = ObjectStore.contentKey(digest);
+        if (size <= shared.blockSize) {
+            return new ContentInfo(digest, size, putSmall(key, memory != null ? memory : source.read(0, (int) size)));
+        }
         Optional<BlobProperties> existing = head(key);
         if (existing.isPresent() && existing.get().getBlobSize() == size) {
             return new ContentInfo(digest, size, false);
@@ -259,42 +293,35 @@ public final class AzureBlobObjectStore implements ObjectStore {
         BlobRequestConditions condition = existing.isPresent()
                 ? new BlobRequestConditions().setIfMatch(existing.get().getETag())
                 : new BlobRequestConditions().setIfNoneMatch("*");
-        boolean created;
-        if (size <= shared.blockSize) {
-            byte[] bytes = memory != null ? memory : source.read(0, (int) size);
-            created = putSingle(key, bytes, condition);
-        } else {
-            String nonce = nonce();
-            int blocks = (int) ((size + shared.blockSize - 1) / shared.blockSize);
-            List<String> ids = new ArrayList<>(blocks);
-            List<Future<?>> staged = new ArrayList<>(blocks);
-            Semaphore inFlight = new Semaphore(shared.parallelism);
-            try {
-                for (int i = 0; i < blocks; i++) {
-                    String id = blockId(nonce, i);
-                    ids.add(id);
-                    long position = (long) i * shared.blockSize;
-                    int length = (int) Math.min(shared.blockSize, size - position);
-                    acquire(inFlight);
-                    staged.add(shared.pool.submit(() -> {
-                        try {
-                            stage(key, id, source.read(position, length));
-                        } catch (IOException e) {
-                            throw StorageException.of("cannot read block " + id + " of " + key + ": " + e, e);
-                        } finally {
-                            inFlight.release();
-                        }
-                        return null;
-                    }));
-                }
-                awaitAll(staged);
-            } catch (RuntimeException e) {
-                staged.forEach(f -> f.cancel(true));
-                throw e;
+        String nonce = nonce();
+        int blocks = (int) ((size + shared.blockSize - 1) / shared.blockSize);
+        List<String> ids = new ArrayList<>(blocks);
+        List<Future<?>> staged = new ArrayList<>(blocks);
+        Semaphore inFlight = new Semaphore(shared.parallelism);
+        try {
+            for (int i = 0; i < blocks; i++) {
+                String id = blockId(nonce, i);
+                ids.add(id);
+                long position = (long) i * shared.blockSize;
+                int length = (int) Math.min(shared.blockSize, size - position);
+                acquire(inFlight);
+                staged.add(shared.pool.submit(() -> {
+                    try {
+                        stage(key, id, source.read(position, length));
+                    } catch (IOException e) {
+                        throw StorageException.of("cannot read block " + id + " of " + key + ": " + e, e);
+                    } finally {
+                        inFlight.release();
+                    }
+                    return null;
+                }));
             }
-            created = commit(key, ids, condition, size);
+            awaitAll(staged);
+        } catch (RuntimeException e) {
+            staged.forEach(f -> f.cancel(true));
+            throw e;
         }
-        return new ContentInfo(digest, size, created);
+        return new ContentInfo(digest, size, commit(key, ids, condition, size));
     }
 
     /** Streams content of known digest: hashed as it is read, staged block by block, committed only if it matches. */
@@ -316,8 +343,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
             int next = in.read();
             if (next < 0) {
                 requireDigest(expected, Digest.ofHash(sha.digest()), first.length);
-                boolean created = putSingle(key, first, new BlobRequestConditions().setIfNoneMatch("*"));
-                return new ContentInfo(expected, first.length, created);
+                return new ContentInfo(expected, first.length, putSmall(key, first));
             }
             String nonce = nonce();
             List<String> ids = new ArrayList<>();

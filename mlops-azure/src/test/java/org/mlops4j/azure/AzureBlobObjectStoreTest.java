@@ -75,6 +75,35 @@ class AzureBlobObjectStoreTest {
     }
 
     @Test
+    void shouldStoreSmallContentInOneRequestAndReplaceABlobOfTheWrongSizeInsteadOfTrustingIt() throws IOException {
+        byte[] bytes = random(10_000);
+        Digest digest = Digest.of(bytes);
+        try (AzureBlobObjectStore store = AzuriteLakes.newLake("small").build()) {
+            long before = store.getHttpRequestCount();
+            assertThat(store.putContent(digest, new ByteArrayInputStream(bytes)).created())
+                    .isTrue();
+            assertThat(store.getHttpRequestCount() - before)
+                    .as("one conditional PUT")
+                    .isEqualTo(1);
+            new com.azure.storage.blob.BlobServiceClientBuilder()
+                    .connectionString(AzuriteServer.shared().getConnectionString())
+                    .buildClient()
+                    .getBlobContainerClient(
+                            store.getLocation().substring(store.getLocation().lastIndexOf('/') + 1))
+                    .getBlobClient(
+                            org.mlops4j.store.ObjectStore.contentKey(digest).value())
+                    .upload(com.azure.core.util.BinaryData.fromBytes(java.util.Arrays.copyOf(bytes, 100)), true);
+
+            ContentInfo repaired = store.putContent(digest, new ByteArrayInputStream(bytes));
+
+            assertThat(repaired.created()).as("the torn blob was replaced").isTrue();
+            try (InputStream in = store.openContent(digest)) {
+                assertThat(in.readAllBytes()).isEqualTo(bytes);
+            }
+        }
+    }
+
+    @Test
     void shouldReadALargeContentInParallelChunksAndARangeInOneRequest() throws IOException {
         byte[] bytes = random(5 * BLOCK + 3);
         try (AzureBlobObjectStore store =
