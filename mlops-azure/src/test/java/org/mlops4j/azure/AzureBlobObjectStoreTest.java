@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,13 +132,8 @@ class AzureBlobObjectStoreTest {
 
     @Test
     void shouldLeaveRetriesToTheCoresPolicyWithTheSdksOwnOff() throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        String connection = "DefaultEndpointsProtocol=http;AccountName=" + AzuriteServer.ACCOUNT + ";AccountKey="
-                + AzuriteServer.ACCOUNT_KEY + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + AzuriteServer.ACCOUNT
-                + ";";
+        // a port nothing listens on
+        String connection = AzuriteServer.connectionString(org.mlops4j.test.process.TestServers.freeLoopbackPort());
         RetryPolicy threeTries = RetryPolicy.custom()
                 .maxAttempts(3)
                 .initialInterval(java.time.Duration.ofMillis(1))

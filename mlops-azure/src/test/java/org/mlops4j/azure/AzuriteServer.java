@@ -123,8 +123,13 @@ final class AzuriteServer {
 
     /** Returns the connection string of the development account, key included (tests only). */
     String getConnectionString() {
-        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY + ";BlobEndpoint="
-                + getBlobEndpoint() + ";";
+        return connectionString(port);
+    }
+
+    /** Returns the connection string of the development account on a loopback port (tests only). */
+    static String connectionString(int port) {
+        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
+                + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
     }
 
     /** Returns the server's port. */
