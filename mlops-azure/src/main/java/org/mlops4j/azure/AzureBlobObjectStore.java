@@ -11,7 +11,6 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
@@ -19,6 +18,7 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -222,24 +222,54 @@ public final class AzureBlobObjectStore implements ObjectStore {
         Objects.requireNonNull(expected, "expected");
         Objects.requireNonNull(content, "content");
         StoreKey key = ObjectStore.contentKey(expected);
-        Optional<BlobProperties> existing = head(key);
-        if (existing.isPresent()) {
+        try {
+            byte[] first = content.readNBytes(shared.blockSize);
+            int next = content.read();
+            if (next < 0) {
+                // one request: a lost condition says the content is there already
+                requireDigest(expected, Digest.of(first), first.length);
+                return new ContentInfo(expected, first.length, putSmall(key, first));
+            }
+            InputStream whole = new SequenceInputStream(
+                    new ByteArrayInputStream(first),
+                    new SequenceInputStream(new ByteArrayInputStream(new byte[] {(byte) next}), content));
+            // blocks are staged without a condition: look first, so that a writer that lost the race sends nothing
+            Optional<BlobProperties> existing = head(key);
+            if (existing.isEmpty()) {
+                return new StreamUpload(key, expected, whole).run();
+            }
             // hash what the caller sent anyway: the contract rejects bytes that are not the digest's
-            try (Spill spill = Spill.of(content, shared.blockSize, shared.spillDirectory)) {
+            try (Spill spill = Spill.of(whole, shared.blockSize, shared.spillDirectory)) {
                 requireDigest(expected, spill.digest(), spill.size());
                 if (existing.get().getBlobSize() == spill.size()) {
                     return new ContentInfo(expected, spill.size(), false);
                 }
                 return putPositional(expected, spill.size(), spill::read, spill.memory());
-            } catch (IOException e) {
-                throw StorageException.of("cannot read the content to store in " + this + ": " + e, e);
             }
-        }
-        try {
-            return new StreamUpload(key, expected, content).run();
         } catch (IOException e) {
             throw StorageException.of("cannot read the content to store in " + this + ": " + e, e);
         }
+    }
+
+    /**
+     * Stores content of at most one block in one conditional request; when the condition is lost, checks the size of
+     * what is there and replaces it if it is wrong (a torn upload by a foreign tool, damage).
+     *
+     * @return whether this call stored the bytes
+     */
+    private boolean putSmall(StoreKey key, byte[] bytes) {
+        if (putSingle(key, bytes, new BlobRequestConditions().setIfNoneMatch("*"))) {
+            return true;
+        }
+        Optional<BlobProperties> there = head(key);
+        if (there.isEmpty()) {
+            return putSingle(key, bytes, new BlobRequestConditions().setIfNoneMatch("*")); // deleted meanwhile (GC)
+        }
+        return there.get().getBlobSize() != bytes.length
+                && putSingle(
+                        key,
+                        bytes,
+                        new BlobRequestConditions().setIfMatch(there.get().getETag()));
     }
 
     /** Reads bytes of a source that can be read at any position. */
@@ -252,6 +282,9 @@ public final class AzureBlobObjectStore implements ObjectStore {
     private ContentInfo putPositional(Digest digest, long size, Positional source, byte @Nullable [] memory)
             throws IOException {
         StoreKey key = ObjectStore.contentKey(digest);
+        if (size <= shared.blockSize) {
+            return new ContentInfo(digest, size, putSmall(key, memory != null ? memory : source.read(0, (int) size)));
+        }
         Optional<BlobProperties> existing = head(key);
         if (existing.isPresent() && existing.get().getBlobSize() == size) {
             return new ContentInfo(digest, size, false);
@@ -260,42 +293,35 @@ public final class AzureBlobObjectStore implements ObjectStore {
         BlobRequestConditions condition = existing.isPresent()
                 ? new BlobRequestConditions().setIfMatch(existing.get().getETag())
                 : new BlobRequestConditions().setIfNoneMatch("*");
-        boolean created;
-        if (size <= shared.blockSize) {
-            byte[] bytes = memory != null ? memory : source.read(0, (int) size);
-            created = putSingle(key, bytes, condition);
-        } else {
-            String nonce = nonce();
-            int blocks = (int) ((size + shared.blockSize - 1) / shared.blockSize);
-            List<String> ids = new ArrayList<>(blocks);
-            List<Future<?>> staged = new ArrayList<>(blocks);
-            Semaphore inFlight = new Semaphore(shared.parallelism);
-            try {
-                for (int i = 0; i < blocks; i++) {
-                    String id = blockId(nonce, i);
-                    ids.add(id);
-                    long position = (long) i * shared.blockSize;
-                    int length = (int) Math.min(shared.blockSize, size - position);
-                    acquire(inFlight);
-                    staged.add(shared.pool.submit(() -> {
-                        try {
-                            stage(key, id, source.read(position, length));
-                        } catch (IOException e) {
-                            throw StorageException.of("cannot read block " + id + " of " + key + ": " + e, e);
-                        } finally {
-                            inFlight.release();
-                        }
-                        return null;
-                    }));
-                }
-                awaitAll(staged);
-            } catch (RuntimeException e) {
-                staged.forEach(f -> f.cancel(true));
-                throw e;
+        String nonce = nonce();
+        int blocks = (int) ((size + shared.blockSize - 1) / shared.blockSize);
+        List<String> ids = new ArrayList<>(blocks);
+        List<Future<?>> staged = new ArrayList<>(blocks);
+        Semaphore inFlight = new Semaphore(shared.parallelism);
+        try {
+            for (int i = 0; i < blocks; i++) {
+                String id = blockId(nonce, i);
+                ids.add(id);
+                long position = (long) i * shared.blockSize;
+                int length = (int) Math.min(shared.blockSize, size - position);
+                acquire(inFlight);
+                staged.add(shared.pool.submit(() -> {
+                    try {
+                        stage(key, id, source.read(position, length));
+                    } catch (IOException e) {
+                        throw StorageException.of("cannot read block " + id + " of " + key + ": " + e, e);
+                    } finally {
+                        inFlight.release();
+                    }
+                    return null;
+                }));
             }
-            created = commit(key, ids, condition, size);
+            awaitAll(staged);
+        } catch (RuntimeException e) {
+            staged.forEach(f -> f.cancel(true));
+            throw e;
         }
-        return new ContentInfo(digest, size, created);
+        return new ContentInfo(digest, size, commit(key, ids, condition, size));
     }
 
     /** Streams content of known digest: hashed as it is read, staged block by block, committed only if it matches. */
@@ -317,8 +343,7 @@ public final class AzureBlobObjectStore implements ObjectStore {
             int next = in.read();
             if (next < 0) {
                 requireDigest(expected, Digest.ofHash(sha.digest()), first.length);
-                boolean created = putSingle(key, first, new BlobRequestConditions().setIfNoneMatch("*"));
-                return new ContentInfo(expected, first.length, created);
+                return new ContentInfo(expected, first.length, putSmall(key, first));
             }
             String nonce = nonce();
             List<String> ids = new ArrayList<>();
@@ -373,18 +398,37 @@ public final class AzureBlobObjectStore implements ObjectStore {
     }
 
     private boolean putSingle(StoreKey key, byte[] bytes, BlobRequestConditions condition) {
-        return call("put-content", () -> "store content " + key + " in " + this, () -> {
+        // a lost condition: another writer stored the same content first
+        return putConditional("put-content", "store content " + key, key, bytes, condition, false)
+                .isPresent();
+    }
+
+    /**
+     * One conditional PUT of a whole blob.
+     *
+     * @param absentIsLost whether a 404 (an {@code If-Match} on a blob that is gone) also means the condition was lost
+     * @return the new ETag, or empty if the condition was lost
+     */
+    private Optional<String> putConditional(
+            String operation,
+            String what,
+            StoreKey key,
+            byte[] bytes,
+            BlobRequestConditions condition,
+            boolean absentIsLost) {
+        return call(operation, () -> what + " in " + this, () -> {
             try {
-                block(key)
+                return Optional.of(block(key)
                         .uploadWithResponse(
                                 new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes))
                                         .setRequestConditions(condition),
                                 callTimeout,
-                                Context.NONE);
-                return true;
+                                Context.NONE)
+                        .getValue()
+                        .getETag());
             } catch (BlobStorageException e) {
-                if (BlobFailures.isConditionLost(e)) {
-                    return false; // another writer stored the same content first
+                if (BlobFailures.isConditionLost(e) || (absentIsLost && BlobFailures.isNotFound(e))) {
+                    return Optional.empty();
                 }
                 throw e;
             }
@@ -652,49 +696,24 @@ public final class AzureBlobObjectStore implements ObjectStore {
     @Override
     public boolean createIfAbsent(StoreKey key, byte[] bytes) {
         requireRecordKey(key);
-        byte[] copy = bytes.clone();
-        return call("create-if-absent", () -> "create " + key + " in " + this, () -> {
-            try {
-                block(key)
-                        .uploadWithResponse(
-                                new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(copy))
-                                        .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
-                                callTimeout,
-                                Context.NONE);
-                return true;
-            } catch (BlobStorageException e) {
-                if (BlobFailures.isConditionLost(e)) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return putConditional(
+                        "create-if-absent",
+                        "create " + key,
+                        key,
+                        bytes.clone(),
+                        new BlobRequestConditions().setIfNoneMatch("*"),
+                        false)
+                .isPresent();
     }
 
     @Override
     public Optional<ObjectTag> compareAndSet(StoreKey key, @Nullable ObjectTag expected, byte[] bytes) {
         requireRecordKey(key);
-        byte[] copy = bytes.clone();
         BlobRequestConditions condition = expected == null
                 ? new BlobRequestConditions().setIfNoneMatch("*")
                 : new BlobRequestConditions().setIfMatch(expected.value());
-        return call("compare-and-set", () -> "move " + key + " in " + this, () -> {
-            try {
-                BlockBlobItem item = block(key)
-                        .uploadWithResponse(
-                                new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(copy))
-                                        .setRequestConditions(condition),
-                                callTimeout,
-                                Context.NONE)
-                        .getValue();
-                return Optional.of(new ObjectTag(item.getETag()));
-            } catch (BlobStorageException e) {
-                if (BlobFailures.isConditionLost(e) || (expected != null && BlobFailures.isNotFound(e))) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
-        });
+        return putConditional("compare-and-set", "move " + key, key, bytes.clone(), condition, expected != null)
+                .map(ObjectTag::new);
     }
 
     @Override

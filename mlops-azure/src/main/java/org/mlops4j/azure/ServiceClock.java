@@ -96,7 +96,11 @@ final class ServiceClock extends Clock implements HttpPipelinePolicy {
         if (offsetNanos.get() == Long.MIN_VALUE) {
             probe.run();
             if (offsetNanos.get() == Long.MIN_VALUE) {
-                throw new IllegalStateException("Azure Blob Storage sent no Date header; its time is unknown");
+                throw new org.mlops4j.common.StorageException(
+                        "the time of Azure Blob Storage is unknown: no response with a Date header arrived; check that"
+                                + " the endpoint is reachable, then try again",
+                        true,
+                        null);
             }
         }
         long now = System.nanoTime() + offsetNanos.get();

@@ -9,8 +9,6 @@ import com.azure.storage.blob.sas.BlobContainerSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -121,13 +119,8 @@ class AzureCredentialsTest {
 
     @Test
     void shouldFailAsTransientStorageErrorWithoutTheKeyWhenNothingListens() throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        String connection = "DefaultEndpointsProtocol=http;AccountName=" + AzuriteServer.ACCOUNT + ";AccountKey="
-                + AzuriteServer.ACCOUNT_KEY + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + AzuriteServer.ACCOUNT
-                + ";";
+        // a port nothing listens on
+        String connection = AzuriteServer.connectionString(org.mlops4j.test.process.TestServers.freeLoopbackPort());
         try (AzureBlobObjectStore store = AzureBlobObjectStore.builder()
                 .location("azblob://" + AzuriteServer.ACCOUNT + "/nothing-listens")
                 .connectionString(connection)

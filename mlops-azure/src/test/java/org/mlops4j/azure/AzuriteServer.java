@@ -3,7 +3,6 @@ package org.mlops4j.azure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,14 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.test.process.TestServers;
 
 /**
  * A real Azure Blob endpoint for tests, started by the build itself: {@code azurite@}{@value #VERSION} from npm,
@@ -125,8 +123,13 @@ final class AzuriteServer {
 
     /** Returns the connection string of the development account, key included (tests only). */
     String getConnectionString() {
-        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY + ";BlobEndpoint="
-                + getBlobEndpoint() + ";";
+        return connectionString(port);
+    }
+
+    /** Returns the connection string of the development account on a loopback port (tests only). */
+    static String connectionString(int port) {
+        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
+                + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
     }
 
     /** Returns the server's port. */
@@ -141,23 +144,7 @@ final class AzuriteServer {
 
     /** Stops the server and its process group; idempotent. */
     void stop() {
-        try {
-            process.getOutputStream().close(); // the watchdog's cue
-        } catch (IOException e) {
-            // already closed
-        }
-        List<ProcessHandle> tree = new ArrayList<>();
-        process.descendants().forEach(tree::add);
-        tree.add(process.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (ProcessHandle p : tree) {
-            try {
-                p.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-            }
-        }
+        TestServers.stop(process);
     }
 
     @Override
@@ -167,23 +154,13 @@ final class AzuriteServer {
 
     // --- installation --------------------------------------------------------------------------------------------
 
-    static Path cacheRoot() {
-        String explicit = System.getenv("MLOPS4J_CACHE");
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("mlops4j");
-    }
-
     private static Path blobBinary(Path home) {
         return home.resolve("node_modules").resolve(".bin").resolve("azurite-blob");
     }
 
     /** Finds a complete install or makes one, under a file lock shared with other JVMs. */
     static Path install() {
-        Path home = cacheRoot().resolve("azurite-" + VERSION);
+        Path home = TestServers.cacheRoot().resolve("azurite-" + VERSION);
         try {
             Files.createDirectories(home);
             try (FileChannel channel = FileChannel.open(
@@ -198,9 +175,9 @@ final class AzuriteServer {
                         && Files.isExecutable(blobBinary(home))) {
                     return home;
                 }
-                deleteTree(home.resolve("node_modules")); // a half-finished install: start again
+                TestServers.deleteTree(home.resolve("node_modules")); // a half-finished install: start again
                 Path log = home.resolve("install.log");
-                run(
+                TestServers.run(
                         List.of(
                                 "npm",
                                 "install",
@@ -210,6 +187,7 @@ final class AzuriteServer {
                                 "--prefix",
                                 home.toString(),
                                 "azurite@" + VERSION),
+                        Map.of(),
                         log,
                         INSTALL_TIMEOUT,
                         "'npm install azurite@" + VERSION + "' failed; the Azure tests need the npm registry (or a"
@@ -258,35 +236,6 @@ final class AzuriteServer {
         }
     }
 
-    private static void run(List<String> command, Path log, Duration timeout, String whatFailed) throws IOException {
-        Files.writeString(
-                log,
-                "$ " + String.join(" ", command) + "\n",
-                StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        p.getOutputStream().close();
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                throw new AssertionError(
-                        whatFailed + ": no result after " + timeout + "; see " + log + "\n" + tail(log));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new AssertionError("interrupted: " + whatFailed, e);
-        }
-        if (p.exitValue() != 0) {
-            throw new AssertionError(whatFailed + " (exit " + p.exitValue() + "); see " + log + "\n" + tail(log));
-        }
-    }
-
     // --- the server ----------------------------------------------------------------------------------------------
 
     private static AzuriteServer start(Path home) {
@@ -303,15 +252,12 @@ final class AzuriteServer {
 
     private static AzuriteServer startOnce(Path home) {
         Path directory;
-        int port;
         try {
             directory = Files.createTempDirectory("mlops4j-azurite-");
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = probe.getLocalPort();
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        int port = TestServers.freeLoopbackPort();
         Path log = directory.resolve("azurite.log");
         List<String> command = List.of(
                 "node",
@@ -340,14 +286,14 @@ final class AzuriteServer {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                String tail = tail(log);
+                String tail = TestServers.tail(log);
                 if (tail.contains("EADDRINUSE")) {
                     throw new PortTakenError(tail);
                 }
                 throw new AssertionError("azurite-blob " + VERSION + " exited with " + process.exitValue()
                         + " before it listened on port " + port + "; its log " + log + " ends with:\n" + tail);
             }
-            if (tail(log).contains("successfully listens") && answers(port)) {
+            if (TestServers.tail(log).contains("successfully listens") && answers(port)) {
                 return server;
             }
             try {
@@ -361,7 +307,7 @@ final class AzuriteServer {
         server.stop();
         throw new AssertionError("azurite-blob " + VERSION + " did not listen on port " + port + " within "
                 + START_TIMEOUT + " (raise -Dmlops4j.azurite.startTimeoutSeconds on a slow machine); its log " + log
-                + " ends with:\n" + tail(log));
+                + " ends with:\n" + TestServers.tail(log));
     }
 
     private static boolean answers(int port) {
@@ -369,29 +315,6 @@ final class AzuriteServer {
             return socket.isConnected();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            if (!Files.exists(log)) {
-                return "";
-            }
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

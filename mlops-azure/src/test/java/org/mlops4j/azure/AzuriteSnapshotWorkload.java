@@ -76,11 +76,9 @@ public final class AzuriteSnapshotWorkload {
 
     /** Opens the lake in a container of the Azurite on a port, with 1 MiB blocks so that larger files are staged. */
     static AzureBlobObjectStore open(int port, String container) {
-        String endpoint = "http://127.0.0.1:" + port + "/" + AzuriteServer.ACCOUNT;
         return AzureBlobObjectStore.builder()
                 .location("azblob://" + AzuriteServer.ACCOUNT + "/" + container)
-                .connectionString("DefaultEndpointsProtocol=http;AccountName=" + AzuriteServer.ACCOUNT + ";AccountKey="
-                        + AzuriteServer.ACCOUNT_KEY + ";BlobEndpoint=" + endpoint + ";")
+                .connectionString(AzuriteServer.connectionString(port))
                 .blockSize(1024 * 1024)
                 .createContainerIfMissing(true)
                 .build();

@@ -2,8 +2,6 @@ package org.mlops4j.mlflow;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,12 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.mlops4j.test.process.TestServers;
 
 /**
  * A real MLflow tracking server for tests, started by the build itself: {@code mlflow==}{@value #DEFAULT_VERSION} from
@@ -174,23 +172,7 @@ public final class MlflowServer {
 
     /** Stops the server and every process it started, and deletes its database and artifacts (not its log); idempotent. */
     public void stop() {
-        try {
-            process.getOutputStream().close(); // the watchdog's cue
-        } catch (IOException e) {
-            // already closed
-        }
-        List<ProcessHandle> tree = new ArrayList<>();
-        process.descendants().forEach(tree::add);
-        tree.add(process.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (ProcessHandle p : tree) {
-            try {
-                p.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-            }
-        }
+        TestServers.stop(process);
         try (Stream<Path> children = Files.list(directory)) {
             for (Path child : children.toList()) {
                 if (!child.equals(getLog())) {
@@ -209,18 +191,8 @@ public final class MlflowServer {
 
     // --- installation --------------------------------------------------------------------------------------------
 
-    private static Path cacheRoot() {
-        String explicit = System.getenv("MLOPS4J_CACHE");
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("mlops4j");
-    }
-
     private static Path venv(String version) {
-        return cacheRoot().resolve("mlflow-" + version).resolve("venv");
+        return TestServers.cacheRoot().resolve("mlflow-" + version).resolve("venv");
     }
 
     /** Finds a complete virtualenv or makes one, under a file lock shared with other JVMs. */
@@ -331,33 +303,7 @@ public final class MlflowServer {
     }
 
     private static void run(List<String> command, Path log, Duration timeout, String whatFailed) throws IOException {
-        Files.writeString(
-                log,
-                "$ " + String.join(" ", command) + "\n",
-                StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("PIP_NO_INPUT", "1");
-        Process p = builder.start();
-        p.getOutputStream().close();
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                throw new AssertionError(
-                        whatFailed + ": no result after " + timeout + "; see " + log + "\n" + tail(log));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new AssertionError("interrupted: " + whatFailed, e);
-        }
-        if (p.exitValue() != 0) {
-            throw new AssertionError(whatFailed + " (exit " + p.exitValue() + "); see " + log + "\n" + tail(log));
-        }
+        TestServers.run(command, Map.of("PIP_NO_INPUT", "1"), log, timeout, whatFailed);
     }
 
     // --- the server ----------------------------------------------------------------------------------------------
@@ -384,12 +330,10 @@ public final class MlflowServer {
         try {
             directory = Files.createTempDirectory("mlops4j-mlflow-");
             Files.createDirectories(directory.resolve("artifacts"));
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = probe.getLocalPort();
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        port = TestServers.freeLoopbackPort();
         Path log = directory.resolve("server.log");
         List<String> command = List.of(
                 venv.resolve("bin").resolve("python").toString(),
@@ -470,23 +414,11 @@ public final class MlflowServer {
     }
 
     private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
+        return TestServers.tail(log);
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        TestServers.deleteTree(root);
     }
 
     /** The server could not bind the port we picked. */
