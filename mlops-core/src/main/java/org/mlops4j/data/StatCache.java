@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 import org.jspecify.annotations.Nullable;
@@ -73,7 +74,7 @@ final class StatCache {
     private final long granularityNanos;
     private final RecordedEntries current = new RecordedEntries();
     private final Map<String, TreeEntry> currentTrees;
-    private int hits;
+    private final AtomicInteger hits = new AtomicInteger();
     private int moveHits;
     private int treeHits;
 
@@ -171,10 +172,8 @@ final class StatCache {
         if (stat.mtimeNanos() >= safeBefore || stat.ctimeNanos() >= safeBefore) {
             return null; // racy: changed within a timestamp tick of the last snapshot
         }
-        synchronized (this) {
-            if (previous.keep(entry)) {
-                hits++;
-            }
+        if (previous.keep(entry)) { // no lock: status walks call this from many threads at once
+            hits.incrementAndGet();
         }
         return previous.digest(entry);
     }
@@ -278,8 +277,8 @@ final class StatCache {
         }
     }
 
-    synchronized int hits() {
-        return hits;
+    int hits() {
+        return hits.get();
     }
 
     /**
@@ -320,7 +319,7 @@ final class StatCache {
      * timestamp, and a later change alters the stat key, so a newer timestamp would change no later lookup.
      */
     synchronized void save(Path file, long timestampNanos) throws IOException {
-        if (hits == previous.size()
+        if (hits.get() == previous.size()
                 && current.count() == 0
                 && treeHits == previousTrees.size()
                 && currentTrees.size() == previousTrees.size()
@@ -346,7 +345,7 @@ final class StatCache {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(timestampNanos);
-            out.writeInt(hits + current.count());
+            out.writeInt(hits.get() + current.count());
             previous.writeKept(out); // hits are never recorded again, so no path is written twice
             current.writeTo(out);
             List<byte[]> treePaths = new ArrayList<>(currentTrees.size());
@@ -420,12 +419,13 @@ final class StatCache {
     /**
      * The previous snapshot's file entries, left in the cache file's bytes: {@code offsets[i]} is where entry
      * {@code i} starts (its path length), and {@code slots} an open-addressing table (linear probing, at most half
-     * full) of entry numbers plus one, keyed by a hash of the path's UTF-8 bytes. Not thread-safe: the cache
-     * guards {@link #keep}.
+     * full) of entry numbers plus one, keyed by a hash of the path's UTF-8 bytes. Lookups and {@link #keep} are
+     * thread-safe; the cache guards {@link #entriesOf}.
      */
     private static final class FileIndex {
         static final FileIndex EMPTY = new FileIndex(new byte[0], new int[0]);
         private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle KEPT = MethodHandles.arrayElementVarHandle(boolean[].class);
 
         private final byte[] bytes;
         private final int[] offsets;
@@ -545,11 +545,9 @@ final class StatCache {
             return Digest.ofHash(Arrays.copyOfRange(bytes, at, at + 32));
         }
 
-        /** Marks an entry to be written again; returns false if it was marked already. */
+        /** Marks an entry to be written again; returns false if it was marked already. Thread-safe. */
         boolean keep(int entry) {
-            boolean first = !kept[entry];
-            kept[entry] = true;
-            return first;
+            return KEPT.compareAndSet(kept, entry, false, true);
         }
 
         void writeKept(DataOutputStream out) throws IOException {

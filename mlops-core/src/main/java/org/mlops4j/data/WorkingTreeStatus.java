@@ -39,7 +39,8 @@ import org.mlops4j.store.StoreKey;
  */
 final class WorkingTreeStatus {
     /**
-     * A directory walked: its entries (a subdirectory's entry carries a placeholder digest until {@link #digestOf}),
+     * A directory walked: its entries in the order listed (a subdirectory's entry carries a placeholder digest until
+     * {@link #digestOf}),
      * and whether each of its files was a stat-cache hit under its own path.
      */
     private static final class Node {
@@ -153,6 +154,9 @@ final class WorkingTreeStatus {
         }
         Digest known = unchanged ? cache.lookupTreeAndRecord(node.path, entries.size()) : null;
         node.remembered = known != null;
+        if (known == null) {
+            entries.sort((a, b) -> StoreKey.compareUtf8(a.name(), b.name())); // the walk left them as listed
+        }
         node.digest = known != null ? known : Digest.of(Trees.encode(entries));
         return node.digest;
     }
@@ -230,7 +234,6 @@ final class WorkingTreeStatus {
                 entries.add(
                         new Trees.DirEntry(sub.path.substring(sub.path.lastIndexOf('/') + 1), Digest.of(new byte[0])));
             }
-            entries.sort((a, b) -> StoreKey.compareUtf8(a.name(), b.name()));
             return new Node(path, entries, subdirectories, cached);
         }
     }
