@@ -11,14 +11,18 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
@@ -63,6 +67,23 @@ final class StatCache {
     interface DirectoryTimes {
         /** Returns the directory's mtime in ns since the epoch; {@link Long#MIN_VALUE} if it is gone or no directory. */
         long mtimeNanos(String directory);
+
+        /**
+         * Reads the directories under a root, each once (a snapshot or status needs them for moved files only);
+         * thread-safe. Reading a time once and early is the safe side: a later change only raises it.
+         */
+        static DirectoryTimes under(Path root) {
+            Map<String, Long> read = new ConcurrentHashMap<>();
+            return relative -> read.computeIfAbsent(relative, r -> {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(
+                            r.isEmpty() ? root : root.resolve(r), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    return a.isDirectory() ? a.lastModifiedTime().to(TimeUnit.NANOSECONDS) : Long.MIN_VALUE;
+                } catch (IOException e) {
+                    return Long.MIN_VALUE;
+                }
+            });
+        }
     }
 
     /** A directory's tree digest, and how many entries the tree has. */
