@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -117,10 +116,8 @@ final class Snapshotter {
     /** Large files hashed and waiting for one lookup, on a store that cannot rename; guarded by itself. */
     private final List<HashedFile> hashed = new ArrayList<>();
 
-    /** The one source directory the stat cache is about, where moved files are looked for; null otherwise. */
-    private @Nullable Path cacheRoot;
-    /** Source directories' mtimes, read once per snapshot when a moved file needs them. */
-    private final Map<String, Long> directoryMtimes = new ConcurrentHashMap<>();
+    /** The mtimes of the one source directory the stat cache is about, for moved files; null otherwise. */
+    private StatCache.@Nullable DirectoryTimes directoryTimes;
 
     private List<SmallFile> batch = new ArrayList<>();
     private long batchBytes;
@@ -187,7 +184,7 @@ final class Snapshotter {
                     requireDirectory(directory.directory());
                     requireUtf8FileNames(directory.directory());
                     Path real = directory.directory().toRealPath();
-                    cacheRoot = sources.size() == 1 ? real : null;
+                    directoryTimes = sources.size() == 1 ? StatCache.DirectoryTimes.under(real) : null;
                     walkDirectory(real, real, "", root);
                 } else if (source instanceof FileSource file) {
                     addFile(file, root);
@@ -367,8 +364,8 @@ final class Snapshotter {
         StatCache.FileStat stat = attributes.stat();
         if (cache != null && stat != null) {
             Digest known = cache.lookupAndRecord(path, stat);
-            if (known == null && cacheRoot != null) {
-                known = cache.lookupMovedAndRecord(path, stat, this::directoryMtime);
+            if (known == null && directoryTimes != null) {
+                known = cache.lookupMovedAndRecord(path, stat, directoryTimes);
                 if (known != null) {
                     parent.filesUnchanged = false; // a file moved in: the directory's remembered tree is not it
                 }
@@ -515,20 +512,6 @@ final class Snapshotter {
         }
         requireUnchanged(file.path(), file.file(), file.attributes());
         return info;
-    }
-
-    /** See {@link StatCache.DirectoryTimes}: a directory's mtime now, or {@link Long#MIN_VALUE} if it is gone. */
-    private long directoryMtime(String relative) {
-        Path root = Objects.requireNonNull(cacheRoot);
-        return directoryMtimes.computeIfAbsent(relative, r -> {
-            try {
-                BasicFileAttributes a = Files.readAttributes(
-                        r.isEmpty() ? root : root.resolve(r), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                return a.isDirectory() ? a.lastModifiedTime().to(TimeUnit.NANOSECONDS) : Long.MIN_VALUE;
-            } catch (IOException e) {
-                return Long.MIN_VALUE;
-            }
-        });
     }
 
     // --- reading a file that may change -------------------------------------------------------------------------

@@ -11,14 +11,19 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +67,23 @@ final class StatCache {
     interface DirectoryTimes {
         /** Returns the directory's mtime in ns since the epoch; {@link Long#MIN_VALUE} if it is gone or no directory. */
         long mtimeNanos(String directory);
+
+        /**
+         * Reads the directories under a root, each once (a snapshot or status needs them for moved files only);
+         * thread-safe. Reading a time once and early is the safe side: a later change only raises it.
+         */
+        static DirectoryTimes under(Path root) {
+            Map<String, Long> read = new ConcurrentHashMap<>();
+            return relative -> read.computeIfAbsent(relative, r -> {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(
+                            r.isEmpty() ? root : root.resolve(r), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    return a.isDirectory() ? a.lastModifiedTime().to(TimeUnit.NANOSECONDS) : Long.MIN_VALUE;
+                } catch (IOException e) {
+                    return Long.MIN_VALUE;
+                }
+            });
+        }
     }
 
     /** A directory's tree digest, and how many entries the tree has. */
@@ -73,7 +95,7 @@ final class StatCache {
     private final long granularityNanos;
     private final RecordedEntries current = new RecordedEntries();
     private final Map<String, TreeEntry> currentTrees;
-    private int hits;
+    private final AtomicInteger hits = new AtomicInteger();
     private int moveHits;
     private int treeHits;
 
@@ -171,10 +193,8 @@ final class StatCache {
         if (stat.mtimeNanos() >= safeBefore || stat.ctimeNanos() >= safeBefore) {
             return null; // racy: changed within a timestamp tick of the last snapshot
         }
-        synchronized (this) {
-            if (previous.keep(entry)) {
-                hits++;
-            }
+        if (previous.keep(entry)) { // no lock: status walks call this from many threads at once
+            hits.incrementAndGet();
         }
         return previous.digest(entry);
     }
@@ -278,8 +298,8 @@ final class StatCache {
         }
     }
 
-    synchronized int hits() {
-        return hits;
+    int hits() {
+        return hits.get();
     }
 
     /**
@@ -320,7 +340,7 @@ final class StatCache {
      * timestamp, and a later change alters the stat key, so a newer timestamp would change no later lookup.
      */
     synchronized void save(Path file, long timestampNanos) throws IOException {
-        if (hits == previous.size()
+        if (hits.get() == previous.size()
                 && current.count() == 0
                 && treeHits == previousTrees.size()
                 && currentTrees.size() == previousTrees.size()
@@ -346,7 +366,7 @@ final class StatCache {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(timestampNanos);
-            out.writeInt(hits + current.count());
+            out.writeInt(hits.get() + current.count());
             previous.writeKept(out); // hits are never recorded again, so no path is written twice
             current.writeTo(out);
             List<byte[]> treePaths = new ArrayList<>(currentTrees.size());
@@ -420,12 +440,13 @@ final class StatCache {
     /**
      * The previous snapshot's file entries, left in the cache file's bytes: {@code offsets[i]} is where entry
      * {@code i} starts (its path length), and {@code slots} an open-addressing table (linear probing, at most half
-     * full) of entry numbers plus one, keyed by a hash of the path's UTF-8 bytes. Not thread-safe: the cache
-     * guards {@link #keep}.
+     * full) of entry numbers plus one, keyed by a hash of the path's UTF-8 bytes. Lookups and {@link #keep} are
+     * thread-safe; the cache guards {@link #entriesOf}.
      */
     private static final class FileIndex {
         static final FileIndex EMPTY = new FileIndex(new byte[0], new int[0]);
         private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle KEPT = MethodHandles.arrayElementVarHandle(boolean[].class);
 
         private final byte[] bytes;
         private final int[] offsets;
@@ -545,11 +566,9 @@ final class StatCache {
             return Digest.ofHash(Arrays.copyOfRange(bytes, at, at + 32));
         }
 
-        /** Marks an entry to be written again; returns false if it was marked already. */
+        /** Marks an entry to be written again; returns false if it was marked already. Thread-safe. */
         boolean keep(int entry) {
-            boolean first = !kept[entry];
-            kept[entry] = true;
-            return first;
+            return KEPT.compareAndSet(kept, entry, false, true);
         }
 
         void writeKept(DataOutputStream out) throws IOException {

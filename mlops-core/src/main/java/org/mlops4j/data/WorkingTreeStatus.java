@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,10 +15,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.MlopsException;
 import org.mlops4j.store.Digest;
@@ -39,7 +36,8 @@ import org.mlops4j.store.StoreKey;
  */
 final class WorkingTreeStatus {
     /**
-     * A directory walked: its entries (a subdirectory's entry carries a placeholder digest until {@link #digestOf}),
+     * A directory walked: its entries in the order listed (a subdirectory's entry carries a placeholder digest until
+     * {@link #digestOf}),
      * and whether each of its files was a stat-cache hit under its own path.
      */
     private static final class Node {
@@ -64,12 +62,13 @@ final class WorkingTreeStatus {
     private final ObjectStore store;
     private final StatCache cache;
     private final Path root;
-    private final Map<String, Long> directoryMtimes = new ConcurrentHashMap<>();
+    private final StatCache.DirectoryTimes directoryTimes;
 
     WorkingTreeStatus(ObjectStore store, StatCache cache, Path root) {
         this.store = store;
         this.cache = cache;
         this.root = root;
+        this.directoryTimes = StatCache.DirectoryTimes.under(root);
     }
 
     DatasetStatus compare(DatasetRef base, Digest stored, int parallelism) {
@@ -153,6 +152,9 @@ final class WorkingTreeStatus {
         }
         Digest known = unchanged ? cache.lookupTreeAndRecord(node.path, entries.size()) : null;
         node.remembered = known != null;
+        if (known == null) {
+            entries.sort((a, b) -> StoreKey.compareUtf8(a.name(), b.name())); // the walk left them as listed
+        }
         node.digest = known != null ? known : Digest.of(Trees.encode(entries));
         return node.digest;
     }
@@ -204,9 +206,7 @@ final class WorkingTreeStatus {
                         Digest digest = stat == null ? null : cache.lookupAndRecord(childPath, stat);
                         if (digest == null) {
                             cached = false;
-                            digest = stat == null
-                                    ? null
-                                    : cache.lookupMovedAndRecord(childPath, stat, WorkingTreeStatus.this::mtimeOf);
+                            digest = stat == null ? null : cache.lookupMovedAndRecord(childPath, stat, directoryTimes);
                             if (digest == null) {
                                 digest = hash(file);
                             }
@@ -230,7 +230,6 @@ final class WorkingTreeStatus {
                 entries.add(
                         new Trees.DirEntry(sub.path.substring(sub.path.lastIndexOf('/') + 1), Digest.of(new byte[0])));
             }
-            entries.sort((a, b) -> StoreKey.compareUtf8(a.name(), b.name()));
             return new Node(path, entries, subdirectories, cached);
         }
     }
@@ -244,18 +243,6 @@ final class WorkingTreeStatus {
             }
         }
         return Digest.ofHash(sha.digest());
-    }
-
-    private long mtimeOf(String relative) {
-        return directoryMtimes.computeIfAbsent(relative, r -> {
-            try {
-                BasicFileAttributes a = Files.readAttributes(
-                        r.isEmpty() ? root : root.resolve(r), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                return a.isDirectory() ? a.lastModifiedTime().to(TimeUnit.NANOSECONDS) : Long.MIN_VALUE;
-            } catch (IOException e) {
-                return Long.MIN_VALUE;
-            }
-        });
     }
 
     /** Walks a stored tree beside the directory's, where their digests differ. */

@@ -74,7 +74,7 @@ public final class SnapshotCli {
     }
 
     /** CPU time of the whole process (every thread: workers, JIT, GC), or -1 if unknown. */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
