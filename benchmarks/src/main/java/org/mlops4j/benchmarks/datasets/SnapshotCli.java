@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.mlops4j.Mlops;
 import org.mlops4j.data.DatasetVersion;
 
@@ -16,6 +17,7 @@ import org.mlops4j.data.DatasetVersion;
  * <pre>
  * java -cp … org.mlops4j.benchmarks.datasets.SnapshotCli --lake DIR --cache DIR --source DIR
  *     [--name NAME] [--repeat N] [--label TEXT] [--no-stat-cache]
+ * java -cp … org.mlops4j.benchmarks.datasets.SnapshotCli --lake DIR --cache DIR --checkout DIR [--name NAME]
  * </pre>
  *
  * <p>Opens {@code Mlops.builder().localLake(lake).cacheDirectory(cache)}, snapshots {@code source} once, then
@@ -40,8 +42,8 @@ public final class SnapshotCli {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("SnapshotCli: " + e.getMessage());
-            System.err.println("usage: SnapshotCli --lake DIR --cache DIR --source DIR [--name NAME] [--repeat N]"
-                    + " [--label TEXT] [--no-stat-cache]");
+            System.err.println("usage: SnapshotCli --lake DIR --cache DIR (--source DIR | --checkout DIR) [--name NAME]"
+                    + " [--repeat N] [--label TEXT] [--no-stat-cache]");
             System.exit(2);
             return;
         }
@@ -56,7 +58,12 @@ public final class SnapshotCli {
                 .cacheDirectory(options.cache)
                 .build()) {
             long openNanos = System.nanoTime() - openStart;
+            if (options.checkout != null) {
+                checkout(mlops, options, openNanos, out);
+                return;
+            }
             for (int i = 0; i <= options.repeat; i++) {
+                long allocatedStart = allocatedBytes();
                 long cpuStart = processCpuNanos();
                 long start = System.nanoTime();
                 DatasetVersion version = mlops.datasets()
@@ -66,11 +73,53 @@ public final class SnapshotCli {
                         .commit();
                 long nanos = System.nanoTime() - start;
                 long cpuNanos = processCpuNanos() - cpuStart;
+                long allocated = allocatedStart < 0 ? -1 : allocatedBytes() - allocatedStart;
                 double sinceJvmStart = (System.currentTimeMillis() - jvmStartMillis) / 1000.0;
-                out.println(json(options, i, i == 0 ? openNanos : 0, nanos, cpuNanos, sinceJvmStart, version));
+                out.println(
+                        json(options, i, i == 0 ? openNanos : 0, nanos, cpuNanos, allocated, sinceJvmStart, version));
                 out.flush();
             }
         }
+    }
+
+    private static void checkout(Mlops mlops, Options options, long openNanos, PrintStream out) {
+        DatasetVersion version = mlops.datasets()
+                .findLatest(options.name)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "the lake " + options.lake + " has no dataset '" + options.name + "'; snapshot it first"));
+        long allocatedStart = allocatedBytes();
+        long cpuStart = processCpuNanos();
+        long start = System.nanoTime();
+        long files = mlops.datasets().checkout(version, options.checkout);
+        long nanos = System.nanoTime() - start;
+        long cpuNanos = processCpuNanos() - cpuStart;
+        long allocated = allocatedStart < 0 ? -1 : allocatedBytes() - allocatedStart;
+        out.println(String.format(
+                Locale.ROOT,
+                "{\"tool\":\"mlops4j\",\"op\":\"checkout\",\"label\":\"%s\",\"seconds\":%.6f,"
+                        + "\"cpuSeconds\":%.3f,\"openSeconds\":%.6f,\"files\":%d,\"bytes\":%d,\"version\":%d,"
+                        + "\"allocatedBytes\":%d,\"maxHeapBytes\":%d,\"processors\":%d}",
+                escape(options.label),
+                nanos / 1e9,
+                cpuNanos / 1e9,
+                openNanos / 1e9,
+                files,
+                version.getByteCount(),
+                version.getNumber(),
+                allocated,
+                Runtime.getRuntime().maxMemory(),
+                Runtime.getRuntime().availableProcessors()));
+        out.flush();
+    }
+
+    /** Heap bytes allocated so far by every thread of this JVM (ended ones included), or -1 if unknown. */
+    private static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported()) {
+            threads.setThreadAllocatedMemoryEnabled(true);
+            return threads.getTotalThreadAllocatedBytes();
+        }
+        return -1;
     }
 
     /** CPU time of the whole process (every thread: workers, JIT, GC), or -1 if unknown. */
@@ -87,6 +136,7 @@ public final class SnapshotCli {
             long openNanos,
             long nanos,
             long cpuNanos,
+            long allocated,
             double sinceJvmStart,
             DatasetVersion version) {
         Runtime runtime = Runtime.getRuntime();
@@ -95,7 +145,7 @@ public final class SnapshotCli {
                 "{\"tool\":\"mlops4j\",\"label\":\"%s\",\"iteration\":%d,\"seconds\":%.6f,\"cpuSeconds\":%.3f,"
                         + "\"openSeconds\":%.6f,"
                         + "\"sinceJvmStartSeconds\":%.3f,\"files\":%d,\"bytes\":%d,\"version\":%d,\"digest\":\"%s\","
-                        + "\"statCache\":%b,\"maxHeapBytes\":%d,\"processors\":%d}",
+                        + "\"statCache\":%b,\"allocatedBytes\":%d,\"maxHeapBytes\":%d,\"processors\":%d}",
                 escape(options.label),
                 iteration,
                 nanos / 1e9,
@@ -107,6 +157,7 @@ public final class SnapshotCli {
                 version.getNumber(),
                 version.getDigest(),
                 options.statCache,
+                allocated,
                 runtime.maxMemory(),
                 runtime.availableProcessors());
     }
@@ -130,6 +181,10 @@ public final class SnapshotCli {
         Path lake = Path.of("");
         Path cache = Path.of("");
         Path source = Path.of("");
+
+        @Nullable
+        Path checkout;
+
         String name = "bench";
         String label = "";
         int repeat;
@@ -138,6 +193,9 @@ public final class SnapshotCli {
         static Options parse(String[] args) {
             Options o = new Options();
             List<String> missing = new ArrayList<>(List.of("--lake", "--cache", "--source"));
+            if (List.of(args).contains("--checkout")) {
+                missing.remove("--source");
+            }
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 if (arg.equals("--no-stat-cache")) {
@@ -153,6 +211,7 @@ public final class SnapshotCli {
                     case "--lake" -> o.lake = Path.of(value);
                     case "--cache" -> o.cache = Path.of(value);
                     case "--source" -> o.source = Path.of(value);
+                    case "--checkout" -> o.checkout = Path.of(value);
                     case "--name" -> o.name = value;
                     case "--label" -> o.label = value;
                     case "--repeat" -> {
