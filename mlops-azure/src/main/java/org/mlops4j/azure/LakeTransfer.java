@@ -22,6 +22,8 @@ import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.ProgressListener;
 import org.mlops4j.common.StorageException;
+import org.mlops4j.data.internal.DataServices;
+import org.mlops4j.data.internal.TreeEntry;
 import org.mlops4j.lake.LakeLayout;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
@@ -166,12 +168,13 @@ public final class LakeTransfer {
                         "tree " + tree + " of " + from + " hashes to " + actual + "; the source lake is damaged");
             }
             trees.add(object);
-            for (JsonNode entry : json(object).path("entries")) {
-                Digest digest = Digest.parse(entry.path("digest").asText());
-                if (entry.path("type").asText().equals("dir")) {
-                    walk(digest, trees, files);
+            // the core's reader: either tree encoding (lake format §14), with the strict reader's checks
+            for (TreeEntry entry :
+                    DataServices.TREES.get().decode(object.getBytes(), tree, "a transfer from " + from)) {
+                if (entry.directory()) {
+                    walk(entry.digest(), trees, files);
                 } else {
-                    files.add(digest);
+                    files.add(entry.digest());
                 }
             }
         }

@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -118,13 +120,39 @@ class IndependentClientInteropTest {
                 .downloadContent()
                 .toBytes();
         assertThat("sha256:" + sha256(bytes)).as("the tree's own digest").isEqualTo(tree);
-        for (JsonNode entry : JSON.readTree(bytes).get("entries")) {
-            String path = base + entry.get("name").asText();
-            if (entry.get("type").asText().equals("dir")) {
-                walk(sdk, entry.get("digest").asText(), path + "/", out);
+        // lake format §14.2, read here from the spec alone: header, count, then kind, shared, suffix, size, digest
+        byte[] header = "{\"format\":\"mlops4j.tree/2\"}".getBytes(StandardCharsets.US_ASCII);
+        assertThat(Arrays.copyOf(bytes, header.length)).as("the tree/2 header").isEqualTo(header);
+        ByteBuffer in = ByteBuffer.wrap(bytes, header.length, bytes.length - header.length);
+        long count = varint(in);
+        byte[] previous = new byte[0];
+        for (long i = 0; i < count; i++) {
+            int kind = in.get();
+            int shared = (int) varint(in);
+            byte[] name = Arrays.copyOf(previous, shared + (int) varint(in));
+            in.get(name, shared, name.length - shared);
+            previous = name;
+            long size = kind == 2 ? 0 : varint(in);
+            byte[] digest = new byte[32];
+            in.get(digest);
+            String path = base + new String(name, StandardCharsets.UTF_8);
+            String named = "sha256:" + HexFormat.of().formatHex(digest);
+            if (kind == 2) {
+                walk(sdk, named, path + "/", out);
             } else {
-                out.add(new Listed(
-                        path, entry.get("digest").asText(), entry.get("size").asLong()));
+                out.add(new Listed(path, named, size));
+            }
+        }
+        assertThat(in.hasRemaining()).as("bytes after the last entry").isFalse();
+    }
+
+    private static long varint(ByteBuffer in) {
+        long value = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = in.get();
+            value |= (long) (b & 0x7f) << shift;
+            if (b >= 0) {
+                return value;
             }
         }
     }

@@ -72,6 +72,7 @@ public final class Datasets {
      */
     static {
         DataServices.DATASETS.install(Datasets::new);
+        DataServices.TREES.install(Trees::decodeEntries);
     }
 
     private Datasets(

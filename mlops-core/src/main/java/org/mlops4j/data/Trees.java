@@ -3,6 +3,7 @@ package org.mlops4j.data;
 import java.util.ArrayList;
 import java.util.List;
 import org.mlops4j.common.IntegrityException;
+import org.mlops4j.data.internal.TreeEntry;
 import org.mlops4j.internal.Quoting;
 import org.mlops4j.lake.LakeFormatException;
 import org.mlops4j.lake.LakeLayout;
@@ -126,6 +127,18 @@ final class Trees {
             item.finish();
         }
         record.finish();
+        return entries;
+    }
+
+    /** {@link #decode}, as the entries other modules of the project see (through {@code DataServices.TREES}). */
+    static List<TreeEntry> decodeEntries(byte[] bytes, Digest tree, String where) {
+        List<TreeEntry> entries = new ArrayList<>();
+        for (Entry entry : decode(bytes, tree, where)) {
+            entries.add(
+                    entry instanceof FileEntry file
+                            ? new TreeEntry(file.name(), false, file.digest(), file.size())
+                            : new TreeEntry(entry.name(), true, ((DirEntry) entry).tree(), 0));
+        }
         return entries;
     }
 
