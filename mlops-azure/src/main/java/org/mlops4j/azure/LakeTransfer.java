@@ -162,15 +162,15 @@ public final class LakeTransfer {
             StoredObject object = from.find(key)
                     .orElseThrow(() -> new NotFoundException(
                             "tree " + tree + " is missing from " + from + "; the source lake is damaged"));
-            Digest actual = Digest.of(object.getBytes());
+            byte[] bytes = object.getBytes(); // a copy each call: hash and decode the same one
+            Digest actual = Digest.of(bytes);
             if (!actual.equals(tree)) {
                 throw new IntegrityException(
                         "tree " + tree + " of " + from + " hashes to " + actual + "; the source lake is damaged");
             }
             trees.add(object);
             // the core's reader: either tree encoding (lake format §14), with the strict reader's checks
-            for (TreeEntry entry :
-                    DataServices.TREES.get().decode(object.getBytes(), tree, "a transfer from " + from)) {
+            for (TreeEntry entry : DataServices.TREES.get().decode(bytes, tree, "a transfer from " + from)) {
                 if (entry.directory()) {
                     walk(entry.digest(), trees, files);
                 } else {
