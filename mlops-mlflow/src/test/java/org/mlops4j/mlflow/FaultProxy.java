@@ -41,7 +41,7 @@ final class FaultProxy implements AutoCloseable {
 
     private final ServerSocket socket;
     private final URI upstream;
-    private final Supplier<Fault> faults;
+    private final java.util.function.Function<String, Fault> faults;
     private final long stallMillis;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fault-proxy");
@@ -52,9 +52,18 @@ final class FaultProxy implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
+    private final AtomicLong cpuNanos = new AtomicLong();
     private volatile boolean closed;
+    private volatile long epoch = System.nanoTime();
+    private final java.util.List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     FaultProxy(String upstreamUri, Supplier<Fault> faults, long stallMillis) throws IOException {
+        this(upstreamUri, requestLine -> faults.get(), stallMillis);
+    }
+
+    /** A proxy that picks each request's fault by its request line ({@code POST /api/2.0/mlflow/… HTTP/1.1}). */
+    FaultProxy(String upstreamUri, java.util.function.Function<String, Fault> faults, long stallMillis)
+            throws IOException {
         this.upstream = URI.create(upstreamUri);
         this.faults = faults;
         this.stallMillis = stallMillis;
@@ -86,13 +95,28 @@ final class FaultProxy implements AutoCloseable {
         return bytesDown.get();
     }
 
+    /** The CPU time the proxy's threads spent on exchanges since it started, in nanoseconds. */
+    long cpuNanos() {
+        return cpuNanos.get();
+    }
+
     Map<Fault, Long> counts() {
         Map<Fault, Long> out = new EnumMap<>(Fault.class);
         counts.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
 
+    /**
+     * The requests since the last {@link #reset()}, one line each: when it arrived and when its answer went back (ms
+     * since the reset), how long the server took, the request line.
+     */
+    java.util.List<String> trace() {
+        return java.util.List.copyOf(trace);
+    }
+
     void reset() {
+        epoch = System.nanoTime();
+        trace.clear();
         requests.set(0);
         bytesUp.set(0);
         bytesDown.set(0);
@@ -121,11 +145,27 @@ final class FaultProxy implements AutoCloseable {
                 if (request == null) {
                     return;
                 }
+                long arrived = System.nanoTime();
+                long cpu0 =
+                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 requests.incrementAndGet();
                 bytesUp.addAndGet(request.length);
-                Fault fault = faults.get();
+                String line = new String(request, 0, Math.min(request.length, 300), StandardCharsets.ISO_8859_1);
+                line = line.substring(0, Math.max(0, line.indexOf('\r')));
+                Fault fault = faults.apply(line);
                 counts.get(fault).incrementAndGet();
-                if (!handle(client, request, fault)) {
+                boolean open = handle(client, request, fault);
+                long done = System.nanoTime();
+                cpuNanos.addAndGet(
+                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0);
+                trace.add(String.format(
+                        Locale.ROOT,
+                        "%7.1f %7.1f %6.1f ms  %s",
+                        (arrived - epoch) / 1e6,
+                        (done - epoch) / 1e6,
+                        (done - arrived) / 1e6,
+                        line));
+                if (!open) {
                     return;
                 }
             }

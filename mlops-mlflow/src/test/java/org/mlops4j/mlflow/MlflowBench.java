@@ -10,8 +10,6 @@ import java.io.BufferedWriter;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +36,18 @@ import org.mlops4j.registry.ModelVersion;
  * does; in 3.17.2 {@code mlflow.register_model("runs:/…/model")} refused this run: "Unable to find a logged_model with
  * artifact_path model under run …"), against the same server behind one
  * loopback counting proxy; rounds interleaved (Java, Python, Java, …, the first of each a warm-up, not counted).
- * Per round: wall time, requests and bytes at the proxy, and the client's CPU time (Java: the CPU of this JVM's
- * threads except the proxy's; Python: {@code time.process_time()}). Writes the raw rounds and the medians as JSON.
+ * Per round: wall time, requests and bytes at the proxy, and the client's CPU time (Java: this JVM's process CPU time,
+ * JIT and GC included, less what the proxy's threads spent on the round's exchanges; Python: {@code
+ * time.process_time()}). Writes the raw rounds and the medians as JSON.
  *
  * <p>Arguments: {@code [rounds (default 7)] [output directory (default benchmarks/results)]}.
  */
 public final class MlflowBench {
     private static final int FILES = 10;
     private static final int FILE_BYTES = 1024 * 1024;
+    /** {@code -Dmlops4j.bench.trace=true}: print each round's requests as the proxy saw them, with their times. */
+    private static final boolean TRACE = Boolean.getBoolean("mlops4j.bench.trace");
+
     private static final String PYTHON = String.join(
             "\n",
             "import sys, os, time, json, mlflow",
@@ -93,7 +95,8 @@ public final class MlflowBench {
         Path eval = Files.createDirectories(work.resolve("eval"));
         Files.writeString(eval.resolve("rows.csv"), "x,y\n3,1\n");
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean process =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ExecutorService uploads = Executors.newFixedThreadPool(4);
         List<JsonNode> javaRounds = new ArrayList<>();
         List<JsonNode> pythonRounds = new ArrayList<>();
@@ -129,7 +132,8 @@ public final class MlflowBench {
             for (int round = 0; round <= rounds; round++) {
                 // Java
                 proxy.reset();
-                long cpu0 = cpuOfClientThreads(threads);
+                long cpu0 = process.getProcessCpuTime() - proxy.cpuNanos();
+                Instant started = Instant.now();
                 long t0 = System.nanoTime();
                 ModelRegistration registration = new ModelRegistration("bench-java").artifacts(model);
                 for (int i = 0; i < 20; i++) {
@@ -142,7 +146,7 @@ public final class MlflowBench {
                 var unused = mlops.registry()
                         .setAlias("bench-java", "champion", v.getVersion(), AliasUpdate.unconditionally());
                 double wall = (System.nanoTime() - t0) / 1e6;
-                double cpu = (cpuOfClientThreads(threads) - cpu0) / 1e6;
+                double cpu = (process.getProcessCpuTime() - proxy.cpuNanos() - cpu0) / 1e6;
                 ObjectNode j = json.createObjectNode()
                         .put("client", "java")
                         .put("round", round)
@@ -154,6 +158,7 @@ public final class MlflowBench {
                         .put("bytes_down", proxy.bytesDown())
                         .put("version", v.getVersion());
                 javaRounds.add(j);
+                List<String> javaTrace = proxy.trace();
                 // Python
                 proxy.reset();
                 toPython.write(round + "\n");
@@ -173,6 +178,12 @@ public final class MlflowBench {
                         .put("bytes_up", proxy.bytesUp())
                         .put("bytes_down", proxy.bytesDown());
                 pythonRounds.add(p);
+                if (TRACE) {
+                    System.out.println("round " + round + ", java, started " + started + ":");
+                    javaTrace.forEach(t -> System.out.println("  " + t));
+                    System.out.println("round " + round + ", python:");
+                    proxy.trace().forEach(t -> System.out.println("  " + t));
+                }
                 System.out.printf(
                         "round %d: java %.0f ms, %d requests, cpu %.0f ms | python %.0f ms, %d requests, cpu %.0f ms%n",
                         round,
@@ -216,20 +227,6 @@ public final class MlflowBench {
         System.out.println("raw rounds: " + file);
         server.stop();
         System.exit(0);
-    }
-
-    /** CPU time of this JVM's live threads except the counting proxy's, in nanoseconds. */
-    private static long cpuOfClientThreads(ThreadMXBean threads) {
-        long total = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && !info.getThreadName().startsWith("fault-proxy")) {
-                long t = threads.getThreadCpuTime(info.getThreadId());
-                if (t > 0) {
-                    total += t;
-                }
-            }
-        }
-        return total;
     }
 
     private static double median(List<JsonNode> rounds, String field) {
