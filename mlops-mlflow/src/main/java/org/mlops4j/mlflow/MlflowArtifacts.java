@@ -22,11 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.ProgressListener;
@@ -40,8 +37,9 @@ import org.mlops4j.store.internal.VerifyingInputStream;
 /**
  * Model files on an MLflow server, in pure Java, through its artifact proxy ({@code /api/2.0/mlflow-artifacts/…}):
  * each upload is an MLflow run of the experiment the driver uses; the files go under {@code <run artifact root>/model},
- * one streamed PUT each (the proxy's multipart upload answers 501 on a local destination), hashed with SHA-256 while
- * they stream. The proxy keeps no hash, so the run records a manifest ({@code <sha256> <size> <path>} per file, sorted by
+ * one streamed PUT each (the proxy's multipart upload answers 501 on a local destination), several at a time, hashed
+ * with SHA-256 before (for the manifest the run is created with) and again while they stream (a file changed in between
+ * fails). The proxy keeps no hash, so the run records a manifest ({@code <sha256> <size> <path>} per file, sorted by
  * path) in its tags {@code mlops4j.manifest.0…n}; the manifest's own SHA-256 is the tree digest of the {@link
  * ArtifactLocation} (so identical files give identical digests), and every download is checked against it. Thread-safe.
  */
@@ -56,35 +54,47 @@ final class MlflowArtifacts {
 
     private final MlflowHttp http;
     private final MlflowRuns runs;
-    private final @Nullable Executor executor;
+    private final MlflowParallel parallel;
+    private final java.util.Set<String> unclaimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    MlflowArtifacts(MlflowHttp http, MlflowRuns runs, @Nullable Executor executor) {
+    MlflowArtifacts(MlflowHttp http, MlflowRuns runs, MlflowParallel parallel) {
         this.http = http;
         this.runs = runs;
-        this.executor = executor;
+        this.parallel = parallel;
     }
 
     /** One file of a manifest. */
     record Entry(String path, long size, String sha256) {}
 
+    /**
+     * Hashes the files, creates the run with their manifest in its tags (one request where tags logged afterwards
+     * would take another), and uploads them, each checked against its hash on the way: a file changed since it was
+     * hashed fails the upload.
+     */
     StoredArtifacts store(String model, Path directory, ProgressListener progress) {
-        List<Path> files = list(directory);
-        MlflowRuns.Run run = runs.create("upload " + model, Map.of("mlops4j.model", model));
-        String root = run.artifactUri() + "/" + MODEL_DIR;
-        Uploaded uploaded = uploadAll(directory, files, proxyPath(root), progress);
-        String manifest = manifest(uploaded.entries());
+        List<Entry> entries = hashAll(directory, list(directory));
+        String manifest = manifest(entries);
         Digest digest = Digest.of(manifest.getBytes(StandardCharsets.UTF_8));
         Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("mlops4j.model", model);
         List<String> chunks = MlflowRecords.chunk(manifest);
         for (int i = 0; i < chunks.size(); i++) {
             tags.put(MANIFEST + i, chunks.get(i));
         }
         tags.put(MANIFEST_CHUNKS, Integer.toString(chunks.size()));
         tags.put(MANIFEST_DIGEST, digest.hex());
-        runs.setTags(run.id(), tags);
-        runs.finish(run.id());
-        return new StoredArtifacts(
-                ArtifactLocation.uri(root, digest), uploaded.entries().size(), uploaded.bytes());
+        MlflowRuns.Run run = runs.create("upload " + model, tags);
+        String root = run.artifactUri() + "/" + MODEL_DIR;
+        try {
+            // the run is marked finished while its files go up: a status, true once they are all up
+            long bytes = uploadAll(directory, entries, proxyPath(root), progress, () -> runs.finish(run.id()));
+            unclaimed.add(run.id());
+            return new StoredArtifacts(ArtifactLocation.uri(root, digest), entries.size(), bytes);
+        } catch (RuntimeException e) {
+            // nothing can name the run yet: it is deleted, not left for a retry to pass by
+            MlflowRuns.bestEffort(e, () -> runs.delete(run.id()));
+            throw e;
+        }
     }
 
     /**
@@ -92,7 +102,16 @@ final class MlflowArtifacts {
      * lake); the lake keeps the verified copy.
      */
     void copy(Path directory, String root) {
-        var unused = uploadAll(directory, list(directory), proxyPath(root), ProgressListener.NONE);
+        var unused = uploadAll(directory, hashAll(directory, list(directory)), proxyPath(root), ProgressListener.NONE);
+    }
+
+    /**
+     * Whether a run is one that {@link #store} made and no version has tried to use yet, and takes it: only such a run
+     * may be deleted or marked failed when its version cannot be created (a location the caller named may point into
+     * a run that holds other versions).
+     */
+    boolean claim(String runId) {
+        return unclaimed.remove(runId);
     }
 
     /** Uploads a text (a value too long for a tag) and returns its SHA-256 in hex. */
@@ -103,63 +122,66 @@ final class MlflowArtifacts {
         return Digest.of(bytes).hex();
     }
 
-    private record Uploaded(List<Entry> entries, long bytes) {}
-
-    private Uploaded uploadAll(Path directory, List<Path> files, String proxyRoot, ProgressListener progress) {
-        long total = 0;
+    /** Hashes the files at once, sorted by path. */
+    private List<Entry> hashAll(Path directory, List<Path> files) {
+        List<CompletableFuture<Entry>> hashes = new ArrayList<>(files.size());
         for (Path file : files) {
-            total += size(file);
+            String rel = relative(directory, file);
+            hashes.add(parallel.start(() -> hash(rel, file)));
         }
-        List<Entry> entries = new ArrayList<>(files.size());
+        List<Entry> entries = new ArrayList<>(MlflowParallel.results(hashes));
+        entries.sort(Comparator.comparing(Entry::path));
+        return entries;
+    }
+
+    private static Entry hash(String rel, Path file) {
+        MessageDigest md = Digest.newSha256();
+        long size = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+                size += n;
+            }
+        } catch (IOException e) {
+            throw StorageException.of("cannot read the artifact " + file, e);
+        }
+        return new Entry(rel, size, HexFormat.of().formatHex(md.digest()));
+    }
+
+    /** Uploads the files at once (as many at a time as the executor runs), plus any extra calls meanwhile. */
+    private long uploadAll(
+            Path directory, List<Entry> entries, String proxyRoot, ProgressListener progress, Runnable... meanwhile) {
+        long total = 0;
+        for (Entry e : entries) {
+            total += e.size();
+        }
         AtomicLong filesDone = new AtomicLong();
         AtomicLong bytesDone = new AtomicLong();
         long bytesTotal = total;
-        List<CompletableFuture<Entry>> uploads = new ArrayList<>();
-        for (Path file : files) {
-            String rel = relative(directory, file);
-            if (executor == null) {
-                Entry e = upload(proxyRoot, rel, file);
-                entries.add(e);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (Entry entry : entries) {
+            all.add(parallel.run(() -> {
+                upload(proxyRoot, entry, directory.resolve(entry.path()));
                 progress.onProgress(new ProgressListener.ProgressEvent(
                         "upload",
                         filesDone.incrementAndGet(),
-                        files.size(),
-                        bytesDone.addAndGet(e.size()),
+                        entries.size(),
+                        bytesDone.addAndGet(entry.size()),
                         bytesTotal));
-            } else {
-                uploads.add(CompletableFuture.supplyAsync(
-                        () -> {
-                            Entry e = upload(proxyRoot, rel, file);
-                            progress.onProgress(new ProgressListener.ProgressEvent(
-                                    "upload",
-                                    filesDone.incrementAndGet(),
-                                    files.size(),
-                                    bytesDone.addAndGet(e.size()),
-                                    bytesTotal));
-                            return e;
-                        },
-                        executor));
-            }
+            }));
         }
-        try {
-            for (CompletableFuture<Entry> upload : uploads) {
-                entries.add(upload.join());
-            }
-        } catch (CompletionException e) {
-            uploads.forEach(u -> u.cancel(false));
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
+        for (Runnable call : meanwhile) {
+            all.add(parallel.run(call));
         }
-        entries.sort(Comparator.comparing(Entry::path));
-        return new Uploaded(entries, bytesTotal);
+        MlflowParallel.awaitAll(all);
+        return bytesTotal;
     }
 
-    private Entry upload(String proxyRoot, String rel, Path file) {
-        long size = size(file);
+    /** Uploads one file; the bytes sent must be those hashed (each attempt reads the file again). */
+    private void upload(String proxyRoot, Entry entry, Path file) {
         MessageDigest[] last = new MessageDigest[1];
-        http.putArtifact("upload-artifact", proxyRoot + "/" + rel, size, () -> {
+        http.putArtifact("upload-artifact", proxyRoot + "/" + entry.path(), entry.size(), () -> {
             try {
                 MessageDigest md = Digest.newSha256();
                 last[0] = md;
@@ -168,7 +190,12 @@ final class MlflowArtifacts {
                 throw new UncheckedIOException(e);
             }
         });
-        return new Entry(rel, size, HexFormat.of().formatHex(last[0].digest()));
+        String sent = HexFormat.of().formatHex(last[0].digest());
+        if (!sent.equals(entry.sha256())) {
+            throw new IntegrityException("the artifact " + file + " changed while it was registered (SHA-256 "
+                    + entry.sha256() + " when hashed, " + sent + " when uploaded); register it again once it is"
+                    + " written");
+        }
     }
 
     InputStream open(ArtifactLocation location, String path) {
@@ -454,14 +481,6 @@ final class MlflowArtifacts {
             throw new UnsafePathException(path, "it leaves the checkout directory");
         }
         return target;
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw StorageException.of("cannot read the size of " + file, e);
-        }
     }
 
     private static String shown(Map<String, Entry> manifest) {

@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.ConflictException;
+import org.mlops4j.common.MlopsServiceException;
 import org.mlops4j.common.NotFoundException;
 import org.mlops4j.common.Page;
 import org.mlops4j.common.ProgressListener;
@@ -78,6 +80,7 @@ import org.mlops4j.store.ObjectTag;
  * <p>Thread-safe; build one per server and share it.
  */
 public final class MlflowRegistryDriver implements RegistryDriver {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MlflowRegistryDriver.class);
     private static final Pattern RESERVED_ALIAS = Pattern.compile("(?i)latest|v\\d+");
     private static final int PAGE_SIZE = 100;
     private static final String TOKEN_PREFIX = "mlflow:";
@@ -87,6 +90,7 @@ public final class MlflowRegistryDriver implements RegistryDriver {
     private final MlflowHttp http;
     private final MlflowRuns runs;
     private final MlflowArtifacts artifacts;
+    private final MlflowParallel parallel;
     private final MlflowTracking tracking;
     private final boolean aliases;
     private final boolean copyLakeArtifacts;
@@ -105,7 +109,8 @@ public final class MlflowRegistryDriver implements RegistryDriver {
                 b.retryPolicy,
                 b.sslContext);
         this.runs = new MlflowRuns(http, b.experimentName, b.clock);
-        this.artifacts = new MlflowArtifacts(http, runs, b.executor);
+        this.parallel = new MlflowParallel(b.executor == null ? MlflowParallel.defaultExecutor() : b.executor);
+        this.artifacts = new MlflowArtifacts(http, runs, parallel);
         this.tracking = new MlflowTracking(http, runs, artifacts);
         this.aliases = b.aliases;
         this.copyLakeArtifacts = b.copyLakeArtifacts;
@@ -197,29 +202,36 @@ public final class MlflowRegistryDriver implements RegistryDriver {
 
     // --- versions ----------------------------------------------------------------------------------------------
 
+    /**
+     * Creates the version in MLflow: its run (the upload's, or one made here) gets the params, metrics, tags and
+     * dataset inputs while an earlier attempt of the request is looked for, all at once; then the version is created,
+     * sent once. MLflow numbers it.
+     */
     @Override
     public ModelVersion createVersion(String model, String requestId, LongFunction<ModelVersion> recordForNumber) {
-        Optional<ModelVersion> newest = newest(model);
-        if (newest.isPresent() && newest.get().getRequestId().equals(requestId)) {
-            return newest.get(); // an earlier attempt of this request landed
-        }
-        ModelVersion template =
-                recordForNumber.apply(newest.map(v -> v.getVersion() + 1).orElse(1L));
+        // the record holds no number (MLflow's answer gives it), so the record of any number serves until then
+        ModelVersion template = recordForNumber.apply(1);
         MlflowLimits serverLimits = limits();
         RegistryEnvironment env = environment;
-        String source;
-        String runId;
-        String runRoot;
-        boolean ownRun;
         Optional<ArtifactLocation> location = template.getArtifactLocation();
         Optional<String> uri = location.flatMap(ArtifactLocation::getUri);
         Optional<String> uploadRun = uri.flatMap(MlflowArtifacts::runIdOf);
-        if (uri.isPresent() && uploadRun.isPresent()) {
+        String source;
+        String runId;
+        String runRoot;
+        boolean ownRun = uri.isEmpty() || uploadRun.isEmpty();
+        CompletableFuture<Optional<ModelVersion>> earlier;
+        if (!ownRun) {
             source = uri.get(); // the files were uploaded under this run by storeArtifacts
             runId = uploadRun.get();
             runRoot = source.substring(0, source.indexOf("/artifacts") + "/artifacts".length());
-            ownRun = false;
+            earlier = parallel.start(() -> newest(model));
         } else {
+            Optional<ModelVersion> newest = newest(model);
+            if (newest.isPresent() && newest.get().getRequestId().equals(requestId)) {
+                return landedEarlier(newest.get(), null); // before a run is made for nothing
+            }
+            earlier = CompletableFuture.completedFuture(newest);
             MlflowRuns.Run run = runs.create(
                     tracking.experimentOf(template),
                     MlflowTracking.runNameOf(template),
@@ -227,7 +239,6 @@ public final class MlflowRegistryDriver implements RegistryDriver {
             runId = run.id();
             runRoot = run.artifactUri();
             source = runRoot + "/model";
-            ownRun = true;
             if (copyLakeArtifacts
                     && env != null
                     && location.isPresent()
@@ -235,7 +246,24 @@ public final class MlflowRegistryDriver implements RegistryDriver {
                 tracking.copyLakeTree(env, location.get().getTree().orElseThrow(), source);
             }
         }
-        tracking.log(runId, runRoot, template, serverLimits, env, ownRun);
+        boolean ours = ownRun || artifacts.claim(runId); // a run this registration made, which no version holds
+        try {
+            List<CompletableFuture<?>> calls = new ArrayList<>();
+            calls.add(earlier);
+            for (Runnable call : tracking.logCalls(runId, runRoot, template, serverLimits, env, ownRun)) {
+                calls.add(parallel.run(call));
+            }
+            MlflowParallel.awaitAll(calls);
+        } catch (RuntimeException e) {
+            if (ours) {
+                MlflowRuns.bestEffort(e, () -> runs.delete(runId)); // no version can hold it yet
+            }
+            throw e;
+        }
+        Optional<ModelVersion> newest = earlier.join();
+        if (newest.isPresent() && newest.get().getRequestId().equals(requestId)) {
+            return landedEarlier(newest.get(), ours ? runId : null);
+        }
         ObjectNode body = http.object().put("name", model).put("source", source).put("run_id", runId);
         if (template.getDescription().length() <= MlflowRecords.CHUNK) {
             body.put("description", template.getDescription());
@@ -247,10 +275,24 @@ public final class MlflowRegistryDriver implements RegistryDriver {
                         .put("value", tracking.fit(runRoot, "tag", k, v, serverLimits.registryTagValue())));
         JsonNode created;
         try {
-            created = http.send("create-model-version", "POST", "/mlflow/model-versions/create", body, false);
-        } catch (NotFoundException noModel) {
-            createRegisteredModel(model);
-            created = http.send("create-model-version", "POST", "/mlflow/model-versions/create", body, false);
+            try {
+                created = http.send("create-model-version", "POST", "/mlflow/model-versions/create", body, false);
+            } catch (NotFoundException noModel) {
+                createRegisteredModel(model);
+                created = http.send("create-model-version", "POST", "/mlflow/model-versions/create", body, false);
+            }
+        } catch (RuntimeException e) {
+            // refused: no version holds the run; no answer: one may (a retry finds it, and finishes the run again)
+            if (ours) {
+                MlflowRuns.bestEffort(e, () -> {
+                    if (refused(e)) {
+                        runs.delete(runId);
+                    } else {
+                        runs.fail(runId);
+                    }
+                });
+            }
+            throw e;
         }
         if (ownRun) {
             runs.finish(runId);
@@ -263,6 +305,45 @@ public final class MlflowRegistryDriver implements RegistryDriver {
                     "the record for " + model + "@" + number + " says it is " + stored.getRef());
         }
         return stored;
+    }
+
+    /**
+     * An earlier attempt of the request created its version: this attempt's run (if it made one), which nothing holds,
+     * is deleted, and the version's run, if that attempt marked it failed, is finished again.
+     */
+    private ModelVersion landedEarlier(ModelVersion landed, @Nullable String ownRunId) {
+        Optional<String> landedRun =
+                landed.getArtifactLocation().flatMap(ArtifactLocation::getUri).flatMap(MlflowArtifacts::runIdOf);
+        try {
+            if (landedRun.isPresent() && !landedRun.get().equals(ownRunId)) {
+                JsonNode run = http.get("get-run", "/mlflow/runs/get", Map.of("run_id", landedRun.get()))
+                        .path("run");
+                if ("FAILED".equals(run.path("info").path("status").asText())
+                        && MlflowRecords.tags(run.path("data").path("tags")).containsKey("mlops4j.model")) {
+                    runs.finish(landedRun.get());
+                }
+            }
+            if (ownRunId != null && !landedRun.equals(Optional.of(ownRunId))) {
+                runs.delete(ownRunId);
+            }
+        } catch (RuntimeException e) {
+            // the version stands; only the runs' statuses are left behind
+            LOG.warn("could not tidy the MLflow runs of {}: {}", landed.getRef(), e.toString());
+        }
+        return landed;
+    }
+
+    /** Whether the server answered a create by refusing it (a 4xx other than 408 and 429), so that nothing was made. */
+    private static boolean refused(RuntimeException e) {
+        if (e instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException) {
+            return true; // never sent
+        }
+        Throwable t = e instanceof MlopsServiceException ? e : e.getCause();
+        if (t instanceof MlopsServiceException s) {
+            int status = s.getStatusCode();
+            return status >= 400 && status < 500 && status != 408 && status != 429;
+        }
+        return false;
     }
 
     private void createRegisteredModel(String model) {
@@ -624,8 +705,9 @@ public final class MlflowRegistryDriver implements RegistryDriver {
         }
 
         /**
-         * Sets an executor to upload a model's files in parallel (default: one after the other on the caller's
-         * thread). The driver does not shut it down.
+         * Sets the executor that sends independent calls at once: a model's files, and a version's log calls (default:
+         * 4 daemon threads of the driver's own, ended when idle). The driver does
+         * not shut it down.
          *
          * @param executor the executor
          * @return this builder

@@ -117,13 +117,6 @@ final class MlflowRuns {
         return new Run(id, artifactUri);
     }
 
-    /** Sets tags on a run; idempotent. */
-    void setTags(String runId, Map<String, String> tags) {
-        List<Entry> entries = new ArrayList<>();
-        tags.forEach((k, v) -> entries.add(new Entry(Kind.TAG, k, v)));
-        logBatch(runId, entries);
-    }
-
     /**
      * Logs metrics, params and tags in as few {@code runs/log-batch} calls as its limits allow: at most {@value
      * #MAX_METRICS} metrics, {@value #MAX_PARAMS} params, {@value #MAX_TAGS} tags and {@value #MAX_ENTITIES} entries
@@ -201,9 +194,42 @@ final class MlflowRuns {
 
     /** Marks a run finished; idempotent. */
     void finish(String runId) {
+        end(runId, "FINISHED");
+    }
+
+    /**
+     * Marks a run failed: the run of a registration whose version may or may not have been created (its response was
+     * lost); idempotent. A retry that finds the version finishes the run again.
+     */
+    void fail(String runId) {
+        end(runId, "FAILED");
+    }
+
+    private void end(String runId, String status) {
         ObjectNode body =
-                http.object().put("run_id", runId).put("status", "FINISHED").put("end_time", clock.millis());
+                http.object().put("run_id", runId).put("status", status).put("end_time", clock.millis());
         var unused = http.send("update-run", "POST", "/mlflow/runs/update", body, true);
+    }
+
+    /**
+     * Deletes a run that no version holds (MLflow keeps a deleted run, out of searches, until {@code mlflow gc});
+     * idempotent.
+     */
+    void delete(String runId) {
+        var unused = http.send(
+                "delete-run", "POST", "/mlflow/runs/delete", http.object().put("run_id", runId), true);
+    }
+
+    /**
+     * Tidies up after a failure: runs the call, and keeps its own failure with the first one (suppressed), which the
+     * caller throws.
+     */
+    static void bestEffort(RuntimeException failure, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** Reads a run's tags. */

@@ -79,7 +79,8 @@ final class MlflowTracking {
     }
 
     /**
-     * Logs a version's params, metrics, tags and dataset inputs into its run.
+     * The calls that log a version's params, metrics, tags and dataset inputs into its run: independent of each other
+     * (a log-batch call or more, and log-inputs), to be sent at once.
      *
      * @param runId the run
      * @param artifactRoot the run's artifact root, for values too long for a tag
@@ -87,8 +88,9 @@ final class MlflowTracking {
      * @param limits the server's limits
      * @param environment the lake's datasets, or null for a driver used without a registry
      * @param runCreatedWithTags whether the run tags of {@link #runTags} are already on the run
+     * @return the calls
      */
-    void log(
+    List<Runnable> logCalls(
             String runId,
             String artifactRoot,
             ModelVersion v,
@@ -112,8 +114,8 @@ final class MlflowTracking {
             }
         });
         tags.forEach((k, value) -> entries.add(new MlflowRuns.Entry(MlflowRuns.Kind.TAG, k, value)));
-        runs.logBatch(runId, entries);
-        runs.logInputs(runId, datasetInputs(v, environment));
+        ArrayNode inputs = datasetInputs(v, environment);
+        return List.of(() -> runs.logBatch(runId, entries), () -> runs.logInputs(runId, inputs));
     }
 
     /**

@@ -175,7 +175,12 @@ class MlflowFaultTest {
                 }
                 token = page.path("next_page_token").asText("");
             } while (!token.isEmpty());
-            long runsInExperiment = countRuns(direct.http(), EXPERIMENT);
+            Map<String, String> activeRuns = activeRuns(direct.http(), EXPERIMENT);
+            long runsInExperiment = activeRuns.size();
+            Set<String> held = new HashSet<>(runIds);
+            long orphansFailed = activeRuns.entrySet().stream()
+                    .filter(r -> !held.contains(r.getKey()) && r.getValue().equals("FAILED"))
+                    .count();
             long duplicates =
                     visibleByRequest.values().stream().filter(n -> n > 1).count();
             long lost = registered.keySet().stream()
@@ -189,8 +194,9 @@ class MlflowFaultTest {
                     "MLflow %s fault test: %d operations (%s), untyped errors=%d; %d proxied requests, faults %s;"
                             + " retries asked %d waits, %d of them >= 1 s (Retry-After); registrations succeeded=%d,"
                             + " gave up=%d; versions visible=%d, in MLflow=%d (hidden twins=%d); lost=%d, duplicates=%d,"
-                            + " runs shared by two versions=%d; runs in the experiment=%d, of them held by no version"
-                            + " (left by attempts that failed before their version was created)=%d%n",
+                            + " runs shared by two versions=%d; runs in the experiment (not deleted)=%d, of them held by"
+                            + " no version (left by attempts that failed before their version was created)=%d, of"
+                            + " those marked FAILED=%d%n",
                     server.getVersion(),
                     operations,
                     outcomes,
@@ -208,7 +214,8 @@ class MlflowFaultTest {
                     duplicates,
                     sharedRuns,
                     runsInExperiment,
-                    runsInExperiment - new HashSet<>(runIds).size());
+                    runsInExperiment - held.size(),
+                    orphansFailed);
             assertThat(untyped).as("calls that failed with an untyped error").isEmpty();
             assertThat(operations).isGreaterThanOrEqualTo(MIN_OPERATIONS);
             assertThat(lost).as("registrations answered but not visible").isZero();
@@ -227,7 +234,8 @@ class MlflowFaultTest {
         }
     }
 
-    private static long countRuns(MlflowHttp http, String experiment) {
+    /** The experiment's runs that are not deleted, run id to status. */
+    private static Map<String, String> activeRuns(MlflowHttp http, String experiment) {
         String id = http.get(
                         "get-experiment-by-name",
                         "/mlflow/experiments/get-by-name",
@@ -235,7 +243,7 @@ class MlflowFaultTest {
                 .path("experiment")
                 .path("experiment_id")
                 .asText();
-        long runs = 0;
+        Map<String, String> runs = new HashMap<>();
         String token = "";
         do {
             com.fasterxml.jackson.databind.node.ObjectNode body = http.object().put("max_results", 1000);
@@ -244,7 +252,11 @@ class MlflowFaultTest {
                 body.put("page_token", token);
             }
             JsonNode page = http.send("search-runs", "POST", "/mlflow/runs/search", body, true);
-            runs += page.path("runs").size();
+            for (JsonNode run : page.path("runs")) {
+                runs.put(
+                        run.path("info").path("run_id").asText(),
+                        run.path("info").path("status").asText());
+            }
             token = page.path("next_page_token").asText("");
         } while (!token.isEmpty());
         return runs;
