@@ -204,8 +204,8 @@ public final class MlflowRegistryDriver implements RegistryDriver {
 
     /**
      * Creates the version in MLflow: its run (the upload's, or one made here) gets the params, metrics, tags and
-     * dataset inputs while an earlier attempt of the request is looked for, all at once; then the version is created,
-     * sent once. MLflow numbers it.
+     * dataset inputs while an earlier attempt of the request is looked for (a read, sent meanwhile); then the version
+     * is created, sent once. MLflow numbers it.
      */
     @Override
     public ModelVersion createVersion(String model, String requestId, LongFunction<ModelVersion> recordForNumber) {
@@ -250,9 +250,7 @@ public final class MlflowRegistryDriver implements RegistryDriver {
         try {
             List<CompletableFuture<?>> calls = new ArrayList<>();
             calls.add(earlier);
-            for (Runnable call : tracking.logCalls(runId, runRoot, template, serverLimits, env, ownRun)) {
-                calls.add(parallel.run(call));
-            }
+            calls.add(parallel.run(() -> tracking.log(runId, runRoot, template, serverLimits, env, ownRun)));
             MlflowParallel.awaitAll(calls);
         } catch (RuntimeException e) {
             if (ours) {

@@ -79,8 +79,9 @@ final class MlflowTracking {
     }
 
     /**
-     * The calls that log a version's params, metrics, tags and dataset inputs into its run: independent of each other
-     * (a log-batch call or more, and log-inputs), to be sent at once.
+     * Logs a version's params, metrics, tags and dataset inputs into its run: log-batch, then log-inputs, one after
+     * the other: both write the run's rows, and SQLite (MLflow's default store) lets one writer in at a time (in a
+     * traced benchmark round, a log-batch sent beside log-inputs took 185 ms; alone it takes 25-45 ms).
      *
      * @param runId the run
      * @param artifactRoot the run's artifact root, for values too long for a tag
@@ -88,9 +89,8 @@ final class MlflowTracking {
      * @param limits the server's limits
      * @param environment the lake's datasets, or null for a driver used without a registry
      * @param runCreatedWithTags whether the run tags of {@link #runTags} are already on the run
-     * @return the calls
      */
-    List<Runnable> logCalls(
+    void log(
             String runId,
             String artifactRoot,
             ModelVersion v,
@@ -114,8 +114,8 @@ final class MlflowTracking {
             }
         });
         tags.forEach((k, value) -> entries.add(new MlflowRuns.Entry(MlflowRuns.Kind.TAG, k, value)));
-        ArrayNode inputs = datasetInputs(v, environment);
-        return List.of(() -> runs.logBatch(runId, entries), () -> runs.logInputs(runId, inputs));
+        runs.logBatch(runId, entries);
+        runs.logInputs(runId, datasetInputs(v, environment));
     }
 
     /**

@@ -236,6 +236,15 @@ class MlflowFaultTest {
 
     /** The experiment's runs that are not deleted, run id to status. */
     private static Map<String, String> activeRuns(MlflowHttp http, String experiment) {
+        Map<String, String> runs = new HashMap<>();
+        runInfos(http, experiment, "ACTIVE_ONLY")
+                .forEach(info -> runs.put(
+                        info.path("run_id").asText(), info.path("status").asText()));
+        return runs;
+    }
+
+    /** The {@code info} of each run of an experiment in a view of MLflow's ({@code ACTIVE_ONLY}, {@code ALL}). */
+    static List<JsonNode> runInfos(MlflowHttp http, String experiment, String view) {
         String id = http.get(
                         "get-experiment-by-name",
                         "/mlflow/experiments/get-by-name",
@@ -243,23 +252,22 @@ class MlflowFaultTest {
                 .path("experiment")
                 .path("experiment_id")
                 .asText();
-        Map<String, String> runs = new HashMap<>();
+        List<JsonNode> infos = new ArrayList<>();
         String token = "";
         do {
-            com.fasterxml.jackson.databind.node.ObjectNode body = http.object().put("max_results", 1000);
+            com.fasterxml.jackson.databind.node.ObjectNode body =
+                    http.object().put("max_results", 1000).put("run_view_type", view);
             body.putArray("experiment_ids").add(id);
             if (!token.isEmpty()) {
                 body.put("page_token", token);
             }
             JsonNode page = http.send("search-runs", "POST", "/mlflow/runs/search", body, true);
             for (JsonNode run : page.path("runs")) {
-                runs.put(
-                        run.path("info").path("run_id").asText(),
-                        run.path("info").path("status").asText());
+                infos.add(run.path("info"));
             }
             token = page.path("next_page_token").asText("");
         } while (!token.isEmpty());
-        return runs;
+        return infos;
     }
 
     /** Runs one operation and counts its outcome: ok, or the typed exception's class; anything else is untyped. */

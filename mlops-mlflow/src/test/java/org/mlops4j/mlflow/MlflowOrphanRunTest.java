@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.nio.file.Files;
@@ -158,19 +157,8 @@ class MlflowOrphanRunTest {
     private static Map<String, String> runs(MlflowServer server, String experiment) {
         MlflowHttp http =
                 MlflowRegistryDriver.builder(server.getTrackingUri()).build().http();
-        String id = http.get(
-                        "get-experiment-by-name",
-                        "/mlflow/experiments/get-by-name",
-                        Map.of("experiment_name", experiment))
-                .path("experiment")
-                .path("experiment_id")
-                .asText();
-        ObjectNode body = http.object().put("max_results", 1000).put("run_view_type", "ALL");
-        body.putArray("experiment_ids").add(id);
         Map<String, String> runs = new TreeMap<>();
-        for (JsonNode run : http.send("search-runs", "POST", "/mlflow/runs/search", body, true)
-                .path("runs")) {
-            JsonNode info = run.path("info");
+        for (JsonNode info : MlflowFaultTest.runInfos(http, experiment, "ALL")) {
             runs.put(
                     info.path("run_id").asText(),
                     info.path("status").asText() + "/"
