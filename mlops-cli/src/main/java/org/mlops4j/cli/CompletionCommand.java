@@ -1,0 +1,30 @@
+package org.mlops4j.cli;
+
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.AutoComplete;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code mlops4j completion}: prints a bash (and zsh) completion script; {@code source <(mlops4j completion)}. */
+@Command(
+        name = "completion",
+        description = "Print a bash/zsh completion script: source <(mlops4j completion), or save it under"
+                + " /etc/bash_completion.d/.")
+final class CompletionCommand implements Callable<Integer> {
+    @Spec
+    @Nullable
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (spec == null) {
+            throw new IllegalStateException("picocli did not inject the command spec");
+        }
+        Cli cli = (Cli) spec.root().userObject();
+        cli.out.print(AutoComplete.bash(spec.root().name(), spec.root().commandLine()));
+        cli.out.flush();
+        return 0;
+    }
+}
