@@ -2,6 +2,9 @@ package org.mlops4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.Mlops;
@@ -11,11 +14,14 @@ import org.mlops4j.compare.Evaluation;
 import org.mlops4j.compare.Finding;
 import org.mlops4j.compare.Verdict;
 import org.mlops4j.data.DatasetRef;
+import org.mlops4j.lineage.LineageNode;
 import org.mlops4j.registry.AliasUpdate;
 import org.mlops4j.registry.ModelAlias;
 import org.mlops4j.registry.ModelInput;
+import org.mlops4j.registry.ModelRef;
 import org.mlops4j.registry.ModelRegistry;
 import org.mlops4j.registry.ModelVersion;
+import org.mlops4j.report.StoryReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -81,8 +87,21 @@ final class CompareCommand extends Leaf {
     @Nullable
     String promote;
 
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description = "Also write the comparison's report: Markdown (.md, renders in a GitHub job summary) or a"
+                    + " self-contained HTML page (.html); repeatable.")
+    List<Path> reports = new ArrayList<>();
+
     @Override
     int run(Mlops mlops, Cli cli, Output output) {
+        for (Path report : reports) {
+            if (isHtml(report) == null) {
+                throw new picocli.CommandLine.ParameterException(
+                        requireSpec().commandLine(), "--report " + report + ": name a .md (Markdown) or .html file");
+            }
+        }
         ComparisonPolicy rules = PolicyYaml.read(policy);
         ModelRegistry registry = mlops.registry();
         ModelVersion challengerVersion = Refs.model(registry, model, challenger);
@@ -100,8 +119,14 @@ final class CompareCommand extends Leaf {
                     .reason("mlops4j compare --policy " + policy.getFileName());
             moved = registry.setAlias(challengerVersion.getName(), promote, challengerVersion.getVersion(), update);
         }
+        for (Path report : reports) {
+            writeReport(mlops, report, verdict, championEval, challengerEval);
+        }
         ObjectNode document = output.document();
         Views.verdict(document.putObject("verdict"), verdict);
+        Views.strings(
+                document.putArray("reports"),
+                reports.stream().map(Path::toString).toList());
         int status = exitStatus(verdict);
         document.put("exitCode", status);
         ModelAlias alias = moved;
@@ -120,6 +145,35 @@ final class CompareCommand extends Leaf {
             }
         });
         return status;
+    }
+
+    /** The library's story of this comparison: lineage, both evaluations, the verdict, aliases and the history. */
+    private static void writeReport(
+            Mlops mlops, Path file, Verdict verdict, @Nullable Evaluation champion, Evaluation challenger) {
+        ModelRef ref = verdict.getChallenger();
+        StoryReport.Builder story = StoryReport.builder(ref.name() + ": " + verdict.getDecision() + " for " + ref)
+                .lineage(mlops.lineage().upstream(LineageNode.model(ref.name(), ref.version())))
+                .challenger(challenger)
+                .verdict(verdict)
+                .history(mlops.registry().versions(ref.name()));
+        if (champion != null) {
+            story.champion(champion);
+        }
+        if (Boolean.TRUE.equals(isHtml(file))) {
+            story.build().writeHtml(file);
+        } else {
+            story.build().writeMarkdown(file);
+        }
+    }
+
+    /** True for an HTML report, false for Markdown, null for neither. */
+    private static @Nullable Boolean isHtml(Path file) {
+        String name =
+                file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".html") || name.endsWith(".htm")) {
+            return true;
+        }
+        return name.endsWith(".md") || name.endsWith(".markdown") ? false : null;
     }
 
     static int exitStatus(Verdict verdict) {

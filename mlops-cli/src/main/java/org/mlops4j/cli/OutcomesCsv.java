@@ -34,6 +34,7 @@ final class OutcomesCsv {
             throw new CliException(file + ":1: the header needs 'label' and 'prediction' columns, got " + header);
         }
         List<String[]> rows = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty()) {
@@ -45,12 +46,13 @@ final class OutcomesCsv {
                         file + ":" + (i + 1) + ": " + cells.length + " values, the header has " + header.size());
             }
             rows.add(cells);
+            lineNumbers.add(i + 1);
         }
-        double[] labels = column(file, rows, label, "label");
-        double[] predictions = column(file, rows, prediction, "prediction");
+        double[] labels = column(file, rows, lineNumbers, label, "label");
+        double[] predictions = column(file, rows, lineNumbers, prediction, "prediction");
         Outcomes outcomes = Outcomes.of(labels, predictions);
         if (score >= 0) {
-            outcomes = outcomes.withScores(column(file, rows, score, "score"));
+            outcomes = outcomes.withScores(column(file, rows, lineNumbers, score, "score"));
         }
         for (int c = 0; c < header.size(); c++) {
             if (header.get(c).startsWith("slice:")) {
@@ -64,14 +66,14 @@ final class OutcomesCsv {
         return outcomes;
     }
 
-    private static double[] column(Path file, List<String[]> rows, int index, String name) {
+    private static double[] column(Path file, List<String[]> rows, List<Integer> lineNumbers, int index, String name) {
         double[] values = new double[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
             try {
                 values[r] = Double.parseDouble(rows.get(r)[index]);
             } catch (NumberFormatException e) {
-                throw new CliException(
-                        file + ":" + (r + 2) + ": " + name + " '" + rows.get(r)[index] + "' is not a number");
+                throw new CliException(file + ":" + lineNumbers.get(r) + ": " + name + " '" + rows.get(r)[index]
+                        + "' is not a number");
             }
         }
         return values;

@@ -114,7 +114,7 @@ final class PolicyYaml {
                     file,
                     mark.map(m -> m.getLine() + 1).orElse(1),
                     mark.map(m -> m.getColumn() + 1).orElse(1),
-                    "not valid YAML: " + e.getProblem(),
+                    "not valid YAML (check the indentation, quotes and brackets): " + e.getProblem(),
                     e);
         } catch (YamlEngineException e) {
             throw new PolicyFileException(file, 1, 1, "not valid YAML: " + e.getMessage(), e);

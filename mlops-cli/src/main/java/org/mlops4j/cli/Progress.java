@@ -14,6 +14,8 @@ class Progress implements ProgressListener, AutoCloseable {
 
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final int WIDTH = 30;
+    /** ANSI "erase to end of line": a shorter line leaves nothing of the longer one before it. */
+    private static final String CLEAR_TO_END_OF_LINE = "\u001b[K";
 
     Progress() {}
 
@@ -47,7 +49,7 @@ class Progress implements ProgressListener, AutoCloseable {
             }
             lastDraw = now;
             drawn = true;
-            err.print("\r" + line(operation, event));
+            err.print("\r" + line(operation, event) + CLEAR_TO_END_OF_LINE);
             err.flush();
         }
 

@@ -90,6 +90,30 @@ class CompareCommandTest {
     }
 
     @Test
+    void shouldWriteTheReportsOfTheComparison() throws IOException {
+        register(0.80, 100);
+        register(0.82, 105);
+        run(lake, "model", "alias", "churn", "champion", "1");
+        Path markdown = tmp.resolve("report.md");
+        Path html = tmp.resolve("report.html");
+
+        Runs.Run run =
+                compare("--challenger", "2", "--report", markdown.toString(), "--report", html.toString(), "--json");
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.json().get("reports")).hasSize(2);
+        assertThat(Files.readString(markdown)).contains("```mermaid", "churn@2", "PROMOTE", "holdout@1");
+        assertThat(Files.readString(html)).contains("<svg", "churn@2", "Content-Security-Policy");
+        assertThat(compare(
+                                "--challenger",
+                                "2",
+                                "--report",
+                                tmp.resolve("report.pdf").toString())
+                        .status())
+                .isEqualTo(2);
+    }
+
+    @Test
     void shouldExitThreeOnRejectAndLeaveTheAliasAlone() {
         register(0.80, 100);
         register(0.82, 150); // latency guardrail: +50% > 10%
