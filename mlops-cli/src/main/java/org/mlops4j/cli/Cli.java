@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
             CompareCommand.class,
             LineageCommand.class,
             DeployCommands.class,
+            PipelineCommands.class,
             CompletionCommand.class
         },
         exitCodeListHeading = "%nExit status:%n",

@@ -79,21 +79,23 @@ final class Views {
         verdict.getChampion().ifPresentOrElse(c -> node.put("champion", c.toString()), () -> node.putNull("champion"));
         node.put("challenger", verdict.getChallenger().toString());
         ArrayNode findings = node.putArray("findings");
-        for (Finding f : verdict.getFindings()) {
-            ObjectNode finding = findings.addObject();
-            finding.put("rule", f.rule());
-            finding.put("metric", f.metric());
-            finding.put("decision", f.decision().name());
-            finding.put("champion", f.champion());
-            finding.put("challenger", f.challenger());
-            finding.put("delta", f.delta());
-            finding.put("lower", f.lower());
-            finding.put("upper", f.upper());
-            finding.put("pValue", f.pValue());
-            finding.put("threshold", f.threshold());
-            finding.put("detail", f.detail());
-        }
+        verdict.getFindings().forEach(f -> finding(findings.addObject(), f));
         return node;
+    }
+
+    static ObjectNode finding(ObjectNode finding, Finding f) {
+        finding.put("rule", f.rule());
+        finding.put("metric", f.metric());
+        finding.put("decision", f.decision().name());
+        finding.put("champion", f.champion());
+        finding.put("challenger", f.challenger());
+        finding.put("delta", f.delta());
+        finding.put("lower", f.lower());
+        finding.put("upper", f.upper());
+        finding.put("pValue", f.pValue());
+        finding.put("threshold", f.threshold());
+        finding.put("detail", f.detail());
+        return finding;
     }
 
     static ObjectNode graph(ObjectNode node, LineageGraph graph) {
