@@ -121,6 +121,10 @@ final class Cli extends Group {
 
     private static int misused(ParameterException e, String[] args) {
         CommandLine line = e.getCommandLine();
+        Cli root = (Cli) line.getCommandSpec().root().userObject();
+        if (java.util.Arrays.asList(args).contains("--json")) { // parsing failed, so root.json may not be set yet
+            Output.of(root, line.getCommandSpec()).failure("UsageError", String.valueOf(e.getMessage()));
+        }
         PrintWriter err = line.getErr();
         err.println("mlops4j: " + e.getMessage());
         err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for the usage.");
@@ -132,7 +136,7 @@ final class Cli extends Group {
         Cli root = (Cli) line.getCommandSpec().root().userObject();
         String message = oneLine(e);
         if (root.json) {
-            Output.of(root, line.getCommandSpec()).failure(e, message);
+            Output.of(root, line.getCommandSpec()).failure(e.getClass().getSimpleName(), message);
         }
         root.err.println("mlops4j: " + message);
         if (root.verbose) {

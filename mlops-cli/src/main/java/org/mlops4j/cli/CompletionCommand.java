@@ -23,8 +23,11 @@ final class CompletionCommand implements Callable<Integer> {
             throw new IllegalStateException("picocli did not inject the command spec");
         }
         Cli cli = (Cli) spec.root().userObject();
-        cli.out.print(AutoComplete.bash(spec.root().name(), spec.root().commandLine()));
-        cli.out.flush();
+        String script = AutoComplete.bash(spec.root().name(), spec.root().commandLine());
+        Output output = Output.of(cli, spec);
+        com.fasterxml.jackson.databind.node.ObjectNode document = output.document();
+        document.put("shell", "bash").put("script", script);
+        output.emit(document, out -> out.print(script));
         return 0;
     }
 }

@@ -58,10 +58,16 @@ final class Output {
         }
     }
 
-    void failure(Exception e, String message) {
+    /**
+     * Prints an error document: {@code {"command": …, "error": {"type": …, "message": …}}}.
+     *
+     * @param type the exception's simple name, or {@code UsageError}
+     * @param message the one-line message
+     */
+    void failure(String type, String message) {
         ObjectNode document = document();
         ObjectNode error = document.putObject("error");
-        error.put("type", e.getClass().getSimpleName());
+        error.put("type", type);
         error.put("message", message);
         print(document);
     }

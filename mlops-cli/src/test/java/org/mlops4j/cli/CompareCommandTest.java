@@ -55,6 +55,14 @@ class CompareCommandTest {
         assertThat(run.status()).as(run.toString()).isZero();
     }
 
+    /** churn@1 (the champion) and churn@2 with the same metrics, and a policy that needs per-example outcomes. */
+    private void championAndChallengerUnder(String policyText) throws IOException {
+        register(0.80, 100);
+        register(0.90, 100);
+        run(lake, "model", "alias", "churn", "champion", "1");
+        Files.writeString(policy, policyText);
+    }
+
     private Runs.Run compare(String... extra) {
         String[] base = {"compare", "--policy", policy.toString(), "--model", "churn", "--champion", "@champion"};
         String[] args = new String[base.length + extra.length];
@@ -154,10 +162,7 @@ class CompareCommandTest {
 
     @Test
     void shouldExitFourWhenASignificanceRuleLacksEvidence() throws IOException {
-        register(0.80, 100);
-        register(0.90, 100);
-        run(lake, "model", "alias", "churn", "champion", "1");
-        Files.writeString(policy, """
+        championAndChallengerUnder("""
                 version: 1
                 allOf:
                   - significantGain: accuracy
@@ -173,10 +178,7 @@ class CompareCommandTest {
 
     @Test
     void shouldPromoteOnPerExampleOutcomesThatShowASignificantGain() throws IOException {
-        register(0.80, 100);
-        register(0.90, 100);
-        run(lake, "model", "alias", "churn", "champion", "1");
-        Files.writeString(policy, """
+        championAndChallengerUnder("""
                 version: 1
                 allOf:
                   - significantGain: accuracy
