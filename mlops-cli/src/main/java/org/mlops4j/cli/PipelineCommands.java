@@ -2,16 +2,11 @@ package org.mlops4j.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.lang.reflect.InvocationTargetException;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.Mlops;
 import org.mlops4j.common.NotFoundException;
@@ -62,44 +57,7 @@ final class PipelineCommands extends Group {
         List<Path> classPath = new ArrayList<>();
 
         RetrainingPipeline load(Mlops mlops) {
-            ClassLoader loader = PipelineCommands.class.getClassLoader();
-            if (!classPath.isEmpty()) {
-                List<URL> urls = new ArrayList<>();
-                for (Path entry : classPath) {
-                    try {
-                        urls.add(entry.toUri().toURL());
-                    } catch (MalformedURLException e) {
-                        throw new CliException(
-                                "--class-path entry " + entry + " is not a usable path: " + e.getMessage());
-                    }
-                }
-                // lives as long as the command: the pipeline's classes are used until the process exits
-                loader = new URLClassLoader(urls.toArray(URL[]::new), loader);
-            }
-            Object definition;
-            try {
-                definition =
-                        Class.forName(className, true, loader).getConstructor().newInstance();
-            } catch (ClassNotFoundException e) {
-                throw new CliException("no class " + className + " on the class path; add its jar with --class-path");
-            } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
-                throw new CliException(className + " needs to be a public, non-abstract class with a public"
-                        + " no-argument constructor: " + e);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                throw new CliException("the constructor of " + className + " failed: " + Cli.oneLine(cause), cause);
-            }
-            if (!(definition instanceof Function<?, ?> function)) {
-                throw new CliException(
-                        className + " does not implement java.util.function.Function<Mlops," + " RetrainingPipeline>");
-            }
-            @SuppressWarnings("unchecked") // checked below: the result must be a pipeline
-            Object pipeline = ((Function<Object, Object>) function).apply(mlops);
-            if (!(pipeline instanceof RetrainingPipeline retraining)) {
-                throw new CliException(className + ".apply(mlops) returned "
-                        + (pipeline == null ? "null" : pipeline.getClass().getName()) + ", not a RetrainingPipeline");
-            }
-            return retraining;
+            return UserCode.build(className, classPath, mlops, RetrainingPipeline.class);
         }
     }
 

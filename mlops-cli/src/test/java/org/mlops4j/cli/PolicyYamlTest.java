@@ -101,7 +101,7 @@ class PolicyYamlTest {
             duplicate key               | version: 1\\nallOf:\\n  - metric: auc\\n    direction: higherIsBetter\\n    atLeast: 0.7\\n    atLeast: 0.8 | 6 | 5 | duplicate key 'atLeast' in a metric rule (first at line 5)
             syntax error                | version: 1\\nallOf:\\n  - metric: auc\\n   direction: [higherIsBetter | 4 | 4 | not valid YAML
             missing version             | allOf:\\n  - metric: auc\\n    direction: higherIsBetter | 1 | 1 | missing 'version: 1'
-            newer version               | version: 2\\nallOf: [] | 1 | 10 | policy version 1, not 2
+            newer version               | version: 2\\nallOf: [] | 1 | 10 | reads version 1 of the policy, not 2
             empty list                  | version: 1\\nallOf: [] | 2 | 8 | must be a non-empty list of rules
             both combinations           | version: 1\\nallOf:\\n  - metric: a\\n    direction: lowerIsBetter\\nanyOf:\\n  - metric: b\\n    direction: lowerIsBetter | 5 | 1 | exactly one of 'allOf' and 'anyOf'
             two kinds in one rule       | version: 1\\nallOf:\\n  - metric: auc\\n    significantGain: auc | 4 | 5 | a rule has one kind
@@ -114,7 +114,7 @@ class PolicyYamlTest {
 
         assertThatThrownBy(() -> PolicyYaml.parse("policy.yaml", yaml))
                 .as(name)
-                .isInstanceOfSatisfying(PolicyFileException.class, e -> {
+                .isInstanceOfSatisfying(YamlFileException.class, e -> {
                     assertThat(e.getMessage()).startsWith("policy.yaml:" + line + ":" + column + ": ");
                     assertThat(e.getMessage()).contains(problem);
                     assertThat(e.getLine()).isEqualTo(line);
@@ -125,7 +125,7 @@ class PolicyYamlTest {
     @Test
     void shouldRefuseAnEmptyFile() {
         assertThatThrownBy(() -> PolicyYaml.parse("policy.yaml", "# nothing\n"))
-                .isInstanceOf(PolicyFileException.class)
-                .hasMessage("policy.yaml:1:1: the file is empty; a policy starts with 'version: 1'");
+                .isInstanceOf(YamlFileException.class)
+                .hasMessage("policy.yaml:1:1: the file is empty; it starts with 'version: 1'");
     }
 }
