@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.Mlops;
@@ -52,15 +51,11 @@ final class DeployCommands extends Group {
                         + " no-argument constructor.")
         String className = "";
 
-        @Option(
-                names = "--class-path",
-                paramLabel = "JAR_OR_DIR",
-                split = ":",
-                description = "Where to find it and its dependencies (':'-separated; repeatable).")
-        List<Path> classPath = new ArrayList<>();
+        @Mixin
+        UserCode.ClassPath classPath = new UserCode.ClassPath();
 
         Deployer load(Mlops mlops) {
-            return UserCode.build(className, classPath, mlops, Deployer.class);
+            return UserCode.build(className, classPath.entries, mlops, Deployer.class);
         }
     }
 

@@ -49,15 +49,11 @@ final class PipelineCommands extends Group {
                         + " public no-argument constructor.")
         String className = "";
 
-        @Option(
-                names = "--class-path",
-                paramLabel = "JAR_OR_DIR",
-                split = ":",
-                description = "Where to find it and its dependencies (':'-separated; repeatable).")
-        List<Path> classPath = new ArrayList<>();
+        @Mixin
+        UserCode.ClassPath classPath = new UserCode.ClassPath();
 
         RetrainingPipeline load(Mlops mlops) {
-            return UserCode.build(className, classPath, mlops, RetrainingPipeline.class);
+            return UserCode.build(className, classPath.entries, mlops, RetrainingPipeline.class);
         }
     }
 

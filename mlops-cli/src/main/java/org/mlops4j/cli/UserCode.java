@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.mlops4j.Mlops;
+import picocli.CommandLine.Option;
 
 /**
  * What only the user's code can supply (a pipeline's trainer, a deployment target), loaded by class name: a public
@@ -17,6 +18,16 @@ import org.mlops4j.Mlops;
  */
 final class UserCode {
     private UserCode() {}
+
+    /** The {@code --class-path} option of the commands that load user code. */
+    static final class ClassPath {
+        @Option(
+                names = "--class-path",
+                paramLabel = "JAR_OR_DIR",
+                split = ":",
+                description = "Where to find the class and its dependencies (':'-separated; repeatable).")
+        List<Path> entries = new ArrayList<>();
+    }
 
     /**
      * Loads the class and applies it to the lake.

@@ -96,6 +96,51 @@ class PipelineCommandsTest {
     }
 
     @Test
+    void shouldLoadTheDefinitionFromTheClassPathGiven() throws IOException {
+        Path sources = Files.createDirectories(tmp.resolve("src/com/acme"));
+        Path classes = Files.createDirectories(tmp.resolve("classes"));
+        Path source = Files.writeString(sources.resolve("AcmePipeline.java"), """
+                package com.acme;
+                public final class AcmePipeline implements java.util.function.Function<org.mlops4j.Mlops,
+                        org.mlops4j.pipeline.RetrainingPipeline> {
+                    @Override
+                    public org.mlops4j.pipeline.RetrainingPipeline apply(org.mlops4j.Mlops mlops) {
+                        return new org.mlops4j.cli.ChurnPipeline().apply(mlops);
+                    }
+                }
+                """);
+        int compiled = javax.tools.ToolProvider.getSystemJavaCompiler()
+                .run(
+                        null,
+                        null,
+                        null,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-d",
+                        classes.toString(),
+                        source.toString());
+        assertThat(compiled).isZero();
+        Files.writeString(raw.resolve("auc.txt"), "0.8");
+        assertThat(run(lake, "dataset", "snapshot", "raw", raw.toString()).status())
+                .isZero();
+
+        Runs.Run without = run(lake, "pipeline", "run", "--definition", "com.acme.AcmePipeline");
+        Runs.Run with = run(
+                lake,
+                "pipeline",
+                "run",
+                "--definition",
+                "com.acme.AcmePipeline",
+                "--class-path",
+                tmp.resolve("nothing-here") + ":" + classes,
+                "--json");
+
+        assertThat(without.status()).isEqualTo(1);
+        assertThat(with.status()).as(with.toString()).isZero();
+        assertThat(with.json().at("/run/registered").asText()).isEqualTo("churn@1");
+    }
+
+    @Test
     void shouldExitOneForADefinitionThatCannotBeLoaded() {
         Runs.Run missing = run(lake, "pipeline", "run", "--definition", "com.example.Nope");
         assertThat(missing.status()).isEqualTo(1);
