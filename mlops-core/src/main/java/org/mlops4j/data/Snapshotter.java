@@ -43,7 +43,6 @@ import org.mlops4j.common.StorageException;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
-import org.mlops4j.store.StoreKey;
 
 /**
  * Turns sources (a directory, files, streams) into stored contents and trees, in one pass per file: each file is read
@@ -81,7 +80,8 @@ final class Snapshotter {
         final String path;
         final int depth;
         /** {@link Slot}s and {@link Dir}s by name; null once the tree is built. */
-        @Nullable Map<String, Object> children = new HashMap<>();
+        @Nullable
+        Map<String, Object> children = new HashMap<>();
         /** Whether every file was a stat-cache hit (set by the walking thread only). */
         boolean filesUnchanged = true;
         /** Whether the walking thread gave up its hold, after which nothing is added (walking thread only). */
@@ -147,6 +147,7 @@ final class Snapshotter {
     private List<SmallFile> batch = new ArrayList<>();
     /** Whether the walk closes each directory it finishes (see {@link #run}). */
     private boolean closeWalkedDirectories;
+
     private long batchBytes;
     private volatile boolean walking = true;
     /** Files and bytes in the trees built so far. */
@@ -157,6 +158,7 @@ final class Snapshotter {
     private final ArrayDeque<NewTree> unwritten = new ArrayDeque<>();
     /** On a store without local calls: the new trees by depth, written at the end ({@link #storeTrees}). */
     private final List<List<NewTree>> levels = new ArrayList<>();
+
     private Consumer<Digest> hashObserver = digest -> {};
     /** Trees the caller knows the lake holds, with every tree below them (a committed version's root). */
     private Set<Digest> knownTrees = Set.of();
@@ -244,7 +246,8 @@ final class Snapshotter {
         closeAll(root);
         checkFailure();
         packer.flush();
-        Digest digest = storeTrees(Objects.requireNonNull(root.built, "unbuilt root").digest());
+        Digest digest =
+                storeTrees(Objects.requireNonNull(root.built, "unbuilt root").digest());
         return new Result(digest, treeFiles.get(), treeBytes.get(), csvFiles, cache == null ? 0 : cache.hits());
     }
 

@@ -8,9 +8,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -554,6 +553,7 @@ final class StatCache {
 
         /** The cache file, mapped; absolute reads only, which are thread-safe. */
         private final ByteBuffer bytes;
+
         private final int[] offsets;
         private final int[] slots;
         private final boolean[] kept;

@@ -29,8 +29,8 @@ public final class DatasetHeapBoundWorkload {
                     .profileCsv(false)
                     .commit();
             if (cold.getNumber() != 1 || again.getNumber() != 1) {
-                throw new IllegalStateException("expected version 1 twice, got " + cold.getNumber() + " and "
-                        + again.getNumber());
+                throw new IllegalStateException(
+                        "expected version 1 twice, got " + cold.getNumber() + " and " + again.getNumber());
             }
             System.out.println("DONE " + cold.getFileCount());
         }
