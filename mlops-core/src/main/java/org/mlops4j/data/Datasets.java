@@ -234,7 +234,12 @@ public final class Datasets {
         } catch (IOException e) {
             throw new NotFoundException("status of '" + name + "': cannot resolve " + directory + ": " + e);
         }
-        return new WorkingTreeStatus(store, cache, root).compare(latest.getRef(), latest.getDigest(), STATUS_THREADS);
+        try {
+            return new WorkingTreeStatus(store, cache, root)
+                    .compare(latest.getRef(), latest.getDigest(), STATUS_THREADS);
+        } finally {
+            cache.discard(); // a status records moved files as a snapshot would, but saves nothing
+        }
     }
 
     /**
@@ -381,8 +386,15 @@ public final class Datasets {
         // the latest version's trees are in the lake (its record was written after them): a no-change re-snapshot
         // writes and asks for no tree
         Set<Digest> knownTrees = latest.map(v -> Set.of(v.getDigest())).orElse(Set.of());
-        Snapshotter.Result result =
-                trees.store(builder.sources, cache, knownTrees, builder.progress, "snapshot " + name);
+        Snapshotter.Result result;
+        try {
+            result = trees.store(builder.sources, cache, knownTrees, builder.progress, "snapshot " + name);
+        } catch (RuntimeException | Error e) {
+            if (cache != null) {
+                cache.discard();
+            }
+            throw e;
+        }
         if (cache != null) {
             try {
                 cache.save(cacheFile, nanosOf(started));

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
@@ -19,8 +20,8 @@ import org.mlops4j.store.ObjectStore;
 /**
  * Packs the small contents of one snapshot ({@link Packs}). Workers {@link #add} contents concurrently; a pack is
  * sealed (stored as content, then announced by its record) when it reaches {@link Packs#TARGET_PACK_BYTES}, and the
- * last one by {@link #flush()}, which the snapshot calls before it writes any tree: contents first, trees next, the
- * version record last. A content is skipped when a sealed pack holds it already or this writer took it; never when
+ * last one by {@link #flush()}. A tree that names packed contents is written only once their packs are sealed
+ * ({@link #packsToSeal}, {@link #sealedPacks}): contents first, trees next, the version record last. A content is skipped when a sealed pack holds it already or this writer took it; never when
  * another writer only buffers it, because that writer may still fail.
  *
  * <p>Memory: the pack being filled, the packs being sealed and one pack's worth of spare chunks, whatever the number
@@ -59,6 +60,10 @@ final class PackWriter {
     private int length;
     private List<byte[]> entries = new ArrayList<>();
     private List<Digest> digests = new ArrayList<>();
+    /** How many packs were taken to be sealed; each is numbered in that order from 0. Guarded by this. */
+    private long taken;
+    /** The numbers of the packs taken and not sealed yet; guarded by itself. */
+    private final TreeSet<Long> unsealed = new TreeSet<>();
 
     PackWriter(ObjectStore store, ContentPacks packs) {
         this.store = store;
@@ -67,7 +72,7 @@ final class PackWriter {
     }
 
     /** A pack taken from the writer to be sealed. */
-    private record Full(List<byte[]> chunks, int length, byte[][] entries, List<Digest> digests) {}
+    private record Full(long number, List<byte[]> chunks, int length, byte[][] entries, List<Digest> digests) {}
 
     /**
      * Hashes a small content and packs it unless the lake or this writer holds it already.
@@ -105,7 +110,7 @@ final class PackWriter {
 
     /**
      * Seals the pack being filled, if it holds anything, then adds every pack this writer sealed to the lake's pack
-     * index. Call after the last {@link #add} returned, before any tree that names a packed content is written.
+     * index. Call after the last {@link #add} returned, before the last trees (see {@link #packsToSeal}).
      */
     void flush() {
         Full last;
@@ -122,6 +127,26 @@ final class PackWriter {
         }
         if (!toPublish.isEmpty()) {
             packs.publish(toPublish);
+        }
+    }
+
+    /**
+     * How many of this writer's packs must be sealed before everything {@link #add}ed so far is in the lake: the
+     * packs taken so far, and the one being filled unless it is empty. A tree names contents: it is written once
+     * {@link #sealedPacks()} reaches this, taken after its files were added (lake format: contents before trees).
+     */
+    synchronized long packsToSeal() {
+        return taken + (entries.isEmpty() ? 0 : 1);
+    }
+
+    /** How many packs, counted from the first this writer took, are sealed: stored with their record, findable. */
+    long sealedPacks() {
+        long all;
+        synchronized (this) {
+            all = taken;
+        }
+        synchronized (unsealed) {
+            return unsealed.isEmpty() ? all : Math.min(all, unsealed.first());
         }
     }
 
@@ -152,7 +177,10 @@ final class PackWriter {
     }
 
     private Full take() {
-        Full full = new Full(chunks, length, entries.toArray(new byte[0][]), digests);
+        Full full = new Full(taken++, chunks, length, entries.toArray(new byte[0][]), digests);
+        synchronized (unsealed) {
+            unsealed.add(full.number());
+        }
         chunks = new ArrayList<>();
         digests = new ArrayList<>();
         length = 0;
@@ -186,6 +214,9 @@ final class PackWriter {
             packs.added(pack.digest(), pack.size(), Arrays.copyOf(index, index.length - Packs.TRAILER_BYTES));
             synchronized (sealed) {
                 sealed.add(pack.digest());
+            }
+            synchronized (unsealed) {
+                unsealed.remove(full.number());
             }
         } finally {
             sealing.release();

@@ -18,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -41,7 +43,6 @@ import org.mlops4j.common.StorageException;
 import org.mlops4j.store.ContentInfo;
 import org.mlops4j.store.Digest;
 import org.mlops4j.store.ObjectStore;
-import org.mlops4j.store.StoreKey;
 
 /**
  * Turns sources (a directory, files, streams) into stored contents and trees, in one pass per file: each file is read
@@ -68,20 +69,44 @@ final class Snapshotter {
     /** The snapshot's outcome; {@code csvFiles} only lists CSV files, which are profiled next (others need not wait). */
     record Result(Digest root, long files, long bytes, List<StoredFile> csvFiles, int cacheHits) {}
 
-    /** A directory being assembled; its children are sorted by UTF-8 bytes when its tree is written. */
+    /**
+     * A directory being assembled; its children are sorted by UTF-8 bytes when its tree is built. Its tree is built
+     * as soon as its last file is stored and its last subdirectory built ({@link #release}), and its children are
+     * then dropped: a snapshot keeps objects per file only for the directories still open (the walk's frontier and
+     * the files in flight), and a digest per finished directory.
+     */
     private static final class Dir {
-        final Map<String, Object> children = new HashMap<>();
+        final @Nullable Dir parent;
+        final String path;
+        final int depth;
+        /** {@link Slot}s and {@link Dir}s by name; null once the tree is built. */
+        @Nullable
+        Map<String, Object> children = new HashMap<>();
         /** Whether every file was a stat-cache hit (set by the walking thread only). */
         boolean filesUnchanged = true;
+        /** Whether the walking thread gave up its hold, after which nothing is added (walking thread only). */
+        boolean closed;
+        /** One hold while entries may still be added, plus one per unfinished file and subdirectory. */
+        final AtomicInteger open = new AtomicInteger(1);
+        /** The built tree; set before the parent learns of it. */
+        volatile @Nullable BuiltTree built;
+
+        Dir(@Nullable Dir parent, String name) {
+            this.parent = parent;
+            this.path = parent == null || parent.path.isEmpty() ? name : parent.path + "/" + name;
+            this.depth = parent == null ? 0 : parent.depth + 1;
+        }
     }
 
     /** A file whose entry a worker fills in. */
     private static final class Slot {
         final String name;
+        final Dir parent;
         volatile Trees.@Nullable FileEntry entry;
 
-        Slot(String name) {
+        Slot(String name, Dir parent) {
             this.name = name;
+            this.parent = parent;
         }
     }
 
@@ -120,8 +145,20 @@ final class Snapshotter {
     private StatCache.@Nullable DirectoryTimes directoryTimes;
 
     private List<SmallFile> batch = new ArrayList<>();
+    /** Whether the walk closes each directory it finishes (see {@link #run}). */
+    private boolean closeWalkedDirectories;
+
     private long batchBytes;
     private volatile boolean walking = true;
+    /** Files and bytes in the trees built so far. */
+    private final AtomicLong treeFiles = new AtomicLong();
+
+    private final AtomicLong treeBytes = new AtomicLong();
+    /** New trees built and not yet written, oldest first; guarded by itself. See {@link #writeTree}. */
+    private final ArrayDeque<NewTree> unwritten = new ArrayDeque<>();
+    /** On a store without local calls: the new trees by depth, written at the end ({@link #storeTrees}). */
+    private final List<List<NewTree>> levels = new ArrayList<>();
+
     private Consumer<Digest> hashObserver = digest -> {};
     /** Trees the caller knows the lake holds, with every tree below them (a committed version's root). */
     private Set<Digest> knownTrees = Set.of();
@@ -174,7 +211,10 @@ final class Snapshotter {
     }
 
     Result run(List<Source> sources) {
-        Dir root = new Dir();
+        Dir root = new Dir(null, "");
+        // one directory source: each directory is complete when its walk ends; with more, a later source may add
+        // to a directory an earlier one walked, so every directory stays open until all are read
+        closeWalkedDirectories = sources.size() == 1;
         try {
             for (Source source : sources) {
                 if (failure.get() != null) {
@@ -203,10 +243,12 @@ final class Snapshotter {
         }
         checkFailure();
         uploadHashedFiles();
+        closeAll(root);
+        checkFailure();
         packer.flush();
-        long[] totals = new long[2];
-        Digest digest = storeTrees(root, totals);
-        return new Result(digest, totals[0], totals[1], csvFiles, cache == null ? 0 : cache.hits());
+        Digest digest =
+                storeTrees(Objects.requireNonNull(root.built, "unbuilt root").digest());
+        return new Result(digest, treeFiles.get(), treeBytes.get(), csvFiles, cache == null ? 0 : cache.hits());
     }
 
     // --- walking ---------------------------------------------------------------------------------------------
@@ -283,9 +325,11 @@ final class Snapshotter {
                 }
                 submitFile(path, target, attributes, node, name);
             } else if (attributes.directory()) {
-                Dir sub = new Dir();
-                node.children.put(name, sub);
+                Dir sub = subdirectory(node, name);
                 walkDirectory(sourceRoot, child, path, sub);
+                if (closeWalkedDirectories) {
+                    close(sub);
+                }
             } else if (attributes.regularFile()) {
                 submitFile(path, child, attributes, node, name);
             } else {
@@ -340,7 +384,10 @@ final class Snapshotter {
     private Dir directoryFor(Dir root, String[] segments, String path) {
         Dir node = root;
         for (int i = 0; i < segments.length - 1; i++) {
-            Object child = node.children.computeIfAbsent(segments[i], k -> new Dir());
+            Object child = childrenOf(node).get(segments[i]);
+            if (child == null) {
+                child = subdirectory(node, segments[i]);
+            }
             if (!(child instanceof Dir dir)) {
                 throw new UnsafePathException(path, "'" + segments[i] + "' is both a file and a directory");
             }
@@ -349,12 +396,58 @@ final class Snapshotter {
         return node;
     }
 
+    /** Adds an open subdirectory; the walking thread's only. */
+    private Dir subdirectory(Dir parent, String name) {
+        Dir sub = new Dir(parent, name);
+        parent.open.incrementAndGet();
+        childrenOf(parent).put(name, sub);
+        return sub;
+    }
+
+    private static Map<String, Object> childrenOf(Dir dir) {
+        return Objects.requireNonNull(dir.children, "a built directory");
+    }
+
     private Slot claim(Dir parent, String name, String path) {
-        Slot slot = new Slot(name);
-        if (parent.children.putIfAbsent(name, slot) != null) {
+        Slot slot = new Slot(name, parent);
+        if (childrenOf(parent).putIfAbsent(name, slot) != null) {
             throw new UnsafePathException(path, "given twice");
         }
+        parent.open.incrementAndGet();
         return slot;
+    }
+
+    /** Gives up the walking thread's hold on a directory: its tree is built once its files and subdirectories are. */
+    private void close(Dir dir) {
+        dir.closed = true;
+        release(dir);
+    }
+
+    /** Closes, deepest first, every directory still open (all of them when there were several sources). */
+    private void closeAll(Dir dir) {
+        if (dir.closed) {
+            return;
+        }
+        for (Object child : childrenOf(dir).values()) {
+            if (child instanceof Dir sub) {
+                closeAll(sub);
+            }
+        }
+        close(dir);
+    }
+
+    /** Ends one piece of a directory's open work; the last one builds its tree, and so on up the parents. */
+    private void release(Dir dir) {
+        for (Dir at = dir; at != null && at.open.decrementAndGet() == 0; at = at.parent) {
+            at.built = buildTree(at);
+            at.children = null;
+        }
+    }
+
+    /** Fills a file's entry in, and releases its directory. */
+    private void fill(Slot slot, Trees.FileEntry entry) {
+        slot.entry = entry;
+        release(slot.parent);
     }
 
     private void submitFile(String path, Path file, Attributes attributes, Dir parent, String name) {
@@ -372,9 +465,9 @@ final class Snapshotter {
             }
             if (known != null) {
                 Trees.FileEntry entry = new Trees.FileEntry(name, attributes.size(), known, attributes.executable());
-                slot.entry = entry;
                 rememberCsv(path, entry);
                 report(1, attributes.size());
+                fill(slot, entry);
                 return;
             }
         }
@@ -605,12 +698,12 @@ final class Snapshotter {
             String path, Slot slot, ContentInfo info, boolean executable, StatCache.@Nullable FileStat stat) {
         hashObserver.accept(info.digest());
         Trees.FileEntry entry = new Trees.FileEntry(slot.name, info.size(), info.digest(), executable);
-        slot.entry = entry;
         if (cache != null && stat != null && stat.size() == info.size()) {
             cache.record(path, stat, info.digest());
         }
         rememberCsv(path, entry);
         report(1, info.size());
+        fill(slot, entry);
     }
 
     private void rememberCsv(String path, Trees.FileEntry entry) {
@@ -734,82 +827,117 @@ final class Snapshotter {
     /** A directory's tree, and whether it is the one the stat cache remembered. */
     private record BuiltTree(Digest digest, boolean unchanged) {}
 
-    /** A tree to store, with its encoding. */
-    private record NewTree(Digest digest, byte[] bytes) {}
+    /**
+     * A tree to store, with its encoding; on a store with local calls, written once the first {@code packsBefore}
+     * packs of the snapshot are sealed.
+     */
+    private record NewTree(Digest digest, byte[] bytes, int depth, long packsBefore) {}
 
     /**
-     * Encodes the trees bottom-up, then stores the new ones; totals[0] += files, totals[1] += bytes.
+     * Stores the trees not written yet, the root last; returns the root.
      *
-     * <p>A tree is written only after every tree it names exists, so a tree in the lake means its whole subtree is:
-     * a tree the lake is known to hold (the caller's, or the stat cache's last root) needs no request for anything
-     * below it. A directory whose files were all stat-cache hits and whose subdirectories are all unchanged reuses
-     * the digest the cache remembers for it, without encoding or hashing, and without a request when the cache's last
-     * root is in the lake; a no-change re-snapshot then asks the store nothing about trees. New trees are written
-     * level by level, deepest first, each level in parallel on a remote store: one round trip per level, not one per
-     * directory (on a store with local calls, one after the other, by the snapshot's own thread).
+     * <p>A tree is written only after every tree it names exists, and after the contents it names: a tree in the
+     * lake means its whole subtree is, so a tree the lake is known to hold (the caller's, or the stat cache's last
+     * root) needs no request for anything below it. On a store with local calls each tree was written as soon as it
+     * was built and the packs its files may be in were sealed ({@link #writeTree}): only the last ones are left. On a
+     * remote store the trees wait here, encoded, so that one request can tell that the whole tree is in the lake
+     * already (the same artifacts registered again write nothing); then they are written level by level, deepest
+     * first, each level in parallel: one round trip per level, not one per directory.
      */
-    private Digest storeTrees(Dir root, long[] totals) {
-        List<List<NewTree>> levels = new ArrayList<>();
-        Digest digest = buildTree(root, "", 0, totals, levels).digest();
+    private Digest storeTrees(Digest root) {
+        if (localCalls) {
+            synchronized (unwritten) {
+                writeReadyTrees(true);
+            }
+            return root;
+        }
         int count = levels.stream().mapToInt(List::size).sum();
         if (count == 0) {
-            return digest;
+            return root;
         }
-        if (!localCalls
-                && (knownTrees.contains(digest) || (lookUpRoot && count > 1 && store.exists(Trees.key(digest))))) {
-            return digest; // the whole tree is in the lake already: one request at most instead of one per tree
+        if (knownTrees.contains(root) || (lookUpRoot && count > 1 && store.exists(Trees.key(root)))) {
+            return root; // the whole tree is in the lake already: one request at most instead of one per tree
         }
         for (int depth = levels.size() - 1; depth >= 0; depth--) {
             for (NewTree tree : levels.get(depth)) {
-                if (localCalls) {
-                    // a system call each: nothing to overlap, and one writing thread leaves one temp file if killed
+                request(() -> {
                     boolean unused = store.createIfAbsent(Trees.key(tree.digest()), tree.bytes());
-                } else {
-                    request(() -> {
-                        boolean unused = store.createIfAbsent(Trees.key(tree.digest()), tree.bytes());
-                    });
-                }
+                });
             }
             awaitRequests();
             checkFailure();
         }
-        return digest;
+        return root;
     }
 
-    private BuiltTree buildTree(Dir dir, String path, int depth, long[] totals, List<List<NewTree>> levels) {
+    /**
+     * Hands a new tree to be written. On a store with local calls it is written at once if the packs that may hold
+     * its files are sealed, else as soon as they are (a pack holds at most {@link Packs#TARGET_PACK_BYTES}, so few
+     * trees wait); in the order built, so a tree is written after its subtrees. One thread writes at a time: a
+     * system call each, nothing to overlap, and one writing thread leaves one temp file if killed.
+     */
+    private void writeTree(NewTree tree) {
+        if (!localCalls) {
+            synchronized (levels) {
+                while (levels.size() <= tree.depth()) {
+                    levels.add(new ArrayList<>());
+                }
+                levels.get(tree.depth()).add(tree);
+            }
+            return;
+        }
+        synchronized (unwritten) {
+            unwritten.add(tree);
+            writeReadyTrees(false);
+        }
+    }
+
+    /** Writes the waiting trees whose packs are sealed, or all of them; the caller holds {@link #unwritten}. */
+    private void writeReadyTrees(boolean all) {
+        for (NewTree tree; (tree = unwritten.peek()) != null; unwritten.poll()) {
+            if (!all && packer.sealedPacks() < tree.packsBefore()) {
+                return;
+            }
+            boolean unused = store.createIfAbsent(Trees.key(tree.digest()), tree.bytes());
+        }
+    }
+
+    /** Builds a directory whose files and subdirectories are all done, and hands its tree to be written if new. */
+    private BuiltTree buildTree(Dir dir) {
+        Map<String, Object> children = childrenOf(dir);
         boolean unchanged = cache != null && dir.filesUnchanged;
-        List<Trees.Entry> entries = new ArrayList<>(dir.children.size());
-        List<Map.Entry<String, Object>> children = new ArrayList<>(dir.children.entrySet());
-        children.sort(Map.Entry.comparingByKey(StoreKey::compareUtf8));
-        for (Map.Entry<String, Object> child : children) {
+        List<Trees.Entry> entries = new ArrayList<>(children.size());
+        long files = 0;
+        long bytes = 0;
+        for (Map.Entry<String, Object> child : children.entrySet()) {
             if (child.getValue() instanceof Dir sub) {
-                String subPath = path.isEmpty() ? child.getKey() : path + "/" + child.getKey();
-                BuiltTree tree = buildTree(sub, subPath, depth + 1, totals, levels);
+                BuiltTree tree = Objects.requireNonNull(sub.built, "unbuilt directory");
                 unchanged &= tree.unchanged();
                 entries.add(new Trees.DirEntry(child.getKey(), tree.digest()));
             } else {
                 Trees.FileEntry entry = Objects.requireNonNull(((Slot) child.getValue()).entry, "unfinished file");
-                totals[0]++;
-                totals[1] += entry.size();
+                files++;
+                bytes += entry.size();
                 entries.add(entry);
             }
         }
+        treeFiles.addAndGet(files);
+        treeBytes.addAndGet(bytes);
         if (cache != null && unchanged) {
-            Digest known = cache.lookupTreeAndRecord(path, entries.size());
+            Digest known = cache.lookupTreeAndRecord(dir.path, entries.size());
             if (known != null && rememberedTreeInLake(known)) {
                 return new BuiltTree(known, true);
             }
         }
-        byte[] bytes = Trees.encode(entries);
-        Digest digest = Digest.of(bytes);
+        // the mark is taken before the encoding: every file of this directory was added to the packer by now
+        long packsBefore = localCalls ? packer.packsToSeal() : 0;
+        byte[] encoded = Trees.encode(entries);
+        Digest digest = Digest.of(encoded);
         if (cache != null) {
-            cache.recordTree(path, entries.size(), digest);
+            cache.recordTree(dir.path, entries.size(), digest);
         }
         if (!knownTrees.contains(digest)) {
-            while (levels.size() <= depth) {
-                levels.add(new ArrayList<>());
-            }
-            levels.get(depth).add(new NewTree(digest, bytes));
+            writeTree(new NewTree(digest, encoded, dir.depth, packsBefore));
         }
         return new BuiltTree(digest, false);
     }
@@ -830,7 +958,7 @@ final class Snapshotter {
      * Whether the root the stat cache remembers is in the lake, so that every tree the cache remembers is too; asked
      * at most once per snapshot, and not at all when the caller knows that root.
      */
-    private boolean cacheRootInLake() {
+    private synchronized boolean cacheRootInLake() {
         if (cacheRootInLake == null) {
             Digest previous = Objects.requireNonNull(cache).previousRoot();
             cacheRootInLake = previous != null && (knownTrees.contains(previous) || store.exists(Trees.key(previous)));

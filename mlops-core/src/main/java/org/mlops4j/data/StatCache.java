@@ -8,13 +8,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,9 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>It also remembers each directory's tree digest with its number of entries, so that a directory whose entries
  * are all unchanged is neither re-encoded nor re-hashed (see {@link #lookupTreeAndRecord}).
  *
- * <p>The previous snapshot's file entries stay in the bytes read from the disk, found through an open-addressing
- * index of offsets: two arrays instead of a million small objects, so that a re-snapshot of a large tree neither
- * builds them nor makes the garbage collector copy them.
+ * <p>Neither generation is held on the heap: the previous snapshot's file entries stay in the cache file, mapped
+ * read-only (the file is only ever replaced by a rename, never written in place), found through an open-addressing
+ * index of offsets (about 13 bytes a file on the heap); this snapshot's entries go to a scratch file as they are
+ * recorded ({@link RecordedEntries}), copied into the new cache file when it is saved. A re-snapshot of a million
+ * files then keeps neither a million objects nor two copies of the cache in the heap.
  *
  * <p>Git's "racy" rule: an entry whose mtime or ctime is not older than the cache's own timestamp minus the
  * timestamp granularity could hide a change made within the same tick, so it is re-hashed. The timestamp is taken
@@ -93,7 +96,7 @@ final class StatCache {
     private final Map<String, TreeEntry> previousTrees;
     private final long previousTimestampNanos;
     private final long granularityNanos;
-    private final RecordedEntries current = new RecordedEntries();
+    private final RecordedEntries current;
     private final Map<String, TreeEntry> currentTrees;
     private final AtomicInteger hits = new AtomicInteger();
     private int moveHits;
@@ -103,7 +106,9 @@ final class StatCache {
             FileIndex previous,
             Map<String, TreeEntry> previousTrees,
             long previousTimestampNanos,
-            long granularityNanos) {
+            long granularityNanos,
+            Path scratchDirectory) {
+        this.current = new RecordedEntries(scratchDirectory);
         this.previous = previous;
         this.previousTrees = previousTrees;
         this.previousTimestampNanos = previousTimestampNanos;
@@ -117,40 +122,48 @@ final class StatCache {
 
     /** A cache that remembers nothing. */
     static StatCache empty(long granularityNanos) {
-        return new StatCache(FileIndex.EMPTY, Map.of(), Long.MIN_VALUE, granularityNanos);
+        return empty(granularityNanos, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    private static StatCache empty(long granularityNanos, Path scratchDirectory) {
+        return new StatCache(FileIndex.EMPTY, Map.of(), Long.MIN_VALUE, granularityNanos, scratchDirectory);
     }
 
     /**
-     * Loads a cache file; a missing, damaged or older-format file gives an empty cache (it is only a cache). Reads
-     * the file whole and checks its checksum before parsing a byte of it.
+     * Loads a cache file; a missing, damaged or older-format file gives an empty cache (it is only a cache). Maps the
+     * file (reads it, where a mapped file could not be replaced: Windows) and checks its checksum before parsing a
+     * byte of it.
      */
     static StatCache load(Path file, long granularityNanos) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        Path directory = file.toAbsolutePath().getParent();
+        ByteBuffer bytes;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < 24 || size > Integer.MAX_VALUE) {
+                return empty(granularityNanos, directory);
+            }
+            bytes = MAP ? channel.map(FileChannel.MapMode.READ_ONLY, 0, size) : readFully(channel, (int) size);
         } catch (NoSuchFileException e) {
-            return empty(granularityNanos);
+            return empty(granularityNanos, directory);
         } catch (IOException e) {
             LOG.debug("cannot read stat cache {}", Redaction.redact(file), e);
-            return empty(granularityNanos);
+            return empty(granularityNanos, directory);
         }
-        if (bytes.length < 24) {
-            return empty(granularityNanos);
-        }
+        int length = bytes.capacity();
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 4);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
+        crc.update(bytes.duplicate().limit(length - 4));
+        ByteBuffer in = bytes.duplicate();
         if (in.getInt() != MAGIC || in.getInt() != VERSION) {
-            return empty(granularityNanos);
+            return empty(granularityNanos, directory);
         }
-        if (in.getInt(bytes.length - 4) != (int) crc.getValue()) {
+        if (in.getInt(length - 4) != (int) crc.getValue()) {
             LOG.debug("ignoring damaged stat cache {}: its checksum does not match", Redaction.redact(file));
-            return empty(granularityNanos);
+            return empty(granularityNanos, directory);
         }
         try {
             long timestamp = in.getLong();
             int count = in.getInt();
-            if (count < 0 || count > bytes.length / (2 + FILE_FIELDS)) {
+            if (count < 0 || count > length / (2 + FILE_FIELDS)) {
                 throw new IllegalArgumentException("entry count " + count);
             }
             int[] offsets = new int[count];
@@ -161,22 +174,32 @@ final class StatCache {
             int treeCount = in.getInt();
             Map<String, TreeEntry> trees = new HashMap<>(capacity(Math.min(treeCount, 1 << 20)));
             for (int i = 0; i < treeCount; i++) {
-                int length = Short.toUnsignedInt(in.getShort());
-                String path = new String(bytes, in.position(), length, StandardCharsets.UTF_8);
-                in.position(in.position() + length);
+                byte[] path = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(path);
                 int treeEntries = in.getInt();
                 byte[] hash = new byte[32];
                 in.get(hash);
-                trees.put(path, new TreeEntry(treeEntries, Digest.ofHash(hash)));
+                trees.put(new String(path, StandardCharsets.UTF_8), new TreeEntry(treeEntries, Digest.ofHash(hash)));
             }
             if (in.remaining() != 4) {
                 throw new IllegalArgumentException(in.remaining() - 4 + " bytes after the entries");
             }
-            return new StatCache(new FileIndex(bytes, offsets), trees, timestamp, granularityNanos);
+            return new StatCache(new FileIndex(bytes, offsets), trees, timestamp, granularityNanos, directory);
         } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
             LOG.debug("ignoring damaged stat cache {}", Redaction.redact(file), e);
-            return empty(granularityNanos);
+            return empty(granularityNanos, directory);
         }
+    }
+
+    /** Whether cache files are mapped: not on Windows, where a mapped file cannot be replaced until unmapped. */
+    private static final boolean MAP = !System.getProperty("os.name", "").startsWith("Windows");
+
+    private static ByteBuffer readFully(FileChannel channel, int size) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(size);
+        while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+            // until full or at the end (a shorter file fails its checksum)
+        }
+        return bytes.clear();
     }
 
     /**
@@ -298,6 +321,11 @@ final class StatCache {
         }
     }
 
+    /** Drops what this snapshot recorded without saving it (a snapshot that failed); saving does it too. */
+    synchronized void discard() {
+        current.close();
+    }
+
     int hits() {
         return hits.get();
     }
@@ -340,6 +368,17 @@ final class StatCache {
      * timestamp, and a later change alters the stat key, so a newer timestamp would change no later lookup.
      */
     synchronized void save(Path file, long timestampNanos) throws IOException {
+        try {
+            saveOnce(file, timestampNanos);
+        } finally {
+            current.close();
+        }
+    }
+
+    private void saveOnce(Path file, long timestampNanos) throws IOException {
+        if (current.failed()) {
+            return; // the scratch file could not be written: the cache on disk still tells no lies, keep it
+        }
         if (hits.get() == previous.size()
                 && current.count() == 0
                 && treeHits == previousTrees.size()
@@ -390,49 +429,113 @@ final class StatCache {
     }
 
     /**
-     * The file entries recorded in this snapshot, appended in the cache file's own format (path length, path, stat
-     * key, hash) to 64 KiB chunks: about 75 bytes plus the path per file, where a map of objects took about 230, and
-     * no large array to grow and copy.
+     * The file entries recorded in this snapshot, in the cache file's own format (path length, path, stat key, hash),
+     * appended through a 64 KiB buffer to a scratch file that has no name (opened with {@code DELETE_ON_CLOSE}: on
+     * Unix it is unlinked at once, so a killed process leaves nothing behind), in the cache's directory. A write
+     * that fails stops the recording: that snapshot then saves no cache, and the previous one stays.
      */
     private static final class RecordedEntries {
-        private static final int CHUNK_BYTES = 64 * 1024;
+        /** The largest entry: a path of 65,535 bytes. */
+        private static final int BUFFER_BYTES = 2 + 0xffff + FILE_FIELDS;
 
-        private final List<byte[]> chunks = new ArrayList<>();
-        private int usedInLast = CHUNK_BYTES;
+        private final Path directory;
+        private @Nullable FileChannel scratch;
+        private @Nullable ByteBuffer buffer;
         private int count;
+        private boolean failed;
+
+        RecordedEntries(Path directory) {
+            this.directory = directory;
+        }
 
         void add(byte[] path, FileStat stat, Digest digest) {
-            ByteBuffer entry = ByteBuffer.allocate(2 + path.length + FILE_FIELDS)
-                    .putShort((short) path.length)
-                    .put(path)
-                    .putLong(stat.device())
-                    .putLong(stat.inode())
-                    .putLong(stat.size())
-                    .putLong(stat.mtimeNanos())
-                    .putLong(stat.ctimeNanos())
-                    .put((byte) (stat.executable() ? 1 : 0))
-                    .put(digest.toBytes());
-            byte[] bytes = entry.array();
-            for (int done = 0; done < bytes.length; ) {
-                if (usedInLast == CHUNK_BYTES) {
-                    chunks.add(new byte[CHUNK_BYTES]);
-                    usedInLast = 0;
-                }
-                int n = Math.min(bytes.length - done, CHUNK_BYTES - usedInLast);
-                System.arraycopy(bytes, done, chunks.get(chunks.size() - 1), usedInLast, n);
-                usedInLast += n;
-                done += n;
+            if (failed) {
+                return;
             }
-            count++;
+            try {
+                ByteBuffer out = buffer();
+                if (out.remaining() < 2 + path.length + FILE_FIELDS) {
+                    spill();
+                }
+                out.putShort((short) path.length)
+                        .put(path)
+                        .putLong(stat.device())
+                        .putLong(stat.inode())
+                        .putLong(stat.size())
+                        .putLong(stat.mtimeNanos())
+                        .putLong(stat.ctimeNanos())
+                        .put((byte) (stat.executable() ? 1 : 0))
+                        .put(digest.toBytes());
+                count++;
+            } catch (IOException e) {
+                LOG.debug("cannot write the stat cache's scratch file in {}", Redaction.redact(directory), e);
+                failed = true;
+                close();
+            }
+        }
+
+        private ByteBuffer buffer() {
+            if (buffer == null) {
+                buffer = ByteBuffer.allocate(BUFFER_BYTES);
+            }
+            return buffer;
+        }
+
+        /** Moves the buffered entries to the scratch file, opening it on first use. */
+        private void spill() throws IOException {
+            ByteBuffer out = buffer();
+            if (scratch == null) {
+                Files.createDirectories(directory);
+                Path file = Files.createTempFile(directory, "stat-cache.", ".records");
+                scratch = FileChannel.open(
+                        file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
+            }
+            out.flip();
+            while (out.hasRemaining()) {
+                scratch.write(out);
+            }
+            out.clear();
         }
 
         int count() {
             return count;
         }
 
-        void writeTo(DataOutputStream out) throws IOException {
-            for (int i = 0; i < chunks.size(); i++) {
-                out.write(chunks.get(i), 0, i == chunks.size() - 1 ? usedInLast : CHUNK_BYTES);
+        boolean failed() {
+            return failed;
+        }
+
+        void writeTo(OutputStream out) throws IOException {
+            ByteBuffer in = buffer();
+            if (scratch != null) {
+                spill();
+                long size = scratch.position();
+                byte[] chunk = in.array();
+                for (long at = 0; at < size; ) {
+                    in.clear().limit((int) Math.min(chunk.length, size - at));
+                    int n = scratch.read(in, at);
+                    if (n < 0) {
+                        throw new IOException("the stat cache's scratch file ended early");
+                    }
+                    out.write(chunk, 0, n);
+                    at += n;
+                }
+                in.clear();
+            } else {
+                out.write(in.array(), 0, in.position());
+            }
+        }
+
+        void close() {
+            buffer = null;
+            count = 0;
+            if (scratch != null) {
+                try {
+                    scratch.close();
+                } catch (IOException e) {
+                    LOG.debug("cannot close the stat cache's scratch file", e);
+                }
+                scratch = null;
             }
         }
     }
@@ -444,18 +547,20 @@ final class StatCache {
      * thread-safe; the cache guards {@link #entriesOf}.
      */
     private static final class FileIndex {
-        static final FileIndex EMPTY = new FileIndex(new byte[0], new int[0]);
-        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+        static final FileIndex EMPTY = new FileIndex(ByteBuffer.allocate(0), new int[0]);
+        private static final byte[] NO_KEY = new byte[0];
         private static final VarHandle KEPT = MethodHandles.arrayElementVarHandle(boolean[].class);
 
-        private final byte[] bytes;
+        /** The cache file, mapped; absolute reads only, which are thread-safe. */
+        private final ByteBuffer bytes;
+
         private final int[] offsets;
         private final int[] slots;
         private final boolean[] kept;
         /** Like {@link #slots}, keyed by device and inode; built on the first lookup of a moved file. */
         private int @Nullable [] inodeSlots;
 
-        FileIndex(byte[] bytes, int[] offsets) {
+        FileIndex(ByteBuffer bytes, int[] offsets) {
             this.bytes = bytes;
             this.offsets = offsets;
             this.kept = new boolean[offsets.length];
@@ -463,7 +568,7 @@ final class StatCache {
             int mask = slots.length - 1;
             for (int i = 0; i < offsets.length; i++) {
                 int length = pathLength(i);
-                int slot = hash(bytes, offsets[i] + 2, length) & mask;
+                int slot = hash(bytes, NO_KEY, offsets[i] + 2, length) & mask;
                 while (slots[slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
@@ -482,15 +587,23 @@ final class StatCache {
             }
             byte[] key = path.getBytes(StandardCharsets.UTF_8);
             int mask = slots.length - 1;
-            for (int slot = hash(key, 0, key.length) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
+            for (int slot = hash(null, key, 0, key.length) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
                 int entry = slots[slot] - 1;
                 int start = offsets[entry] + 2;
-                if (pathLength(entry) == key.length
-                        && Arrays.equals(bytes, start, start + key.length, key, 0, key.length)) {
+                if (pathLength(entry) == key.length && samePath(start, key)) {
                     return entry;
                 }
             }
             return -1;
+        }
+
+        private boolean samePath(int start, byte[] key) {
+            for (int i = 0; i < key.length; i++) {
+                if (bytes.get(start + i) != key[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean sameInode(int entry, FileStat stat) {
@@ -503,7 +616,7 @@ final class StatCache {
             int at = fieldsOf(entry);
             return getLong(at + 16) == stat.size()
                     && getLong(at + 24) == stat.mtimeNanos()
-                    && (bytes[at + 40] != 0) == stat.executable();
+                    && (bytes.get(at + 40) != 0) == stat.executable();
         }
 
         long mtimeNanos(int entry) {
@@ -515,7 +628,9 @@ final class StatCache {
         }
 
         String path(int entry) {
-            return new String(bytes, offsets[entry] + 2, pathLength(entry), StandardCharsets.UTF_8);
+            byte[] path = new byte[pathLength(entry)];
+            bytes.get(offsets[entry] + 2, path);
+            return new String(path, StandardCharsets.UTF_8);
         }
 
         /** Returns the entries of an inode (more than one for hard links); not thread-safe. */
@@ -558,12 +673,13 @@ final class StatCache {
                     && getLong(at + 16) == stat.size()
                     && getLong(at + 24) == stat.mtimeNanos()
                     && getLong(at + 32) == stat.ctimeNanos()
-                    && (bytes[at + 40] != 0) == stat.executable();
+                    && (bytes.get(at + 40) != 0) == stat.executable();
         }
 
         Digest digest(int entry) {
-            int at = fieldsOf(entry) + 41;
-            return Digest.ofHash(Arrays.copyOfRange(bytes, at, at + 32));
+            byte[] hash = new byte[32];
+            bytes.get(fieldsOf(entry) + 41, hash);
+            return Digest.ofHash(hash);
         }
 
         /** Marks an entry to be written again; returns false if it was marked already. Thread-safe. */
@@ -572,15 +688,18 @@ final class StatCache {
         }
 
         void writeKept(DataOutputStream out) throws IOException {
+            byte[] entry = new byte[2 + 0xffff + FILE_FIELDS];
             for (int i = 0; i < offsets.length; i++) {
                 if (kept[i]) {
-                    out.write(bytes, offsets[i], 2 + pathLength(i) + FILE_FIELDS);
+                    int length = 2 + pathLength(i) + FILE_FIELDS;
+                    bytes.get(offsets[i], entry, 0, length);
+                    out.write(entry, 0, length);
                 }
             }
         }
 
         private int pathLength(int entry) {
-            return ((bytes[offsets[entry]] & 0xff) << 8) | (bytes[offsets[entry] + 1] & 0xff);
+            return Short.toUnsignedInt(bytes.getShort(offsets[entry]));
         }
 
         private int fieldsOf(int entry) {
@@ -588,13 +707,14 @@ final class StatCache {
         }
 
         private long getLong(int at) {
-            return (long) LONGS.get(bytes, at);
+            return bytes.getLong(at);
         }
 
-        private static int hash(byte[] bytes, int from, int length) {
+        /** FNV-1a of a path's UTF-8 bytes, read from {@code bytes} (null: from {@code key}). */
+        private static int hash(@Nullable ByteBuffer bytes, byte[] key, int from, int length) {
             int h = 0x811c9dc5;
             for (int i = from; i < from + length; i++) {
-                h = (h ^ bytes[i]) * 0x01000193;
+                h = (h ^ (bytes == null ? key[i] : bytes.get(i))) * 0x01000193;
             }
             return h ^ (h >>> 16);
         }
