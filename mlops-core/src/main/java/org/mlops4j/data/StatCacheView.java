@@ -30,14 +30,16 @@ final class StatCacheView {
     private static final int FNV_BASIS = 0x811c9dc5;
     private static final int FNV_PRIME = 0x01000193;
     private static final StatCacheView EMPTY =
-            new StatCacheView(ByteBuffer.allocate(0), new int[0], Map.of(), Long.MIN_VALUE);
+            new StatCacheView(ByteBuffer.allocate(0), new int[0], new int[0], Map.of(), Long.MIN_VALUE);
 
     /** A directory's remembered tree digest and its number of entries. */
     private record Tree(int entries, Digest digest) {}
 
     private final ByteBuffer bytes;
-    /** Where entry {@code i} starts (its path length). */
-    private final int[] offsets;
+    /** Where entry {@code i}'s path starts, and where its fields (after the path) start. */
+    private final int[] paths;
+
+    private final int[] fields;
     /** Open addressing (linear probing, at most a quarter full): entry numbers plus one, by {@link #hash} of path. */
     private final int[] slots;
 
@@ -45,17 +47,17 @@ final class StatCacheView {
     /** Entries whose mtime or ctime is not older than this are racy (see {@link StatCache}). */
     private final long safeBeforeNanos;
 
-    private StatCacheView(ByteBuffer bytes, int[] offsets, Map<String, Tree> trees, long safeBeforeNanos) {
+    private StatCacheView(ByteBuffer bytes, int[] paths, int[] fields, Map<String, Tree> trees, long safeBeforeNanos) {
         this.bytes = bytes;
-        this.offsets = offsets;
+        this.paths = paths;
+        this.fields = fields;
         this.trees = trees;
         this.safeBeforeNanos = safeBeforeNanos;
-        this.slots = new int[Math.max(2, Integer.highestOneBit(Math.max(1, offsets.length)) << 2)];
+        this.slots = new int[Math.max(2, Integer.highestOneBit(Math.max(1, paths.length)) << 2)];
         int mask = slots.length - 1;
-        for (int i = 0; i < offsets.length; i++) {
-            int start = offsets[i] + 2;
+        for (int i = 0; i < paths.length; i++) {
             int h = FNV_BASIS;
-            for (int at = start, end = start + pathLength(i); at < end; at++) {
+            for (int at = paths[i]; at < fields[i]; at++) {
                 h = (h ^ bytes.get(at)) * FNV_PRIME;
             }
             int slot = mix(h) & mask;
@@ -105,11 +107,13 @@ final class StatCacheView {
             if (count < 0 || count > size / (2 + StatCache.FILE_FIELDS)) {
                 throw new IllegalArgumentException("entry count " + count);
             }
-            int[] offsets = new int[count];
+            int[] paths = new int[count];
+            int[] fields = new int[count];
             int at = 20;
             for (int i = 0; i < count; i++) {
-                offsets[i] = at;
-                at += 2 + Short.toUnsignedInt(bytes.getShort(at)) + StatCache.FILE_FIELDS;
+                paths[i] = at + 2;
+                fields[i] = at + 2 + Short.toUnsignedInt(bytes.getShort(at));
+                at = fields[i] + StatCache.FILE_FIELDS;
             }
             int treeCount = bytes.getInt(at);
             at += 4;
@@ -129,7 +133,11 @@ final class StatCacheView {
                 throw new IllegalArgumentException(size - 4 - at + " bytes after the entries");
             }
             return new StatCacheView(
-                    bytes, offsets, trees, timestamp == Long.MIN_VALUE ? Long.MIN_VALUE : timestamp - granularityNanos);
+                    bytes,
+                    paths,
+                    fields,
+                    trees,
+                    timestamp == Long.MIN_VALUE ? Long.MIN_VALUE : timestamp - granularityNanos);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             LOG.debug("ignoring damaged stat cache {}", Redaction.redact(file), e);
             return EMPTY;
@@ -138,7 +146,7 @@ final class StatCacheView {
 
     /** Whether the view remembers no file. */
     boolean isEmpty() {
-        return offsets.length == 0;
+        return paths.length == 0;
     }
 
     /**
@@ -158,7 +166,7 @@ final class StatCacheView {
      * prefix. Builds no path: an ASCII name is hashed and compared char by char against the mapped bytes.
      */
     int find(byte[] prefix, int prefixState, String name) {
-        if (offsets.length == 0) {
+        if (paths.length == 0) {
             return -1;
         }
         int h = prefixState;
@@ -173,8 +181,8 @@ final class StatCacheView {
         int mask = slots.length - 1;
         for (int slot = mix(h) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
             int entry = slots[slot] - 1;
-            int start = offsets[entry] + 2;
-            if (pathLength(entry) == prefix.length + n && regionEquals(start, prefix)) {
+            int start = paths[entry];
+            if (fields[entry] - start == prefix.length + n && regionEquals(start, prefix)) {
                 int at = start + prefix.length;
                 int i = 0;
                 while (i < n && bytes.get(at + i) == name.charAt(i)) {
@@ -201,8 +209,8 @@ final class StatCacheView {
         int mask = slots.length - 1;
         for (int slot = mix(h) & mask; slots[slot] != 0; slot = (slot + 1) & mask) {
             int entry = slots[slot] - 1;
-            int start = offsets[entry] + 2;
-            if (pathLength(entry) == prefix.length + name.length
+            int start = paths[entry];
+            if (fields[entry] - start == prefix.length + name.length
                     && regionEquals(start, prefix)
                     && regionEquals(start + prefix.length, name)) {
                 return entry;
@@ -268,12 +276,8 @@ final class StatCacheView {
         return true;
     }
 
-    private int pathLength(int entry) {
-        return Short.toUnsignedInt(bytes.getShort(offsets[entry]));
-    }
-
     private int fieldsOf(int entry) {
-        return offsets[entry] + 2 + pathLength(entry);
+        return fields[entry];
     }
 
     private static int mix(int h) {
