@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.common.IntegrityException;
 import org.mlops4j.common.NotFoundException;
@@ -225,7 +226,9 @@ public final class Datasets {
                     + " does not exist or is not a directory; give the directory that was snapshot");
         }
         Path cacheFile = directory.getFileSystem() == FileSystems.getDefault() ? statCacheFile(directory) : null;
-        StatCache cache = cacheFile == null
+        StatCacheView view =
+                cacheFile == null ? StatCacheView.empty() : StatCacheView.open(cacheFile, RACY_GRANULARITY_NANOS);
+        Supplier<StatCache> movesCache = () -> cacheFile == null
                 ? StatCache.empty(RACY_GRANULARITY_NANOS)
                 : StatCache.load(cacheFile, RACY_GRANULARITY_NANOS);
         Path root;
@@ -234,11 +237,11 @@ public final class Datasets {
         } catch (IOException e) {
             throw new NotFoundException("status of '" + name + "': cannot resolve " + directory + ": " + e);
         }
+        WorkingTreeStatus status = new WorkingTreeStatus(store, view, movesCache, root);
         try {
-            return new WorkingTreeStatus(store, cache, root)
-                    .compare(latest.getRef(), latest.getDigest(), STATUS_THREADS);
+            return status.compare(latest.getRef(), latest.getDigest(), STATUS_THREADS);
         } finally {
-            cache.discard(); // a status records moved files as a snapshot would, but saves nothing
+            status.discardMoves(); // a status records moved files as a snapshot would, but saves nothing
         }
     }
 

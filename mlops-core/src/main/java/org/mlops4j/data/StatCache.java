@@ -57,10 +57,10 @@ import org.slf4j.LoggerFactory;
  */
 final class StatCache {
     private static final Logger LOG = LoggerFactory.getLogger(StatCache.class);
-    private static final int MAGIC = 0x4d4c5343; // "MLSC"
-    private static final int VERSION = 3;
+    static final int MAGIC = 0x4d4c5343; // "MLSC"
+    static final int VERSION = 3;
     /** A file entry after its path: device, inode, size, mtime, ctime (8 bytes each), executable (1), hash (32). */
-    private static final int FILE_FIELDS = 5 * 8 + 1 + 32;
+    static final int FILE_FIELDS = 5 * 8 + 1 + 32;
 
     /** What one stat of a file says. */
     record FileStat(long device, long inode, long size, long mtimeNanos, long ctimeNanos, boolean executable) {}
