@@ -1063,6 +1063,14 @@ public final class AzureBlobObjectStore implements ObjectStore {
                 throw new IllegalArgumentException("MLOPS4J_LAKE is not set; set it to azblob://<account>/<container>"
                         + "[/prefix] or https://<account>.blob.core.windows.net/<container>[/prefix]");
             }
+            return fromEnvironment(lake, env);
+        }
+
+        /**
+         * A builder for the lake at {@code lake}, with the credentials the environment holds (the order of {@link
+         * AzureBlobObjectStore#fromEnvironment()}), creating the container if missing.
+         */
+        static Builder fromEnvironment(String lake, java.util.function.Function<String, @Nullable String> env) {
             Builder builder = builder().location(lake).createContainerIfMissing(true);
             String connection = env.apply("AZURE_STORAGE_CONNECTION_STRING");
             String sas = env.apply("AZURE_STORAGE_SAS_TOKEN");
