@@ -38,6 +38,7 @@ import org.mlops4j.registry.spi.RegistryDriver;
 import org.mlops4j.store.LocalObjectStore;
 import org.mlops4j.store.ObjectStore;
 import org.mlops4j.store.VersionAllocator;
+import org.mlops4j.store.internal.ObjectStoreProviders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,21 +177,25 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
     /** The environment variable naming the registry: {@code embedded}, {@code mlflow} or {@code mlflow+http(s)://…}. */
     public static final String REGISTRY_VARIABLE = "MLOPS4J_REGISTRY";
 
-    /** The environment variable naming the lake's directory (a path or a {@code file:} URI). */
+    /**
+     * The environment variable naming the lake: a directory (a path or a {@code file:} URI), or the URI of a store a
+     * provider on the class path opens ({@code azblob://…} with {@code mlops-azure}).
+     */
     public static final String LAKE_VARIABLE = "MLOPS4J_LAKE";
 
     /**
-     * Opens the instance the environment describes: the lake in {@code $MLOPS4J_LAKE} (a directory or {@code file:}
-     * URI; else {@code $MLOPS4J_HOME/lake} or {@code ./.mlops4j/lake}, as {@link #local()}) and the registry in
-     * {@code $MLOPS4J_REGISTRY}: unset or {@code embedded} for the registry in the lake, {@code mlflow} for the MLflow
-     * server in {@code MLFLOW_TRACKING_URI} (with MLflow's credential variables), or {@code
-     * mlflow+https://host[:port]} for that server. Registry drivers are found by the scheme through {@link
-     * java.util.ServiceLoader} ({@link org.mlops4j.registry.spi.RegistryDriverProvider}); nothing falls back silently.
+     * Opens the instance the environment describes: the lake in {@code $MLOPS4J_LAKE} (see {@link
+     * Builder#lake(String)}: a directory or {@code file:} URI, or e.g. {@code azblob://<account>/<container>[/prefix]}
+     * with {@code mlops-azure} on the class path; else {@code $MLOPS4J_HOME/lake} or {@code ./.mlops4j/lake}, as
+     * {@link #local()}) and the registry in {@code $MLOPS4J_REGISTRY}: unset or {@code embedded} for the registry in
+     * the lake, {@code mlflow} for the MLflow server in {@code MLFLOW_TRACKING_URI} (with MLflow's credential
+     * variables), or {@code mlflow+https://host[:port]} for that server. Lake stores and registry drivers are found by
+     * the scheme through {@link java.util.ServiceLoader} ({@link org.mlops4j.store.spi.ObjectStoreProvider}, {@link
+     * org.mlops4j.registry.spi.RegistryDriverProvider}); nothing falls back silently.
      *
      * @return the instance; close it when done
-     * @throws IllegalArgumentException if a variable is malformed, {@code MLOPS4J_LAKE} is a URI of another scheme
-     *     than {@code file:}, or no driver on the class path opens the registry's scheme (the message names the ones
-     *     found and the Maven artifact to add)
+     * @throws IllegalArgumentException if a variable is malformed, or no provider on the class path opens the lake's
+     *     or the registry's scheme (the message names the ones found and the Maven artifact to add)
      * @throws MlopsException if the lake cannot be opened
      * @throws IllegalStateException if a dependency is older than this release supports
      */
@@ -203,50 +208,39 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
             Function<String, @Nullable String> env, Function<String, @Nullable String> properties) {
         String registry = env.apply(REGISTRY_VARIABLE);
         String lake = env.apply(LAKE_VARIABLE);
-        Path lakeDirectory;
-        Path caches;
+        Builder builder = builder();
+        builder.env = env;
+        builder.properties = properties;
+        builder.registryVariable = REGISTRY_VARIABLE;
+        builder.lakeVariable = LAKE_VARIABLE;
+        if (registry != null && !registry.isBlank()) {
+            builder.registry(registry); // first: a missing module is reported before the lake is touched
+        }
         if (lake == null || lake.isBlank()) {
             String home = env.apply(HOME_VARIABLE);
             Path root = home == null || home.isBlank()
                     ? Path.of(".mlops4j")
                     : Path.of(Redaction.requireLocalPath(HOME_VARIABLE, home));
-            lakeDirectory = root.resolve("lake");
-            caches = root.resolve("cache");
+            builder.localLake(root.resolve("lake")).cacheDirectory(root.resolve("cache"));
         } else {
-            lakeDirectory = lakePath(lake.strip());
-            caches = null;
-        }
-        Builder builder = builder();
-        builder.env = env;
-        builder.properties = properties;
-        builder.registryVariable = REGISTRY_VARIABLE;
-        if (registry != null && !registry.isBlank()) {
-            builder.registry(registry); // first: a missing module is reported before the lake is touched
-        }
-        builder.localLake(lakeDirectory);
-        if (caches != null) {
-            builder.cacheDirectory(caches);
+            builder.lake(lake);
         }
         return builder.build();
     }
 
-    private static Path lakePath(String lake) {
+    /** Returns the directory a lake setting names, or null if it is the URI of another store. */
+    private static @Nullable Path localLakePath(String variable, String lake) {
         if (lake.regionMatches(true, 0, "file:", 0, 5)) {
             try {
                 return Path.of(java.net.URI.create(lake));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        LAKE_VARIABLE + " is a file: URI that names no local directory (" + Redaction.redact(lake)
-                                + "): " + e.getMessage() + "; use file:///absolute/path or a plain path",
+                        variable + " is a file: URI that names no local directory (" + Redaction.redact(lake) + "): "
+                                + e.getMessage() + "; use file:///absolute/path or a plain path",
                         e);
             }
         }
-        if (Redaction.looksLikeUri(lake)) {
-            throw new IllegalArgumentException(LAKE_VARIABLE + "=" + Redaction.redact(lake) + " names the lake scheme '"
-                    + RegistryDrivers.scheme(lake) + "', but this release opens lakes in local directories only (a"
-                    + " path or a file: URI); for another store, build Mlops with Mlops.builder().objectStore(store)");
-        }
-        return Path.of(lake);
+        return Redaction.looksLikeUri(lake) ? null : Path.of(lake);
     }
 
     /** Returns the lake every record is stored in. */
@@ -384,6 +378,12 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
         /** Names the registry setting in messages. */
         String registryVariable = "registry";
 
+        /** Names the lake setting in messages. */
+        String lakeVariable = "lake";
+
+        /** Whether {@link #store} was opened by this builder (from a lake URI), so the instance closes it. */
+        private boolean storeOpened;
+
         Function<String, @Nullable String> properties = System::getProperty;
 
         /**
@@ -496,6 +496,37 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
         }
 
         /**
+         * Opens (and later closes) the lake a setting names, as {@code MLOPS4J_LAKE} does ({@link
+         * Mlops#fromEnvironment()}): a path or {@code file:} URI is a {@link LocalObjectStore} in that directory; any
+         * other URI is opened by the {@link org.mlops4j.store.spi.ObjectStoreProvider} on the class path that claims
+         * its scheme, with credentials from the environment by the backend's conventions: with {@code mlops-azure},
+         * {@code azblob://<account>/<container>[/prefix]}, {@code https://<account>.blob.core.windows.net/<container>
+         * [/prefix][?<sas>]} or a path-style {@code http(s)://host:port/<account>/<container>} (Azurite), and {@code
+         * AZURE_STORAGE_CONNECTION_STRING}, {@code AZURE_STORAGE_SAS_TOKEN} or {@code DefaultAzureCredential}. The store
+         * is opened here, so a wrong setting fails at this call.
+         *
+         * @param setting the lake's path or URI
+         * @return this builder
+         * @throws IllegalStateException if a store or local lake was set before
+         * @throws IllegalArgumentException if no provider on the class path opens the URI's scheme (the message names
+         *     the schemes found and the Maven artifact to add, and shows the URI redacted), or the provider refuses it
+         * @throws MlopsException if the store cannot be opened
+         */
+        @CanIgnoreReturnValue
+        public Builder lake(String setting) {
+            Objects.requireNonNull(setting, "setting");
+            requireNoStore();
+            String lake = setting.strip();
+            Path directory = localLakePath(lakeVariable, lake);
+            if (directory != null) {
+                return localLake(directory);
+            }
+            this.store = ObjectStoreProviders.open(lakeVariable, lake, env, Mlops.class.getClassLoader());
+            this.storeOpened = true;
+            return this;
+        }
+
+        /**
          * Uses the host's executor for parallel work; the host shuts it down. By default {@code Mlops} creates one
          * with two threads per core, at least 8, and shuts it down on close: the work is mostly reading and writing
          * files and blobs, so more reads in flight than cores keeps a disk busy (a cold snapshot of 100,000 small
@@ -541,10 +572,25 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
          *     user.home}, where the default one lies, is a URI (the message shows it redacted)
          */
         public Mlops build() {
+            try {
+                return buildOrFail();
+            } catch (RuntimeException e) {
+                if (storeOpened && store != null) { // opened by lake(…): nobody else would close it
+                    try {
+                        store.close();
+                    } catch (RuntimeException closing) {
+                        e.addSuppressed(closing);
+                    }
+                }
+                throw e;
+            }
+        }
+
+        private Mlops buildOrFail() {
             DependencyVersions.requireSupported(); // an old Jackson fails here, with the fix, not deep in the lake
             if (store == null && localLake == null) {
-                throw new IllegalStateException(
-                        "a lake is required: call objectStore(store) or localLake(directory), or use Mlops.local()");
+                throw new IllegalStateException("a lake is required: call objectStore(store), lake(uri) or"
+                        + " localLake(directory), or use Mlops.local()");
             }
             Path caches = cacheDirectorySet ? cacheDirectory : defaultCacheDirectory(); // may refuse: before any I/O
             List<AutoCloseable> owned = new ArrayList<>();
@@ -555,6 +601,9 @@ public final class Mlops implements AutoCloseable, DeploymentServices {
                 owned.add(() -> shutdown(ownPool));
             }
             ObjectStore lake = store;
+            if (storeOpened && lake != null) {
+                owned.add(lake);
+            }
             if (lake == null) {
                 try {
                     lake = LocalObjectStore.open(Objects.requireNonNull(localLake));

@@ -69,11 +69,36 @@ class MlopsFromEnvironmentTest {
     }
 
     @Test
-    void shouldRefuseALakeUriOfAnotherSchemeWithoutEchoingItsSecret() {
-        assertThatThrownBy(() -> open(Map.of("MLOPS4J_LAKE", "https://acct.blob.core.windows.net/lake?sig=SECRET")))
+    void shouldNameTheMissingModuleWithoutEchoingTheSecretWhenTheLakeIsABlobUrlWithoutItsProvider() {
+        for (String lake :
+                new String[] {"https://acct.blob.core.windows.net/lake?sig=SECRET", "azblob://acct/lake?sig=SECRET"}) {
+            assertThatThrownBy(() -> open(Map.of("MLOPS4J_LAKE", lake)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("MLOPS4J_LAKE")
+                    .hasMessageContaining("'" + lake.substring(0, lake.indexOf(':')) + "'")
+                    .hasMessageContaining("found: none")
+                    .hasMessageContaining("org.mlops4j:mlops-azure")
+                    .hasMessageNotContaining("SECRET");
+        }
+    }
+
+    @Test
+    void shouldListTheKnownLakesWhenTheLakeSchemeIsUnknown() {
+        assertThatThrownBy(() -> open(Map.of("MLOPS4J_LAKE", "s3://bucket/lake")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("MLOPS4J_LAKE")
-                .hasMessageContaining("'https'")
-                .hasMessageNotContaining("SECRET");
+                .hasMessageContaining("'s3'")
+                .hasMessageContaining("known lakes are a directory");
+    }
+
+    @Test
+    void shouldOpenALocalLakeFromAPathThroughTheBuilder() {
+        try (Mlops mlops = Mlops.builder()
+                .lake(temp.resolve("b").toUri().toString())
+                .cacheDirectory(null)
+                .build()) {
+            assertThat(mlops.objectStore().toString())
+                    .contains(temp.resolve("b").toString());
+        }
+        assertThat(temp.resolve("b/lake.json")).exists();
     }
 }

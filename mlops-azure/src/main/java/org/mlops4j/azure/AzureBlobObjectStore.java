@@ -476,11 +476,27 @@ public final class AzureBlobObjectStore implements ObjectStore {
         return head(ObjectStore.contentKey(digest)).map(p -> new ContentInfo(digest, p.getBlobSize(), false));
     }
 
-    /** Looks the digests up in parallel, one HEAD each, at most {@link Builder#parallelism} at a time. */
+    /** From this many digests on, a lookup lists the contents first ({@link #findContents}). */
+    private static final int LISTED_LOOKUP_MIN = 64;
+    /** Names per page of that listing, the service's maximum. */
+    private static final int LISTED_LOOKUP_PAGE = 5000;
+
+    /**
+     * Looks the digests up: many at once by listing the container's contents first, as long as that costs fewer
+     * requests than a HEAD per digest would (a page names up to 5,000 contents with their sizes: one request answers a
+     * push of 1,000 files into a new lake, which 1,000 HEADs answered before); the digests the listing did not reach
+     * are looked up in parallel, one HEAD each, at most {@link Builder#parallelism} at a time.
+     */
     @Override
     public Map<Digest, ContentInfo> findContents(Collection<Digest> digests) {
         Map<Digest, ContentInfo> found = new ConcurrentHashMap<>();
         List<Digest> distinct = List.copyOf(new LinkedHashSet<>(digests));
+        if (distinct.size() >= LISTED_LOOKUP_MIN) {
+            distinct = findListed(distinct, found);
+        }
+        if (distinct.isEmpty()) {
+            return found;
+        }
         if (distinct.size() == 1) {
             findContent(distinct.get(0)).ifPresent(info -> found.put(info.digest(), info));
             return found;
@@ -505,6 +521,44 @@ public final class AzureBlobObjectStore implements ObjectStore {
             throw e;
         }
         return found;
+    }
+
+    /**
+     * Lists the contents in name order, at most one page per 20 digests asked (a HEAD each would cost 20 requests),
+     * and answers every digest whose key the listing passed: found with its size, or known absent.
+     *
+     * @return the digests the listing did not reach, to look up one by one
+     */
+    private List<Digest> findListed(List<Digest> digests, Map<Digest, ContentInfo> found) {
+        String prefix = ObjectStore.CONTENT_PREFIX;
+        Map<String, Digest> byKey = new java.util.HashMap<>(digests.size() * 2);
+        digests.forEach(d -> byKey.put(ObjectStore.contentKey(d).value(), d));
+        int pages = Math.max(1, digests.size() / 20);
+        String token = null;
+        String reached = "";
+        for (int page = 0; page < pages; page++) {
+            Page<BlobItem> items = listPage(prefix, token, LISTED_LOOKUP_PAGE);
+            for (BlobItem item : items.items()) {
+                String key = item.getName().substring(shared.blobPrefix.length());
+                Digest digest = byKey.get(key);
+                Long size = item.getProperties().getContentLength();
+                if (digest != null && size != null) {
+                    found.put(digest, new ContentInfo(digest, size, false));
+                }
+                reached = key.compareTo(reached) > 0 ? key : reached;
+            }
+            token = items.continuationToken();
+            if (token == null) {
+                return List.of(); // listed to the end: what it did not name is absent
+            }
+        }
+        List<Digest> rest = new ArrayList<>();
+        for (Map.Entry<String, Digest> entry : byKey.entrySet()) {
+            if (entry.getKey().compareTo(reached) > 0) {
+                rest.add(entry.getValue());
+            }
+        }
+        return rest;
     }
 
     @Override
@@ -763,6 +817,19 @@ public final class AzureBlobObjectStore implements ObjectStore {
         if (maxResults < 1) {
             throw new IllegalArgumentException("maxResults must be at least 1, got " + maxResults);
         }
+        Page<BlobItem> page = listPage(prefix, continuationToken, maxResults);
+        List<StoreKey> keys = new ArrayList<>(page.items().size());
+        for (BlobItem item : page.items()) {
+            keys.add(StoreKey.of(item.getName().substring(shared.blobPrefix.length())));
+        }
+        // Azurite orders names by UTF-16 units; the contract, like the service, by UTF-8 bytes (they differ only
+        // for characters above U+FFFF): order each page as the contract says
+        keys.sort(null);
+        return new Page<>(keys, page.continuationToken());
+    }
+
+    /** One page of List Blobs under a key prefix: one request, through the retry policy. */
+    private Page<BlobItem> listPage(String prefix, @Nullable String continuationToken, int maxResults) {
         return call("list", () -> "list '" + prefix + "' in " + this, () -> {
             ListBlobsOptions options =
                     new ListBlobsOptions().setPrefix(shared.blobPrefix + prefix).setMaxResultsPerPage(maxResults);
@@ -771,15 +838,8 @@ public final class AzureBlobObjectStore implements ObjectStore {
                     .iterableByPage(continuationToken, maxResults)
                     .iterator()
                     .next();
-            List<StoreKey> keys = new ArrayList<>(page.getValue().size());
-            for (BlobItem item : page.getValue()) {
-                keys.add(StoreKey.of(item.getName().substring(shared.blobPrefix.length())));
-            }
-            // Azurite orders names by UTF-16 units; the contract, like the service, by UTF-8 bytes (they differ only
-            // for characters above U+FFFF): order each page as the contract says
-            keys.sort(null);
             String next = page.getContinuationToken();
-            return new Page<>(keys, next == null || next.isEmpty() ? null : next);
+            return new Page<>(page.getValue(), next == null || next.isEmpty() ? null : next);
         });
     }
 
@@ -1063,6 +1123,14 @@ public final class AzureBlobObjectStore implements ObjectStore {
                 throw new IllegalArgumentException("MLOPS4J_LAKE is not set; set it to azblob://<account>/<container>"
                         + "[/prefix] or https://<account>.blob.core.windows.net/<container>[/prefix]");
             }
+            return fromEnvironment(lake, env);
+        }
+
+        /**
+         * A builder for the lake at {@code lake}, with the credentials the environment holds (the order of {@link
+         * AzureBlobObjectStore#fromEnvironment()}), creating the container if missing.
+         */
+        static Builder fromEnvironment(String lake, java.util.function.Function<String, @Nullable String> env) {
             Builder builder = builder().location(lake).createContainerIfMissing(true);
             String connection = env.apply("AZURE_STORAGE_CONNECTION_STRING");
             String sas = env.apply("AZURE_STORAGE_SAS_TOKEN");

@@ -36,7 +36,7 @@ import org.mlops4j.test.StoreOperation;
  * </ul>
  *
  * <p>Prints one JSON line per timed run. Arguments: {@code --work DIR --rounds N --warmup N --large-files N
- * --large-size BYTES --small-files N}.
+ * --large-size BYTES --small-files N --only large|small|all}.
  */
 public final class AzureBench {
     private AzureBench() {}
@@ -48,10 +48,17 @@ public final class AzureBench {
         int largeFiles = Integer.parseInt(arg(args, "--large-files", "1000"));
         int largeSize = Integer.parseInt(arg(args, "--large-size", Integer.toString(1024 * 1024)));
         int smallFiles = Integer.parseInt(arg(args, "--small-files", "100000"));
+        String only = arg(args, "--only", "all"); // large (push, floor, repush), small, or all
+        boolean runLarge = !only.equals("small");
+        boolean runSmall = !only.equals("large");
         Path large = work.resolve("large");
         Path small = work.resolve("small");
-        writeTree(large, largeFiles, largeSize, 1);
-        writeTree(small, smallFiles, 4096, 2);
+        if (runLarge) {
+            writeTree(large, largeFiles, largeSize, 1);
+        }
+        if (runSmall) {
+            writeTree(small, smallFiles, 4096, 2);
+        }
         AzuriteServer azurite = AzuriteServer.shared();
         BlobServiceClient service = new BlobServiceClientBuilder()
                 .connectionString(azurite.getConnectionString())
@@ -59,16 +66,16 @@ public final class AzureBench {
         for (int round = 0; round < warmup + rounds; round++) {
             boolean counted = round >= warmup;
             boolean libraryFirst = round % 2 == 0;
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 2 && runLarge; i++) {
                 if ((i == 0) == libraryFirst) {
-                    push(large, work, round, counted, "push", largeFiles, largeSize);
+                    push(service, large, work, round, counted, "push", largeFiles, largeSize);
                 } else {
                     floor(service, large, round, counted, "floor", 8, largeFiles, largeSize);
                 }
             }
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 2 && runSmall; i++) {
                 if ((i == 0) == libraryFirst) {
-                    push(small, work, round, counted, "small", smallFiles, 4096);
+                    push(service, small, work, round, counted, "small", smallFiles, 4096);
                 } else {
                     floor(service, small, round, counted, "small-floor", 32, smallFiles, 4096);
                 }
@@ -77,8 +84,19 @@ public final class AzureBench {
         System.exit(0); // Azurite stops with the JVM
     }
 
-    /** A snapshot into a fresh lake, then (for the large tree) the same snapshot again, unchanged. */
-    private static void push(Path tree, Path work, int round, boolean counted, String variant, int files, long size) {
+    /**
+     * A snapshot into a fresh lake, then (for the large tree) the same snapshot again, unchanged; the container is
+     * deleted after, so that the in-memory Azurite holds one round's data at a time (1 GiB a round at full size).
+     */
+    private static void push(
+            BlobServiceClient service,
+            Path tree,
+            Path work,
+            int round,
+            boolean counted,
+            String variant,
+            int files,
+            long size) {
         String container = AzuriteLakes.newContainerName(variant);
         try (AzureBlobObjectStore azure = AzuriteLakes.newLake(variant)
                 .location("azblob://" + AzuriteServer.ACCOUNT + "/" + container)
@@ -90,6 +108,8 @@ public final class AzureBench {
                     .build()) {
                 timeSnapshots(mlops, azure, store, tree, round, counted, variant, files, size);
             }
+        } finally {
+            service.getBlobContainerClient(container).deleteIfExists();
         }
     }
 
@@ -167,7 +187,7 @@ public final class AzureBench {
         System.out.printf(
                 Locale.ROOT,
                 "{\"variant\":\"%s\",\"round\":%d,\"counted\":%s,\"ms\":%.1f,\"files\":%d,\"bytes\":%d,"
-                        + "\"mibPerSecond\":%.1f,\"httpRequests\":%d,\"contentPuts\":%d}%n",
+                        + "\"mibPerSecond\":%.1f,\"httpRequests\":%d,\"contentPuts\":%d,\"loadAverage\":\"%s\"}%n",
                 variant,
                 round,
                 counted,
@@ -176,8 +196,19 @@ public final class AzureBench {
                 bytes,
                 bytes / 1048576.0 / (ns / 1e9),
                 http,
-                contentPuts);
+                contentPuts,
+                loadAverage());
         System.out.flush();
+    }
+
+    /** The 1, 5 and 15 minute load averages at the end of a run (the machine is shared; figures need them beside). */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** Writes {@code files} files of random bytes in directories of at most 1,000, unless the tree is there. */

@@ -56,6 +56,30 @@ class AzureBlobObjectStoreTest {
     }
 
     @Test
+    void shouldAnswerALookupOfManyDigestsWithOneListingWhenTheContainerHoldsFewContents() {
+        try (AzureBlobObjectStore store = AzuriteLakes.open("lookup")) {
+            java.util.List<Digest> asked = new java.util.ArrayList<>();
+            java.util.Map<Digest, Long> stored = new java.util.HashMap<>();
+            for (int i = 0; i < 100; i++) {
+                byte[] bytes = random(10 + i);
+                asked.add(Digest.of(bytes));
+                if (i % 2 == 0) {
+                    stored.put(store.putContent(new ByteArrayInputStream(bytes)).digest(), (long) bytes.length);
+                }
+            }
+            long before = store.getHttpRequestCount();
+
+            java.util.Map<Digest, ContentInfo> found = store.findContents(asked);
+
+            assertThat(store.getHttpRequestCount() - before)
+                    .as("one page of List Blobs")
+                    .isEqualTo(1);
+            assertThat(found.keySet()).isEqualTo(stored.keySet());
+            found.forEach((digest, info) -> assertThat(info.size()).isEqualTo(stored.get(digest)));
+        }
+    }
+
+    @Test
     void shouldSendNothingButALookupWhenALosingWriterStoresContentThatIsThereAlready() {
         byte[] bytes = random(2 * BLOCK + 1);
         try (AzureBlobObjectStore store =

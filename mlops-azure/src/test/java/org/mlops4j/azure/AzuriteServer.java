@@ -38,12 +38,12 @@ import org.mlops4j.test.process.TestServers;
  * {@link #stop()}, or when the JVM dies, even by {@code SIGKILL}) the watchdog kills the server's process group, so no
  * server outlives its build. Thread-safe.
  */
-final class AzuriteServer {
+public final class AzuriteServer {
     /** The pinned Azurite. */
     static final String VERSION = "3.35.0";
 
     /** Azurite's well-known development account (public, documented by Microsoft; not a secret of anyone's). */
-    static final String ACCOUNT = "devstoreaccount1";
+    public static final String ACCOUNT = "devstoreaccount1";
 
     /** The well-known key of {@link #ACCOUNT}; tests check it never shows in a message. */
     static final String ACCOUNT_KEY =
@@ -93,7 +93,7 @@ final class AzuriteServer {
      * @return the running server
      * @throws AssertionError if Azurite cannot be installed or does not start; the message says why
      */
-    static synchronized AzuriteServer shared() {
+    public static synchronized AzuriteServer shared() {
         if (failure != null) {
             throw new AssertionError("Azurite failed to start earlier in this JVM: " + failure.getMessage(), failure);
         }
@@ -117,12 +117,12 @@ final class AzuriteServer {
     }
 
     /** Returns the blob endpoint of the development account, {@code http://127.0.0.1:<port>/devstoreaccount1}. */
-    String getBlobEndpoint() {
+    public String getBlobEndpoint() {
         return "http://127.0.0.1:" + port + "/" + ACCOUNT;
     }
 
     /** Returns the connection string of the development account, key included (tests only). */
-    String getConnectionString() {
+    public String getConnectionString() {
         return connectionString(port);
     }
 

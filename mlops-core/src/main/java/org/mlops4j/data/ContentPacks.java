@@ -108,11 +108,7 @@ final class ContentPacks {
      * @throws IntegrityException if it has copies, but each was found damaged
      */
     Opened openCopy(Digest digest) {
-        Copy packed = firstPackedCopy(digest);
-        if (packed == null && !indexRead) {
-            loadIndex();
-            packed = firstPackedCopy(digest);
-        }
+        Copy packed = packedCopy(digest);
         if (packed != null) {
             return new Opened(packed, openPacked(packed));
         }
@@ -146,6 +142,20 @@ final class ContentPacks {
         }
         throw new IntegrityException("every copy of content " + digest + " in the lake is damaged ("
                 + String.join("; ", where) + "); restore the lake from a backup or snapshot the data again");
+    }
+
+    /**
+     * Returns the packed copy of a content a read would take first, without reading it (the index is read once if
+     * it was not yet); null when no loaded pack holds an intact copy, and the content is read by {@link #openCopy}.
+     */
+    @Nullable
+    Copy packedCopy(Digest digest) {
+        Copy packed = firstPackedCopy(digest);
+        if (packed == null && !indexRead) {
+            loadIndex();
+            packed = firstPackedCopy(digest);
+        }
+        return packed;
     }
 
     /**

@@ -88,8 +88,8 @@ public final class Redaction {
     public static String requireLocalPath(String what, String value) {
         if (looksLikeUri(value)) {
             throw new IllegalArgumentException(what + " must be a directory on this machine, got a URI ("
-                    + redact(value) + "); for a lake in a blob container, open its ObjectStore and pass it to"
-                    + " Mlops.builder().objectStore(…)");
+                    + redact(value) + "); for a lake in a blob container, name it with MLOPS4J_LAKE or"
+                    + " Mlops.builder().lake(uri), or pass its ObjectStore to Mlops.builder().objectStore(…)");
         }
         return value;
     }

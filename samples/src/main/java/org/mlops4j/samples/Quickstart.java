@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.mlops4j.Mlops;
 import org.mlops4j.compare.ComparisonPolicy;
 import org.mlops4j.compare.Decision;
@@ -71,13 +72,32 @@ public final class Quickstart {
     /**
      * Runs the story in a new folder below the given one.
      *
-     * @param args optional: the folder for the runs (default {@code target/quickstart}); each run gets its own lake
+     * <p>Each run gets its own lake: {@code <folder>/run-<time>/lake}, or with {@code MLOPS4J_LAKE} set (e.g.
+     * {@code azblob://<account>/<container>[/prefix]} with {@code AZURE_STORAGE_CONNECTION_STRING}), the folder {@code
+     * run-<time>} below that lake's location. Work files, caches and the report stay in the local folder.
+     *
+     * @param args optional: the folder for the runs (default {@code target/quickstart})
      */
     public static void main(String[] args) {
         Path base = Path.of(args.length > 0 ? args[0] : "target/quickstart");
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
         String registry = System.getenv(Mlops.REGISTRY_VARIABLE);
-        var unused = run(base.resolve("run-" + stamp), registry == null ? "embedded" : registry, System.out);
+        String lake = System.getenv(Mlops.LAKE_VARIABLE);
+        var unused = run(
+                base.resolve("run-" + stamp),
+                lake == null || lake.isBlank() ? null : below(lake.strip(), "run-" + stamp),
+                registry == null ? "embedded" : registry,
+                System.out);
+    }
+
+    /** Returns the location of a folder below a lake's path or URI, keeping the URI's query (a SAS) at its end. */
+    static String below(String lake, String folder) {
+        int query = lake.indexOf('?');
+        String base = query < 0 ? lake : lake.substring(0, query);
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base + "/" + folder + (query < 0 ? "" : lake.substring(query));
     }
 
     /**
@@ -101,13 +121,32 @@ public final class Quickstart {
      * @return what happened, for tests
      */
     public static QuickstartResult run(Path home, String registry, PrintStream out) {
+        return run(home, null, registry, out);
+    }
+
+    /**
+     * Runs the story with its lake at a location {@code MLOPS4J_LAKE} could name ({@link Mlops.Builder#lake(String)}:
+     * a directory, or e.g. {@code azblob://<account>/<container>[/prefix]} with {@code mlops-azure}, credentials from
+     * the environment), and the model registry a setting names.
+     *
+     * @param home the folder for work files, caches and the report (and the lake, if {@code lake} is null)
+     * @param lake the lake's location, or null for {@code home/lake}; a fresh lake tells the story from the start
+     * @param registry the registry setting
+     * @param out where the story is printed
+     * @return what happened, for tests
+     */
+    public static QuickstartResult run(Path home, @Nullable String lake, String registry, PrintStream out) {
         long started = System.nanoTime();
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         List<ReportEvent> events = new ArrayList<>();
         ChurnWorkflow workflow = new ChurnWorkflow(home.resolve("work"));
-        try (Mlops mlops = Mlops.builder()
-                        .localLake(home.resolve("lake"))
-                        .cacheDirectory(home.resolve("cache"))
+        Mlops.Builder wiring = Mlops.builder();
+        if (lake == null) {
+            wiring.localLake(home.resolve("lake"));
+        } else {
+            wiring.lake(lake);
+        }
+        try (Mlops mlops = wiring.cacheDirectory(home.resolve("cache"))
                         .registry(registry)
                         .build();
                 Deployer deployer = LocalDeployer.builder()
@@ -115,7 +154,8 @@ public final class Quickstart {
                         .loader(new OnnxModelLoader())
                         .front(ScoringServer.builder())
                         .build()) {
-            out.println("MLOps4J quickstart — lake " + home.toAbsolutePath() + ", registry "
+            out.println("MLOps4J quickstart — lake "
+                    + (lake == null ? home.resolve("lake").toAbsolutePath() : mlops.objectStore()) + ", registry "
                     + (registry.isBlank() || registry.equalsIgnoreCase("embedded") ? "embedded" : registry)
                     + ", endpoint " + deployer.scoringUri(ENDPOINT));
 

@@ -1,14 +1,11 @@
 package org.mlops4j.registry.internal;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mlops4j.internal.Redaction;
+import org.mlops4j.internal.SchemeProviders;
 import org.mlops4j.registry.spi.RegistryDriver;
 import org.mlops4j.registry.spi.RegistryDriverProvider;
 
@@ -30,8 +27,7 @@ public final class RegistryDrivers {
      * @return the scheme
      */
     public static String scheme(String setting) {
-        int colon = setting.indexOf(':');
-        return (colon < 0 ? setting : setting.substring(0, colon)).strip().toLowerCase(Locale.ROOT);
+        return SchemeProviders.scheme(setting);
     }
 
     /**
@@ -48,14 +44,11 @@ public final class RegistryDrivers {
     public static RegistryDriver open(
             String variable, String setting, Function<String, @Nullable String> env, ClassLoader loader) {
         String scheme = scheme(setting);
-        List<RegistryDriverProvider> providers = new ArrayList<>();
-        ServiceLoader.load(RegistryDriverProvider.class, loader).forEach(providers::add);
         TreeSet<String> found = new TreeSet<>();
-        for (RegistryDriverProvider provider : providers) {
-            if (provider.schemes().contains(scheme)) {
-                return provider.open(setting.strip(), env);
-            }
-            found.addAll(provider.schemes());
+        var provider = SchemeProviders.find(
+                RegistryDriverProvider.class, RegistryDriverProvider::schemes, scheme, loader, found);
+        if (provider.isPresent()) {
+            return provider.get().open(setting.strip(), env);
         }
         String word = scheme.contains("+") ? scheme.substring(0, scheme.indexOf('+')) : scheme;
         String artifact = ARTIFACTS.get(word);

@@ -35,6 +35,11 @@ class DataRequestBudgetTest {
     static final int COLD_SNAPSHOT = 160;
     /** A re-snapshot of the same tree, nothing changed: the latest version, and no tree. */
     static final int NO_CHANGE_RESNAPSHOT = 4;
+    /**
+     * A checkout of those 10,000 files in a new instance: the version, 101 trees, the pack index, and one ranged read
+     * per run of neighbouring packed members in a batch of 128 files (10,101 when each member was read on its own).
+     */
+    static final int CHECKOUT_10K = 200;
     /** Registering a model of 20 small files with one input dataset. */
     static final int REGISTER_20_FILES = 20;
 
@@ -90,6 +95,32 @@ class DataRequestBudgetTest {
 
         System.out.printf("BUDGET cold snapshot of 10,000 x 4 KiB: %s%n", cold);
         assertThat(cold.total()).isLessThanOrEqualTo(COLD_SNAPSHOT);
+    }
+
+    @Test
+    void shouldCheckOutTenThousandSmallFilesWithARangedReadPerRunOfPackedNeighbours() throws IOException {
+        Path source = dir.resolve("source");
+        writeTree(source, 100, 100, 4096, 1);
+        InMemoryObjectStore lake = new InMemoryObjectStore();
+        DatasetVersion version;
+        try (Mlops writer =
+                Mlops.builder().objectStore(lake).cacheDirectory(null).build()) {
+            version =
+                    writer.datasets().snapshot("small-files").directory(source).commit();
+        }
+        LatencyObjectStore remote = LatencyObjectStore.wrap(lake, REMOTE);
+        long files;
+        try (Mlops reader =
+                Mlops.builder().objectStore(remote).cacheDirectory(null).build()) {
+            files = reader.datasets().checkout(version, dir.resolve("checkout"));
+        }
+
+        RequestCounts checkout = remote.getRequestCounts();
+        System.out.printf("BUDGET checkout of 10,000 x 4 KiB: %s%n", checkout);
+        assertThat(files).isEqualTo(10_000);
+        assertThat(Files.readAllBytes(dir.resolve("checkout/d42/f7.bin")))
+                .isEqualTo(Files.readAllBytes(source.resolve("d42/f7.bin")));
+        assertThat(checkout.total()).isLessThanOrEqualTo(CHECKOUT_10K);
     }
 
     @Test
