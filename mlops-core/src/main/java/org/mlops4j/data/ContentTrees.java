@@ -620,7 +620,7 @@ public final class ContentTrees {
      * so that neighbours in a pack land in one batch and are read with one request.
      */
     List<CheckoutFile> inReadOrder(List<CheckoutFile> files) {
-        List<Member> packed = new ArrayList<>(files.size());
+        Map<Digest, List<Member>> byPack = new LinkedHashMap<>();
         List<CheckoutFile> ordered = new ArrayList<>(files.size());
         List<CheckoutFile> rest = new ArrayList<>();
         for (CheckoutFile file : files) {
@@ -628,12 +628,14 @@ public final class ContentTrees {
             if (copy == null) {
                 rest.add(file);
             } else {
-                packed.add(new Member(file, Objects.requireNonNull(copy.packed())));
+                PackIndex.Location at = Objects.requireNonNull(copy.packed());
+                byPack.computeIfAbsent(at.pack(), unused -> new ArrayList<>()).add(new Member(file, at));
             }
         }
-        packed.sort(java.util.Comparator.comparing((Member m) -> m.at().pack().hex())
-                .thenComparingLong(m -> m.at().offset()));
-        packed.forEach(m -> ordered.add(m.file()));
+        for (List<Member> members : byPack.values()) { // grouped by pack, no key built per comparison
+            members.sort(java.util.Comparator.comparingLong(m -> m.at().offset()));
+            members.forEach(m -> ordered.add(m.file()));
+        }
         ordered.addAll(rest);
         return ordered;
     }
